@@ -1,0 +1,1 @@
+"""PickVs: a self-hostable sports pick'em for friend groups."""

@@ -1,0 +1,102 @@
+"""Engine and sessions for SQLite (default) and PostgreSQL (Neon in production).
+
+The engine is configured once per process (`configure`) and handed out through `session_scope`;
+services never build engines, they receive a session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from pickvs.config import settings
+
+_engine: Engine | None = None
+
+
+def normalize_url(raw: str) -> URL:
+    """Map every PostgreSQL spelling to psycopg 3 and leave SQLite alone.
+
+    Heroku-style `postgres://` and plain `postgresql://` (what Neon's console shows) must both
+    work unchanged, so the driver is pinned here rather than in the operator's URL.
+    """
+    url = make_url(
+        raw.replace("postgres://", "postgresql://", 1) if raw.startswith("postgres://") else raw
+    )
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """WAL lets the scheduler write while pages read; foreign keys are off by default in SQLite."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(raw_url: str) -> Engine:
+    """Build an engine with the pool settings each backend needs."""
+    url = normalize_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=NullPool if database in ("", ":memory:") else None,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    connect_args: dict[str, object] = {"connect_timeout": 10}
+    if "-pooler" in (url.host or ""):
+        # Neon's pooler is PgBouncer in transaction mode: server-side prepared statements
+        # would land on another backend, so psycopg must not prepare.
+        connect_args["prepare_threshold"] = None
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_recycle=300,
+        connect_args=connect_args,
+    )
+
+
+def configure(raw_url: str | None = None) -> Engine:
+    """(Re)point the process at a database; tests call this with their own URL."""
+    global _engine
+    if _engine is not None:
+        _engine.dispose()
+    _engine = make_engine(raw_url or settings.resolved_database_url)
+    return _engine
+
+
+def get_engine() -> Engine:
+    return _engine if _engine is not None else configure()
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A unit of work: commit on success, roll back on any error, always close."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,39 @@
+"""Account rules: valid usernames, emails and passwords, with messages a player can act on."""
+
+from __future__ import annotations
+
+import re
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,20}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PASSWORD_MIN_BYTES = 8
+PASSWORD_MAX_BYTES = 72  # bcrypt's limit: longer must be refused, not silently truncated
+
+
+def username_problem(username: str) -> str | None:
+    if not USERNAME_RE.match(username or ""):
+        return "Username must be 3-20 letters, digits or underscores."
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    if len(email or "") > 254 or not EMAIL_RE.match(email or ""):
+        return "Enter a valid email address."
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    size = len((password or "").encode("utf-8"))
+    if size < PASSWORD_MIN_BYTES:
+        return f"Password must be at least {PASSWORD_MIN_BYTES} characters."
+    if size > PASSWORD_MAX_BYTES:
+        return f"Password must be at most {PASSWORD_MAX_BYTES} bytes."
+    return None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def username_key(username: str) -> str:
+    return username.strip().lower()

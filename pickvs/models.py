@@ -1,0 +1,264 @@
+"""SQLModel tables. Every timestamp is timezone-aware UTC, on SQLite as on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store UTC, return aware UTC: SQLite keeps no offset, and naive datetimes cause lock bugs."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def big_id_column() -> Column:  # type: ignore[type-arg]
+    """BIGINT on PostgreSQL (a season of odds outgrows INT); SQLite needs INTEGER for rowid."""
+    return Column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+
+
+def utc_column(nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class GameStatus:
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    FINAL = "final"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+class PickStatus:
+    PENDING = "pending"
+    WIN = "win"
+    LOSS = "loss"
+    PUSH = "push"
+    VOID = "void"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user"
+    __table_args__ = (Index("ix_user_total_units", "total_units"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
+    username: str = Field(sa_column=Column(String(20), nullable=False))
+    # Lower-cased username: uniqueness "ignoring case" must hold in the database itself.
+    username_key: str = Field(sa_column=Column(String(20), nullable=False, unique=True))
+    password_hash: str = Field(sa_column=Column(String(100), nullable=False))
+    is_admin: bool = Field(default=False, nullable=False)
+    created_at: datetime = Field(sa_column=utc_column())
+    total_units: float = Field(default=0.0, sa_column=Column(Float, nullable=False, default=0.0))
+    total_wagered: float = Field(default=0.0, sa_column=Column(Float, nullable=False, default=0.0))
+    roi: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    wins: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    losses: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    pushes: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+
+
+class Game(SQLModel, table=True):
+    __tablename__ = "game"
+    __table_args__ = (
+        Index("ix_game_commence_time", "commence_time"),
+        Index("ix_game_status_commence", "status", "commence_time"),
+    )
+
+    id: str = Field(sa_column=Column(String(64), primary_key=True))
+    sport: str = Field(sa_column=Column(String(64), nullable=False))
+    home_team: str = Field(sa_column=Column(String(100), nullable=False))
+    away_team: str = Field(sa_column=Column(String(100), nullable=False))
+    commence_time: datetime = Field(sa_column=utc_column())
+    status: str = Field(default=GameStatus.SCHEDULED, sa_column=Column(String(16), nullable=False))
+    home_score: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    away_score: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    settled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # "feed" or "admin:<username>": a feed score never overwrites an admin's settlement.
+    settled_by: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    last_seen_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class OddsLine(SQLModel, table=True):
+    """Append-only line history: the latest row is the current line."""
+
+    __tablename__ = "odds"
+    __table_args__ = (
+        Index("ix_odds_game_fetched", "game_id", "fetched_at"),
+        Index("ix_odds_game_market_book", "game_id", "market", "bookmaker", "fetched_at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    game_id: str = Field(
+        sa_column=Column(String(64), ForeignKey("game.id", ondelete="CASCADE"), nullable=False)
+    )
+    bookmaker: str = Field(sa_column=Column(String(64), nullable=False))
+    market: str = Field(sa_column=Column(String(16), nullable=False))
+    outcome: str = Field(sa_column=Column(String(100), nullable=False))
+    price: int = Field(sa_column=Column(Integer, nullable=False))
+    point: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    last_update: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    fetched_at: datetime = Field(sa_column=utc_column())
+
+
+class Pick(SQLModel, table=True):
+    __tablename__ = "pick"
+    __table_args__ = (
+        UniqueConstraint("user_id", "game_id", "market", name="uq_pick_user_game_market"),
+        Index("ix_pick_game_status", "game_id", "status"),
+        Index("ix_pick_user_status", "user_id", "status"),
+        Index("ix_pick_status_graded", "status", "graded_at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    )
+    game_id: str = Field(
+        sa_column=Column(String(64), ForeignKey("game.id", ondelete="CASCADE"), nullable=False)
+    )
+    market: str = Field(sa_column=Column(String(16), nullable=False))
+    # home / away / over / under: grading keys on the side, so a renamed team cannot break it.
+    side: str = Field(sa_column=Column(String(8), nullable=False))
+    selection: str = Field(sa_column=Column(String(100), nullable=False))
+    bookmaker: str = Field(sa_column=Column(String(64), nullable=False))
+    price: int = Field(sa_column=Column(Integer, nullable=False))
+    point: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    # What a win pays per unit staked, fixed by the price at submission (domain.odds.win_units).
+    to_win: float = Field(sa_column=Column(Float, nullable=False))
+    status: str = Field(default=PickStatus.PENDING, sa_column=Column(String(8), nullable=False))
+    result_units: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+    graded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class JobRun(SQLModel, table=True):
+    __tablename__ = "job_run"
+    __table_args__ = (
+        # One run per scheduled slot, across every worker and replica sharing the database.
+        UniqueConstraint("job", "slot", name="uq_job_run_slot"),
+        Index("ix_job_run_job_started", "job", "started_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(sa_column=Column(String(32), nullable=False))
+    trigger: str = Field(sa_column=Column(String(16), nullable=False))
+    slot: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    started_at: datetime = Field(sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # running / ok / failed / skipped
+    outcome: str = Field(default="running", sa_column=Column(String(16), nullable=False))
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class JobLock(SQLModel, table=True):
+    """A lease per job, so a job never overlaps itself across threads, workers or replicas."""
+
+    __tablename__ = "job_lock"
+
+    job: str = Field(sa_column=Column(String(32), primary_key=True))
+    holder: str = Field(sa_column=Column(String(128), nullable=False))
+    expires_at: datetime = Field(sa_column=utc_column())
+
+
+class ApiCall(SQLModel, table=True):
+    """The quota ledger: every provider call, or refusal to call, with the provider's counters."""
+
+    __tablename__ = "api_call"
+    __table_args__ = (Index("ix_api_call_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_run_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("job_run.id", ondelete="SET NULL"), nullable=True),
+    )
+    at: datetime = Field(sa_column=utc_column())
+    source: str = Field(sa_column=Column(String(8), nullable=False))  # live / demo
+    endpoint: str = Field(sa_column=Column(String(128), nullable=False))
+    attempt: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
+    # ok / error / refused
+    outcome: str = Field(sa_column=Column(String(16), nullable=False))
+    status_code: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    estimated_cost: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    credits_last: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    credits_used: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    credits_remaining: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    duration_ms: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    error_code: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class DataIssue(SQLModel, table=True):
+    """A feed row we skipped, and why: bad data is recorded, never a crash."""
+
+    __tablename__ = "data_issue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_run_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("job_run.id", ondelete="SET NULL"), nullable=True),
+    )
+    at: datetime = Field(sa_column=utc_column(index=True))
+    game_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    bookmaker: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    market: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed logins, kept in the database so throttling holds across workers."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(300), nullable=False))
+    at: datetime = Field(sa_column=utc_column())
+
+
+def utcnow() -> datetime:
+    """The system clock, for defaults at the edges; rules receive `now` instead."""
+    return datetime.now(UTC)

@@ -1,0 +1,66 @@
+"""Manual settlement for results the feed cannot give (e.g. older than the 3-day scores window)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from pickvs.models import Game, GameStatus, User
+from pickvs.services import grading
+from pickvs.services.errors import InvalidInput, NotFound
+from pickvs.services.grading import GradeReport
+
+MAX_SCORE = 400
+
+
+def _game(session: Session, game_id: str) -> Game:
+    game = session.get(Game, game_id)
+    if game is None:
+        raise NotFound(f"No game with id {game_id!r}.")
+    return game
+
+
+def settle(
+    session: Session, game_id: str, home_score: int, away_score: int, by: str, now: datetime
+) -> GradeReport:
+    """Record a final score as `admin:<by>` and regrade everyone at once."""
+    for label, score in (("home", home_score), ("away", away_score)):
+        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
+            raise InvalidInput(f"The {label} score must be a whole number from 0 to {MAX_SCORE}.")
+    game = _game(session, game_id)
+    if game.commence_time > now:
+        raise InvalidInput(
+            "This game has not started yet; void it instead if it will not be played."
+        )
+    game.home_score, game.away_score = home_score, away_score
+    _mark_settled(game, GameStatus.FINAL, by, now)
+    return grading.grade(session, now)
+
+
+def void(session: Session, game_id: str, by: str, now: datetime) -> GradeReport:
+    """Cancel a game by hand: every pick on it is refunded and counts nowhere."""
+    game = _game(session, game_id)
+    game.home_score = game.away_score = None
+    _mark_settled(game, GameStatus.CANCELLED, by, now)
+    return grading.grade(session, now)
+
+
+def _mark_settled(game: Game, status: str, by: str, now: datetime) -> None:
+    game.status, game.settled_at, game.settled_by, game.updated_at = (
+        status,
+        now,
+        f"admin:{by}"[:64],
+        now,
+    )
+
+
+def make_admin(session: Session, username: str) -> User:
+    from pickvs.services.users import get_by_username
+
+    user = get_by_username(session, username)
+    if user is None:
+        raise NotFound(f"No player named {username!r}.")
+    user.is_admin = True
+    session.flush()
+    return user

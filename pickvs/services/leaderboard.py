@@ -1,0 +1,110 @@
+"""The leaderboard: all time from the users' derived columns, periods from the picks themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from pickvs.domain import grading as rules
+from pickvs.domain import slate
+from pickvs.models import Game, Pick, User
+
+PERIODS = ("all", "month", "week")
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    username: str
+    total_units: float
+    total_wagered: float
+    roi: float | None
+    wins: int
+    losses: int
+    pushes: int
+
+
+def period_start(period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """Calendar month or ISO week (Monday) in the league's time zone; None for all time."""
+    today = slate.slate_day(now, tz)
+    if period == "month":
+        return slate.slate_bounds(today.replace(day=1), tz)[0]
+    if period == "week":
+        return slate.slate_bounds(today - timedelta(days=today.weekday()), tz)[0]
+    return None
+
+
+def leaderboard(
+    session: Session, period: str, now: datetime, tz: ZoneInfo, limit: int = 50, offset: int = 0
+) -> list[BoardRow]:
+    """Ranked by units (ties share a rank); ROI breaks display order, players with no ROI last."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    start = period_start(period, now, tz)
+    totals = _all_time() if start is None else _since(start)
+    rank = func.rank().over(order_by=totals.c.units.desc())
+    stmt = (
+        select(totals, rank.label("rank"))
+        .order_by(
+            totals.c.units.desc(),
+            totals.c.roi.is_(None),
+            totals.c.roi.desc(),
+            totals.c.username_key,
+        )
+        .limit(min(max(limit, 1), MAX_LIMIT))
+        .offset(max(offset, 0))
+    )
+    return [
+        BoardRow(
+            rank=int(row.rank),
+            username=row.username,
+            total_units=float(row.units),
+            total_wagered=float(row.wagered),
+            roi=None if row.roi is None else float(row.roi),
+            wins=int(row.wins),
+            losses=int(row.losses),
+            pushes=int(row.pushes),
+        )
+        for row in session.execute(stmt)
+    ]
+
+
+def _all_time():  # type: ignore[no-untyped-def]
+    return select(
+        User.username,
+        User.username_key,
+        User.total_units.label("units"),
+        User.total_wagered.label("wagered"),
+        User.roi.label("roi"),
+        User.wins,
+        User.losses,
+        User.pushes,
+    ).subquery()
+
+
+def _since(start: datetime):  # type: ignore[no-untyped-def]
+    """Players with graded picks on games that tipped in the period."""
+    units = func.sum(rules.result_units(Pick.status, Pick.to_win))
+    wagered = func.sum(rules.wagered_units(Pick.status))
+    return (
+        select(
+            User.username,
+            User.username_key,
+            units.label("units"),
+            wagered.label("wagered"),
+            rules.roi(units, wagered).label("roi"),
+            rules.count_if(Pick.status, rules.WIN).label("wins"),
+            rules.count_if(Pick.status, rules.LOSS).label("losses"),
+            rules.count_if(Pick.status, rules.PUSH).label("pushes"),
+        )
+        .join(Pick, Pick.user_id == User.id)
+        .join(Game, Game.id == Pick.game_id)
+        .where(Pick.status.in_(rules.WAGERED), Game.commence_time >= start)
+        .group_by(User.id, User.username, User.username_key)
+        .subquery()
+    )

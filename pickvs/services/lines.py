@@ -1,0 +1,79 @@
+"""Current lines: the rows of each game's latest fetch, the reference book's line and the best price.
+
+A market may come and go between fetches, so only the newest fetch of a game counts: a book
+that dropped a market no longer offers it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from pickvs.domain.markets import outcome_side
+from pickvs.models import Game, OddsLine
+
+
+@dataclass(frozen=True)
+class Quote:
+    bookmaker: str
+    side: str
+    name: str
+    price: int
+    point: float | None
+
+
+@dataclass
+class MarketBoard:
+    """Every book's quotes for one market of one game, from the latest fetch."""
+
+    market: str
+    by_book: dict[str, dict[str, Quote]] = field(default_factory=dict)
+
+    def reference(self, priority: Sequence[str]) -> dict[str, Quote] | None:
+        """The first book in `priority` quoting both sides, else the first other book by name."""
+        ranked = [b for b in priority if b in self.by_book] + sorted(
+            b for b in self.by_book if b not in priority
+        )
+        for book in ranked:
+            if len(self.by_book[book]) == 2:
+                return self.by_book[book]
+        return None
+
+    def best(self, side: str) -> Quote | None:
+        """Highest American price for a side across books (at any point)."""
+        quotes = [sides[side] for sides in self.by_book.values() if side in sides]
+        return max(quotes, key=lambda q: (q.price, q.point or 0.0, q.bookmaker), default=None)
+
+
+def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str, MarketBoard]]:
+    """game id -> market -> board, in two indexed queries whatever the number of games."""
+    if not games:
+        return {}
+    ids = [g.id for g in games]
+    latest = (
+        select(OddsLine.game_id, func.max(OddsLine.fetched_at).label("fetched_at"))
+        .where(OddsLine.game_id.in_(ids))
+        .group_by(OddsLine.game_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(OddsLine).join(
+            latest,
+            and_(OddsLine.game_id == latest.c.game_id, OddsLine.fetched_at == latest.c.fetched_at),
+        )
+    ).scalars()
+    teams = {g.id: (g.home_team, g.away_team) for g in games}
+    boards: dict[str, dict[str, MarketBoard]] = defaultdict(dict)
+    for row in rows:
+        side = outcome_side(row.market, row.outcome, *teams[row.game_id])
+        if side is None:
+            continue
+        board = boards[row.game_id].setdefault(row.market, MarketBoard(row.market))
+        board.by_book.setdefault(row.bookmaker, {})[side] = Quote(
+            row.bookmaker, side, row.outcome, row.price, row.point
+        )
+    return dict(boards)

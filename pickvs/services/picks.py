@@ -1,0 +1,180 @@
+"""Making, changing, withdrawing and viewing picks.
+
+The client names a game, a market and a selection; the line (book, price, point) always comes
+from the server's current odds. Whether a game is still open is `domain.locks.is_open`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from pickvs.domain import locks, markets
+from pickvs.domain.odds import win_units
+from pickvs.models import Game, Pick, PickStatus, User
+from pickvs.services.errors import (
+    BatchRejected,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+)
+from pickvs.services.lines import current_boards
+
+MAX_BATCH = 50
+
+
+@dataclass(frozen=True)
+class PickRequest:
+    game_id: str
+    market: str
+    selection: str
+
+
+@dataclass(frozen=True)
+class PickPolicy:
+    """Operator settings that shape a pick: lock offset and the reference book order."""
+
+    lock_minutes: int
+    bookmakers: Sequence[str]
+
+
+def submit_picks(
+    session: Session, user: User, requests: Sequence[PickRequest], now: datetime, policy: PickPolicy
+) -> list[Pick]:
+    """All or nothing: every request is checked, and any failure saves none of them."""
+    if not requests:
+        raise BatchRejected([(0, InvalidInput("Send at least one pick."))])
+    if len(requests) > MAX_BATCH:
+        raise BatchRejected([(MAX_BATCH, InvalidInput(f"At most {MAX_BATCH} picks at once."))])
+    games = _games(session, [r.game_id for r in requests])
+    boards = current_boards(session, list(games.values()))
+    existing = _existing(session, user, games)
+    errors: list[tuple[int, ServiceError]] = []
+    saved: list[Pick] = []
+    seen: set[tuple[str, str]] = set()
+    for index, request in enumerate(requests):
+        try:
+            if (request.game_id, request.market) in seen:
+                raise Conflict("The same game and market appear twice in this submission.")
+            seen.add((request.game_id, request.market))
+            game = games.get(request.game_id)
+            if game is None:
+                raise NotFound(f"No game with id {request.game_id!r}.")
+            quote = _quote(game, request, boards, policy, now)
+            saved.append(_save(session, user, game, request, quote, existing, now))
+        except ServiceError as error:
+            errors.append((index, error))
+    if errors:
+        raise BatchRejected(errors)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # a concurrent submission of the same pick won the race
+        raise BatchRejected(
+            [(0, Conflict("You already have a pick on that game and market."))]
+        ) from exc
+    return saved
+
+
+def _games(session: Session, ids: Sequence[str]) -> dict[str, Game]:
+    rows = session.execute(select(Game).where(Game.id.in_(set(ids)))).scalars()
+    return {game.id: game for game in rows}
+
+
+def _existing(session: Session, user: User, games: dict[str, Game]) -> dict[tuple[str, str], Pick]:
+    stmt = select(Pick).where(Pick.user_id == user.id, Pick.game_id.in_(list(games)))
+    return {(p.game_id, p.market): p for p in session.execute(stmt).scalars()}
+
+
+def _quote(game: Game, request: PickRequest, boards, policy: PickPolicy, now: datetime):  # type: ignore[no-untyped-def]
+    if not locks.is_open(game.status, game.commence_time, now, policy.lock_minutes):
+        raise Conflict("This game is locked: picks closed at tip-off.")
+    try:
+        side = markets.side_for(request.market, request.selection, game.home_team, game.away_team)
+    except markets.SelectionError as exc:
+        raise InvalidInput(str(exc)) from exc
+    board = boards.get(game.id, {}).get(request.market)
+    reference = board.reference(policy.bookmakers) if board else None
+    if reference is None:
+        label = markets.MARKET_LABELS.get(request.market, request.market)
+        raise Conflict(f"There is no {label.lower()} line for this game yet.")
+    return reference[side]
+
+
+def _save(session, user, game, request, quote, existing, now) -> Pick:  # type: ignore[no-untyped-def]
+    """Insert, or change an existing pick to the other side at today's line."""
+    pick = existing.get((game.id, request.market))
+    if pick is not None and pick.side == quote.side:
+        raise Conflict(f"You already picked {pick.selection} in this market.")
+    if pick is None:
+        pick = Pick(user_id=user.id, game_id=game.id, market=request.market, created_at=now)
+        session.add(pick)
+    pick.side, pick.selection = (
+        quote.side,
+        markets.selection_name(quote.side, game.home_team, game.away_team),
+    )
+    pick.bookmaker, pick.price = quote.bookmaker, quote.price
+    pick.point = None if request.market == markets.H2H else quote.point
+    pick.to_win, pick.status, pick.updated_at = win_units(quote.price), PickStatus.PENDING, now
+    return pick
+
+
+def withdraw_pick(
+    session: Session, user: User, pick_id: int, now: datetime, lock_minutes: int
+) -> None:
+    pick = session.get(Pick, pick_id)
+    if pick is None or pick.user_id != user.id:
+        raise NotFound("No such pick of yours.")
+    game = session.get(Game, pick.game_id)
+    assert game is not None
+    if not locks.is_open(game.status, game.commence_time, now, lock_minutes):
+        raise Conflict("This game is locked: the pick can no longer be withdrawn.")
+    session.delete(pick)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class PickView:
+    pick: Pick
+    game: Game
+
+
+def my_picks(
+    session: Session, user: User, limit: int = 100, offset: int = 0, pending: bool | None = None
+) -> list[PickView]:
+    stmt = select(Pick, Game).join(Game, Game.id == Pick.game_id).where(Pick.user_id == user.id)
+    if pending is not None:
+        stmt = stmt.where((Pick.status == PickStatus.PENDING) == pending)
+    stmt = stmt.order_by(Game.commence_time.desc(), Pick.id.desc()).limit(limit).offset(offset)
+    return [PickView(p, g) for p, g in session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class PublicPick:
+    username: str
+    pick: Pick
+
+
+def game_picks(
+    session: Session, game_id: str, now: datetime, lock_minutes: int
+) -> list[PublicPick]:
+    """Everyone's picks on a game, only once it has locked: no copying before tip-off."""
+    game = session.get(Game, game_id)
+    if game is None:
+        raise NotFound(f"No game with id {game_id!r}.")
+    if locks.is_open(game.status, game.commence_time, now, lock_minutes):
+        raise Forbidden("Picks on this game stay hidden until it locks at tip-off.")
+    stmt = (
+        select(User.username, Pick)
+        .join(User, User.id == Pick.user_id)
+        .where(Pick.game_id == game_id)
+        .order_by(Pick.market, User.username_key)
+    )
+    return [PublicPick(name, pick) for name, pick in session.execute(stmt).all()]
