@@ -75,7 +75,15 @@ def user_id_from_token(token: str, now: datetime) -> int:
             token,
             secret_key(),
             algorithms=[ALGORITHM],
-            options={"verify_exp": False, "require": ["sub", "exp"]},
+            # Expiry is checked below against the injected clock; PyJWT would compare `exp`,
+            # `iat` and `nbf` with the wall clock (a token issued by a replica whose clock runs a
+            # little ahead would be refused as "not yet valid").
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["sub", "exp"],
+            },
         )
         if int(claims["exp"]) <= now.timestamp():
             raise NotAuthenticated("Your session has expired; please log in again.")
@@ -124,10 +132,15 @@ def register(session: Session, email: str, username: str, password: str, now: da
     return user
 
 
+THROTTLE_KEY_LENGTH = 300  # login_failure.key: a longer key would fail on PostgreSQL
+
+
 def _throttle_keys(login: str, client: str | None) -> list[str]:
-    keys = [f"account:{login.strip().lower()}"]
+    """Clipped to the column: any login text must be countable, however long (no real
+    username or email comes near the limit, so clipping never merges two real accounts)."""
+    keys = [f"account:{login.strip().lower()}"[:THROTTLE_KEY_LENGTH]]
     if client:
-        keys.append(f"client:{client}")
+        keys.append(f"client:{client}"[:THROTTLE_KEY_LENGTH])
     return keys
 
 

@@ -1,8 +1,10 @@
 """Set-based, idempotent grading: a handful of statements for any number of picks.
 
-Picks on a settled game are (re)graded when they were never graded or the game was settled
-again since (a corrected score, an admin's settlement). User totals are then recomputed from
-the picks, never incremented, so running this twice changes nothing.
+Picks on a settled game are (re)graded whenever their stored result differs from what the
+game's current settlement gives (first grading, a corrected score, an admin's settlement or
+void). Comparing results rather than timestamps means a correction is never missed because it
+was stamped at the same instant as, or earlier than, the last grading. User totals are then
+recomputed from the picks, never incremented, so running this twice changes nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class GradeReport:
     users_updated: int
 
     def describe(self) -> str:
-        return f"{self.picks_graded} pick(s) graded, {self.users_updated} user total(s) updated"
+        return f"{self.picks_graded} pick(s) graded, totals recomputed for {self.users_updated} player(s)"
 
 
 def grade(session: Session, now: datetime) -> GradeReport:
@@ -36,22 +38,23 @@ def _grade_picks(session: Session, now: datetime) -> int:
     status = rules.outcome(
         Game.status, Pick.market, Pick.side, Pick.point, Game.home_score, Game.away_score
     )
+    units = rules.result_units(status, Pick.to_win)
     stmt = (
         update(Pick)
         .where(
             Pick.game_id == Game.id,
             Game.status.in_(rules.SETTLED_GAME_STATUSES),
-            or_(Pick.graded_at.is_(None), Pick.graded_at < Game.settled_at),
             or_(
                 Game.status != "final",
                 and_(Game.home_score.is_not(None), Game.away_score.is_not(None)),
             ),
+            or_(
+                Pick.graded_at.is_(None),
+                Pick.status.is_distinct_from(status),
+                Pick.result_units.is_distinct_from(units),
+            ),
         )
-        .values(
-            status=status,
-            result_units=rules.result_units(status, Pick.to_win),
-            graded_at=now,
-        )
+        .values(status=status, result_units=units, graded_at=now)
         .execution_options(synchronize_session=False)
     )
     return session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
@@ -92,7 +95,13 @@ def recompute_user_totals(session: Session) -> int:
     reset = session.execute(
         update(User)
         .where(
-            ~has_wagers, or_(User.total_wagered != 0, User.wins + User.losses + User.pushes != 0)
+            ~has_wagers,
+            or_(
+                User.total_units != 0,
+                User.total_wagered != 0,
+                User.roi.is_not(None),
+                User.wins + User.losses + User.pushes != 0,
+            ),
         )
         .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0)
         .execution_options(synchronize_session=False)

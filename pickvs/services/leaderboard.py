@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Numeric, cast, func, select
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
@@ -15,6 +15,7 @@ from pickvs.models import Game, Pick, User
 
 PERIODS = ("all", "month", "week")
 MAX_LIMIT = 200
+RANK_PLACES = 6
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,11 @@ def leaderboard(
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     start = period_start(period, now, tz)
     totals = _all_time() if start is None else _since(start)
-    rank = func.rank().over(order_by=totals.c.units.desc())
+    units, roi = _rounded(totals.c.units), _rounded(totals.c.roi)
+    rank = func.rank().over(order_by=units.desc())
     stmt = (
         select(totals, rank.label("rank"))
-        .order_by(
-            totals.c.units.desc(),
-            totals.c.roi.is_(None),
-            totals.c.roi.desc(),
-            totals.c.username_key,
-        )
+        .order_by(units.desc(), totals.c.roi.is_(None), roi.desc(), totals.c.username_key)
         .limit(min(max(limit, 1), MAX_LIMIT))
         .offset(max(offset, 0))
     )
@@ -72,6 +69,12 @@ def leaderboard(
         )
         for row in session.execute(stmt)
     ]
+
+
+def _rounded(value):  # type: ignore[no-untyped-def]
+    """Compared to 6 places: float sums taken in another order differ in the last bit, and
+    that must not split a tie (PostgreSQL rounds only NUMERIC to a number of places)."""
+    return func.round(cast(value, Numeric), RANK_PLACES)
 
 
 def _all_time():  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from pickvs.services.errors import (
     NotFound,
     ServiceError,
 )
-from pickvs.services.lines import current_boards
+from pickvs.services.lines import Quote, current_boards
 
 MAX_BATCH = 50
 
@@ -57,8 +57,10 @@ def submit_picks(
     boards = current_boards(session, list(games.values()))
     existing = _existing(session, user, games)
     errors: list[tuple[int, ServiceError]] = []
-    saved: list[Pick] = []
+    checked: list[tuple[Game, PickRequest, Quote]] = []
     seen: set[tuple[str, str]] = set()
+    # Check everything before touching the session: a rejected batch must leave nothing behind,
+    # even if the caller goes on to commit the session for other reasons.
     for index, request in enumerate(requests):
         try:
             if (request.game_id, request.market) in seen:
@@ -68,14 +70,20 @@ def submit_picks(
             if game is None:
                 raise NotFound(f"No game with id {request.game_id!r}.")
             quote = _quote(game, request, boards, policy, now)
-            saved.append(_save(session, user, game, request, quote, existing, now))
+            _check_change(existing.get((game.id, request.market)), quote)
+            checked.append((game, request, quote))
         except ServiceError as error:
             errors.append((index, error))
     if errors:
         raise BatchRejected(errors)
     try:
+        # The writes happen inside the savepoint, so a lost race rolls back only this batch and
+        # leaves the caller's session usable.
         with session.begin_nested():
-            session.flush()
+            saved = [
+                _save(session, user, game, request, quote, existing, now)
+                for game, request, quote in checked
+            ]
     except IntegrityError as exc:  # a concurrent submission of the same pick won the race
         raise BatchRejected(
             [(0, Conflict("You already have a pick on that game and market."))]
@@ -108,11 +116,14 @@ def _quote(game: Game, request: PickRequest, boards, policy: PickPolicy, now: da
     return reference[side]
 
 
+def _check_change(pick: Pick | None, quote: Quote) -> None:
+    if pick is not None and pick.side == quote.side:
+        raise Conflict(f"You already picked {pick.selection} in this market.")
+
+
 def _save(session, user, game, request, quote, existing, now) -> Pick:  # type: ignore[no-untyped-def]
     """Insert, or change an existing pick to the other side at today's line."""
     pick = existing.get((game.id, request.market))
-    if pick is not None and pick.side == quote.side:
-        raise Conflict(f"You already picked {pick.selection} in this market.")
     if pick is None:
         pick = Pick(user_id=user.id, game_id=game.id, market=request.market, created_at=now)
         session.add(pick)

@@ -1,0 +1,135 @@
+"""APScheduler inside the app process: the two daily jobs, start-up catch-up, clean shutdown.
+
+Several workers or replicas may each run a scheduler: `job_run`'s unique (job, slot) lets
+exactly one of them run each trigger, and the job lease stops a job overlapping itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from pickvs.config import settings
+from pickvs.db import session_scope
+from pickvs.domain.clock import Clock, SystemClock
+from pickvs.jobs.daily import FETCH_ODDS, JOBS, PROCESS_RESULTS
+from pickvs.jobs.runner import run_job
+from pickvs.jobs.source import source_label
+from pickvs.models import JobRun
+from pickvs.services import jobruns
+
+log = logging.getLogger("pickvs.scheduler")
+
+LOOKBACK = timedelta(days=35)
+_lock = threading.Lock()
+_scheduler: BackgroundScheduler | None = None
+
+
+def cron_triggers() -> dict[str, CronTrigger]:
+    """The scheduled jobs and their crontab lines, in the league's time zone."""
+    return {
+        FETCH_ODDS: CronTrigger.from_crontab(settings.odds_cron, timezone=settings.tz),
+        PROCESS_RESULTS: CronTrigger.from_crontab(settings.results_cron, timezone=settings.tz),
+    }
+
+
+def previous_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest scheduled time at or before `now`: the slot a run at `now` belongs to."""
+    latest = None
+    candidate = trigger.get_next_fire_time(None, now - LOOKBACK)
+    for _ in range(100_000):
+        if candidate is None or candidate > now:
+            break
+        latest = candidate
+        candidate = trigger.get_next_fire_time(None, candidate + timedelta(seconds=1))
+    return latest
+
+
+def run_scheduled(name: str, clock: Clock, trigger_kind: str = "schedule") -> JobRun | None:
+    """Run a job for the slot that has just come due (or was missed, at start-up)."""
+    slot = previous_fire_time(cron_triggers()[name], clock.now())
+    return run_job(
+        name, JOBS[name], clock=clock, source=source_label(), trigger=trigger_kind, slot=slot
+    )
+
+
+def needs_catch_up(name: str, now: datetime) -> bool:
+    """True when the last due slot passed with no successful run after it."""
+    slot = previous_fire_time(cron_triggers()[name], now)
+    if slot is None:
+        return False
+    with session_scope() as session:
+        last = jobruns.last_success(session, name)
+    return last is None or last.started_at < slot
+
+
+def catch_up(clock: Clock) -> list[JobRun | None]:
+    """Run, once, each job whose last due run was missed while the app was down."""
+    return [
+        run_scheduled(name, clock, "startup")
+        for name in (FETCH_ODDS, PROCESS_RESULTS)
+        if needs_catch_up(name, clock.now())
+    ]
+
+
+def build_scheduler(clock: Clock, catch_up_on_start: bool = True) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=settings.tz)
+    for name, trigger in cron_triggers().items():
+        scheduler.add_job(
+            run_scheduled,
+            trigger,
+            args=(name, clock),
+            id=name,
+            name=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+            replace_existing=True,
+        )
+    if catch_up_on_start:
+        # A date job with no run date fires at once, off the start-up path.
+        scheduler.add_job(catch_up, args=(clock,), id="catch-up", name="catch-up")
+    return scheduler
+
+
+def start_background(
+    clock: Clock | None = None, catch_up_on_start: bool = True
+) -> BackgroundScheduler | None:
+    """Start once per process (never at import): called from the app's lifespan."""
+    global _scheduler
+    if not settings.scheduler_enabled:
+        log.info("scheduler disabled by PICKVS_SCHEDULER")
+        return None
+    with _lock:
+        if _scheduler is None:
+            _scheduler = build_scheduler(clock or SystemClock(), catch_up_on_start)
+            _scheduler.start()
+            log.info("scheduler started: %s", ", ".join(j.id for j in _scheduler.get_jobs()))
+        return _scheduler
+
+
+def stop(wait: bool = True) -> None:
+    """Stop taking triggers; with `wait`, a running job finishes (or rolls back) first."""
+    global _scheduler
+    with _lock:
+        if _scheduler is not None:
+            _scheduler.shutdown(wait=wait)
+            _scheduler = None
+
+
+def status() -> dict[str, Any]:
+    scheduler = _scheduler
+    if scheduler is None or not scheduler.running:
+        return {"running": False, "jobs": []}
+    return {
+        "running": True,
+        "jobs": [
+            {"id": job.id, "next_run_time": job.next_run_time and job.next_run_time.isoformat()}
+            for job in scheduler.get_jobs()
+        ],
+    }

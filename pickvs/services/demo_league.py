@@ -1,0 +1,108 @@
+"""Seed the demo league so a newcomer sees a living leaderboard on a fresh machine.
+
+It replays a few past days through the real pipeline: the demo source's odds are parsed and
+ingested as of each morning, demo players pick before tip-off, the demo scores settle the games
+and grading runs, exactly as the daily jobs would have done.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pickvs.config import settings
+from pickvs.domain import slate
+from pickvs.domain.markets import MARKETS, TOTALS
+from pickvs.models import Game, User
+from pickvs.odds.demo import DemoProvider
+from pickvs.odds.parse import parse_odds, parse_scores
+from pickvs.services import auth, grading, ingest, results
+from pickvs.services.errors import ServiceError
+from pickvs.services.picks import PickPolicy, PickRequest, submit_picks
+
+DEMO_DOMAIN = "demo.pickvs.local"
+DEMO_PLAYERS = (
+    "courtside_carl",
+    "buzzer_beater",
+    "sixth_man_sue",
+    "fadeaway_fran",
+    "glass_cleaner",
+)
+PAST_DAYS = 4
+MORNING = timedelta(hours=5)
+
+
+def is_seeded(session: Session) -> bool:
+    stmt = select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))
+    return session.execute(stmt.limit(1)).first() is not None
+
+
+def seed(session: Session, now: datetime, only_if_empty: bool = False) -> str:
+    if only_if_empty and session.execute(select(User.id).limit(1)).first():
+        return "the league already has players; left alone"
+    if is_seeded(session):
+        return "already seeded"
+    sport = settings.sports[0]
+    provider = DemoProvider()
+    players = [_player(session, name, now) for name in DEMO_PLAYERS]
+    today = slate.slate_day(now, settings.tz)
+    policy = PickPolicy(settings.lock_minutes, settings.bookmakers)
+    picks = 0
+    for offset in range(PAST_DAYS, -1, -1):
+        day = today - timedelta(days=offset)
+        morning = min(slate.slate_bounds(day, settings.tz)[0] + MORNING, now)
+        parsed = parse_odds(
+            provider.odds_payload(sport, settings.markets, morning), morning, settings.markets
+        )
+        ingest.apply_odds(session, parsed, morning)
+        picks += _demo_picks(session, players, day, morning, policy)
+        # The next morning's results run, as the daily job would have made it.
+        results_at = min(morning + timedelta(days=1), now)
+        scores = parse_scores(provider.scores_payload(sport, 1, results_at))
+        results.apply_scores(session, scores, sport, results_at, 1)
+    report = grading.grade(session, now)
+    return f"{len(players)} demo players, {picks} picks, {report.describe()}"
+
+
+def _player(session: Session, name: str, now: datetime) -> User:
+    user = auth.register(session, f"{name}@{DEMO_DOMAIN}", name, secrets.token_urlsafe(18), now)
+    session.flush()
+    return user
+
+
+def _demo_picks(
+    session: Session,
+    players: list[User],
+    day,
+    fetched_at: datetime,
+    policy: PickPolicy,  # type: ignore[no-untyped-def]
+) -> int:
+    start, end = slate.slate_bounds(day, settings.tz)
+    games = session.execute(
+        select(Game).where(Game.commence_time >= start, Game.commence_time < end).order_by(Game.id)
+    ).scalars()
+    made = 0
+    for game in list(games):
+        for player in players:
+            rng = random.Random(f"{player.username}:{game.id}")
+            if rng.random() < 0.35:
+                continue
+            market = rng.choice(MARKETS)
+            selection = rng.choice(("over", "under") if market == TOTALS else ("home", "away"))
+            try:
+                made += len(
+                    submit_picks(
+                        session,
+                        player,
+                        [PickRequest(game.id, market, selection)],
+                        fetched_at,
+                        policy,
+                    )
+                )
+            except ServiceError:
+                continue  # no line in that market or already locked: a real player would skip too
+    return made
