@@ -1,0 +1,158 @@
+"""The `pickvs` command line: help for every command, one clear stderr line on failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pickvs import cli
+from pickvs.config import settings
+from pickvs.domain.clock import FixedClock
+from pickvs.models import Game, GameStatus, User
+from pickvs.services import auth
+
+COMMANDS = [
+    ["fetch-odds"],
+    ["process-results"],
+    ["grade"],
+    ["quota"],
+    ["settle"],
+    ["void"],
+    ["make-admin"],
+    ["db", "upgrade"],
+    ["demo"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = CliRunner().invoke(cli.main, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: main " + " ".join(command) in result.output or "Usage:" in result.output
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> CliRunner:
+    monkeypatch.setattr(cli, "clock", clock)
+    return CliRunner()
+
+
+def _game(engine: Engine, clock: FixedClock) -> str:
+    with Session(engine) as session:
+        tip = clock.now() - timedelta(hours=5)
+        session.add(
+            Game(
+                id="g1",
+                sport="basketball_nba",
+                home_team="Boston Celtics",
+                away_team="Milwaukee Bucks",
+                commence_time=tip,
+                status=GameStatus.IN_PROGRESS,
+                created_at=tip,
+                updated_at=tip,
+            )
+        )
+        session.commit()
+    return "g1"
+
+
+def test_settle_and_void_record_who_and_regrade(
+    engine: Engine, runner: CliRunner, clock: FixedClock
+) -> None:
+    game_id = _game(engine, clock)
+    result = runner.invoke(cli.main, ["settle", game_id, "110", "102", "--by", "ops"])
+    assert result.exit_code == 0, result.output
+    assert "settled g1 110-102" in result.output
+    with Session(engine) as session:
+        game = session.get(Game, game_id)
+        assert game and (game.status, game.home_score, game.settled_by) == (
+            "final",
+            110,
+            "admin:ops",
+        )
+    result = runner.invoke(cli.main, ["void", game_id])
+    assert result.exit_code == 0
+    with Session(engine) as session:
+        game = session.get(Game, game_id)
+        assert game and (game.status, game.home_score, game.settled_by) == (
+            "cancelled",
+            None,
+            "admin:cli",
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["settle", "missing", "1", "2"], "pickvs: No game with id 'missing'."),
+        (
+            ["settle", "g1", "500", "2"],
+            "pickvs: The home score must be a whole number from 0 to 400.",
+        ),
+        (["make-admin", "nobody"], "pickvs: No player named 'nobody'."),
+    ],
+)
+def test_failures_exit_non_zero_with_one_line(
+    engine: Engine, runner: CliRunner, clock: FixedClock, args: list[str], message: str
+) -> None:
+    _game(engine, clock)
+    result = runner.invoke(cli.main, args)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == message
+
+
+def test_make_admin(engine: Engine, runner: CliRunner, clock: FixedClock) -> None:
+    with Session(engine) as session:
+        auth.register(session, "a@example.com", "Alice_1", "password123", clock.now())
+        session.commit()
+    result = runner.invoke(cli.main, ["make-admin", "alice_1"])
+    assert result.exit_code == 0 and "Alice_1 is now an admin" in result.output
+    with Session(engine) as session:
+        assert session.execute(select(User.is_admin)).scalar_one() is True
+
+
+def test_quota_and_demo_refusal_with_a_key(
+    engine: Engine, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = runner.invoke(cli.main, ["quota"])
+    assert result.exit_code == 0
+    assert "budget:     500" in result.output and "used:       0" in result.output
+    monkeypatch.setattr(settings, "odds_api_key", "live-key")
+    result = runner.invoke(cli.main, ["demo"])
+    assert result.exit_code == 1
+    assert "demo league only seeds a database without a key" in result.stderr
+
+
+def test_real_process_exit_code_and_stderr(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/cli.db",
+        "PICKVS_DATA_DIR": str(tmp_path),
+    }
+    env.pop("ODDS_API_KEY", None)
+    up = subprocess.run(
+        [sys.executable, "-m", "pickvs.cli", "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert up.returncode == 0, up.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "pickvs.cli", "void", "nope"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == ["pickvs: No game with id 'nope'."]
