@@ -249,5 +249,5 @@ def test_results_failure_keeps_games_unsettled(
     result = run(daily.PROCESS_RESULTS, clock)
     assert result.outcome == "failed"
     with Session(engine) as session:
-        statuses = set(session.execute(select(Game.status)).scalars())
-    assert statuses == {"in_progress"}
+        rows = set(session.execute(select(Game.status, Game.home_score, Game.settled_at)).all())
+    assert rows == {("scheduled", None, None)}
