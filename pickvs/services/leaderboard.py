@@ -43,16 +43,17 @@ def period_start(period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
 def leaderboard(
     session: Session, period: str, now: datetime, tz: ZoneInfo, limit: int = 50, offset: int = 0
 ) -> list[BoardRow]:
-    """Ranked by units (ties share a rank); ROI breaks display order, players with no ROI last."""
+    """Ranked by units (ties share a rank); players with nothing wagered (no ROI) come last."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     start = period_start(period, now, tz)
     totals = _all_time() if start is None else _since(start)
     units, roi = _rounded(totals.c.units), _rounded(totals.c.roi)
-    rank = func.rank().over(order_by=units.desc())
+    idle = totals.c.wagered <= 0
+    rank = func.rank().over(order_by=(idle, units.desc()))
     stmt = (
         select(totals, rank.label("rank"))
-        .order_by(units.desc(), totals.c.roi.is_(None), roi.desc(), totals.c.username_key)
+        .order_by(idle, units.desc(), totals.c.roi.is_(None), roi.desc(), totals.c.username_key)
         .limit(min(max(limit, 1), MAX_LIMIT))
         .offset(max(offset, 0))
     )
