@@ -1,0 +1,86 @@
+"""Build the FastAPI app: routers, error handlers, CORS and the OpenAPI description."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pickvs.api import errors
+from pickvs.api.routes import auth, games, health, leaderboard, picks
+from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut
+
+DESCRIPTION = """
+The JSON API of PickVs, a self-hosted NBA pick'em.
+
+Authenticate with `Authorization: Bearer <token>`, the token coming from `POST /auth/register`
+or `POST /auth/login`. Every error is JSON `{"detail": "..."}`: 401 missing, invalid or expired
+token or wrong password; 403 not allowed yet; 404 unknown game or pick; 409 locked game or
+conflicting pick; 422 invalid input; 429 too many failed log-ins.
+
+Lines always come from the server's odds: a pick is taken at the reference book's current price.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Sign up and log in; both return a bearer token."},
+    {"name": "games", "description": "The upcoming slate with lines, and picks after lock."},
+    {"name": "picks", "description": "Your picks: make, change, withdraw and list them."},
+    {"name": "leaderboard", "description": "Units won and ROI, all time, this month or week."},
+    {"name": "health", "description": "Database, scheduler, job runs and the credit budget."},
+]
+
+
+API_PREFIXES = ("/auth/", "/api/")
+
+
+class DeclaredBodyLimit:
+    """Refuse, as JSON 413, an API request that declares a body larger than MAX_BODY_BYTES.
+
+    The routers' own `max_body_size` still stops a body streamed without a Content-Length
+    (Starlette answers that one in plain text). Paths outside the API, which fall through to
+    Reflex (uploads among them), are left alone.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(API_PREFIXES):
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                body = ErrorOut(detail=f"The request body is over {MAX_BODY_BYTES} bytes.")
+                await errors.error_response(413, body)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app() -> FastAPI:
+    """A fresh app; `pickvs.api.app` is one, and tests build their own (with their own clock).
+
+    No catch-all route and no lifespan: mounted into Reflex (`api_transformer`), every request
+    these routes do not match falls through to Reflex, and Reflex's lifespan runs the scheduler.
+    """
+    app = FastAPI(
+        title="PickVs API",
+        summary="Picks on real sportsbook lines, graded from final scores.",
+        description=DESCRIPTION,
+        version="1.0.0",
+        openapi_tags=TAGS,
+    )
+    for module in (auth, games, picks, leaderboard, health):
+        app.include_router(module.router)
+    errors.install(app)
+    app.add_middleware(DeclaredBodyLimit)  # inside CORS, so a 413 carries CORS headers too
+    # Bearer tokens, not cookies: no credentialed CORS is needed, so any origin (the Reflex
+    # frontend on its own port in dev, an operator's tools) may call the API with a token it
+    # holds. Reflex adds its own CORS for its configured origins when it mounts this app.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+    return app

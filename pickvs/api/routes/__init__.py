@@ -1,0 +1,1 @@
+"""One router per resource; `pickvs.api.main` includes them all."""

@@ -1,0 +1,289 @@
+"""Request and response bodies. Inputs and outputs are separate models, and no output model has
+a field for a password hash or an email, so neither can leak through a response.
+
+Input strings are bounded and may not contain NUL (PostgreSQL refuses it in text, which would
+surface as a 500); what a value *means* (a valid email, a known market) is the services' call,
+so their messages reach the player unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from pickvs.models import Game, Pick
+from pickvs.services.errors import InvalidInput
+from pickvs.services.lines import Quote
+from pickvs.services.picks import PickRequest, PickView, PublicPick
+from pickvs.services.slate import GameCard, MarketLine
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_ID = 2**63 - 1  # pick ids are BIGINT; a larger number must be a 422, not a driver error
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+ShortText = Annotated[str, StringConstraints(max_length=320), AfterValidator(_no_nul)]
+# The longest valid login is an email (254); longer would overflow the throttle's key column.
+LoginName = Annotated[str, StringConstraints(max_length=254), AfterValidator(_no_nul)]
+Password = Annotated[str, StringConstraints(max_length=1024)]
+GameId = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
+
+
+class ErrorItem(BaseModel):
+    index: int | None = Field(default=None, description="Position in the submitted list.")
+    field: str | None = None
+    detail: str
+    status: int | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every error response: `detail` is one line a person can act on."""
+
+    detail: str
+    field: str | None = Field(default=None, description="The input field at fault, if one.")
+    errors: list[ErrorItem] | None = Field(
+        default=None, description="Per-item problems (pick batches, request validation)."
+    )
+
+
+# --- auth ---------------------------------------------------------------------------------
+
+
+class RegisterIn(BaseModel):
+    email: ShortText = Field(examples=["ann@example.com"])
+    username: ShortText = Field(examples=["ann"], description="3-20 letters, digits or _")
+    password: Password = Field(description="8 to 72 bytes (bcrypt's limit).")
+
+
+class LoginIn(BaseModel):
+    """Name the account by `username`, `email` or `login` (either of the two)."""
+
+    login: LoginName | None = None
+    username: LoginName | None = None
+    email: LoginName | None = None
+    password: Password
+
+    def login_name(self) -> str:
+        name = self.login or self.username or self.email
+        if not name:
+            raise InvalidInput("Send your username or email.", field="username")
+        return name
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`.")
+    token_type: Literal["bearer"] = "bearer"
+
+
+# --- games and picks ----------------------------------------------------------------------
+
+
+class PickIn(BaseModel):
+    """One pick to make or change. The line comes from the server: a `price` or `point` sent
+    here is ignored, as is any other extra field."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    game_id: GameId
+    market: Annotated[str, StringConstraints(max_length=32), AfterValidator(_no_nul)] = Field(
+        examples=["h2h"], description="h2h, spreads or totals"
+    )
+    selection: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)] = Field(
+        examples=["Boston Celtics"], description="A team, `home`/`away`, or Over/Under."
+    )
+
+    def request(self) -> PickRequest:
+        return PickRequest(game_id=self.game_id, market=self.market, selection=self.selection)
+
+
+class PickOut(BaseModel):
+    """A pick and the line it was taken at."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    game_id: str
+    market: str
+    side: str
+    selection: str
+    bookmaker: str
+    price: int
+    point: float | None
+    to_win: float = Field(description="Units a win pays on the 1-unit stake.")
+    status: str
+    result_units: float | None
+    created_at: datetime
+    updated_at: datetime
+    graded_at: datetime | None
+
+
+class GameOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    sport: str
+    home_team: str
+    away_team: str
+    commence_time: datetime
+    status: str
+    home_score: int | None
+    away_score: int | None
+
+
+class MyPickOut(PickOut):
+    game: GameOut
+
+    @classmethod
+    def of(cls, view: PickView) -> MyPickOut:
+        pick = PickOut.model_validate(view.pick).model_dump()
+        return cls(**pick, game=GameOut.model_validate(view.game))
+
+
+class GamePickOut(BaseModel):
+    """Another player's pick, shown once the game has locked."""
+
+    username: str
+    market: str
+    selection: str
+    bookmaker: str
+    price: int
+    point: float | None
+    status: str
+    result_units: float | None
+
+    @classmethod
+    def of(cls, row: PublicPick) -> GamePickOut:
+        p: Pick = row.pick
+        return cls(
+            username=row.username,
+            market=p.market,
+            selection=p.selection,
+            bookmaker=p.bookmaker,
+            price=p.price,
+            point=p.point,
+            status=p.status,
+            result_units=p.result_units,
+        )
+
+
+class SideQuoteOut(BaseModel):
+    name: str
+    price: int
+    point: float | None
+
+
+class BestQuoteOut(SideQuoteOut):
+    bookmaker: str
+
+
+class MarketLineOut(BaseModel):
+    market: str
+    bookmaker: str = Field(description="The reference book: the line a pick is taken at.")
+    sides: dict[str, SideQuoteOut] = Field(description="home/away or over/under")
+    best: dict[str, BestQuoteOut] = Field(description="Best price per side across books.")
+
+    @classmethod
+    def of(cls, line: MarketLine) -> MarketLineOut:
+        books = {q.bookmaker for q in line.reference.values()}
+        return cls(
+            market=line.market,
+            bookmaker=books.pop(),
+            sides={side: _side(q) for side, q in line.reference.items()},
+            best={
+                side: BestQuoteOut(bookmaker=q.bookmaker, **_side(q).model_dump())
+                for side, q in line.best.items()
+            },
+        )
+
+
+def _side(quote: Quote) -> SideQuoteOut:
+    return SideQuoteOut(name=quote.name, price=quote.price, point=quote.point)
+
+
+class GameCardOut(BaseModel):
+    id: str
+    sport: str
+    home_team: str
+    away_team: str
+    commence_time: datetime
+    status: str
+    slate_day: date = Field(description="Tip-off date in the league's time zone.")
+    lock_at: datetime = Field(description="Picks close at this instant (UTC).")
+    lines: dict[str, MarketLineOut] = Field(description="Keyed by market.")
+    my_picks: list[PickOut] = Field(description="The caller's picks; empty when anonymous.")
+
+    @classmethod
+    def of(cls, card: GameCard) -> GameCardOut:
+        game: Game = card.game
+        return cls(
+            id=game.id,
+            sport=game.sport,
+            home_team=game.home_team,
+            away_team=game.away_team,
+            commence_time=game.commence_time,
+            status=game.status,
+            slate_day=card.slate_day,
+            lock_at=card.lock_at,
+            lines={market: MarketLineOut.of(line) for market, line in card.lines.items()},
+            my_picks=[PickOut.model_validate(p) for p in card.my_picks.values()],
+        )
+
+
+# --- leaderboard --------------------------------------------------------------------------
+
+
+class LeaderboardRowOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    rank: int = Field(description="Players level on units share a rank.")
+    username: str
+    total_units: float
+    total_wagered: float
+    roi: float | None = Field(description="Units per unit wagered; null when nothing wagered.")
+    wins: int
+    losses: int
+    pushes: int
+
+
+# --- health -------------------------------------------------------------------------------
+
+
+class DatabaseHealth(BaseModel):
+    ok: bool
+    backend: str
+    revision: str | None = None
+    head: str | None = None
+    error: str | None = None
+
+
+class JobHealth(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    outcome: str
+    started_at: datetime
+    finished_at: datetime | None
+    error: str | None
+
+
+class CreditsHealth(BaseModel):
+    budget: int
+    used: int
+    remaining: int
+    provider_remaining: int | None
+    exhausted: bool
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: DatabaseHealth
+    scheduler: dict[str, object]
+    jobs: dict[str, JobHealth]
+    credits: CreditsHealth | None
+    demo: bool

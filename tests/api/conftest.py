@@ -1,0 +1,59 @@
+"""API fixtures: a fresh app per test on the shared `engine` (SQLite and PostgreSQL), whose
+clock is the test's FixedClock, driven through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+
+import bcrypt
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from pickvs.api import create_app
+from pickvs.config import settings
+from pickvs.domain.clock import FixedClock
+
+with warnings.catch_warnings():
+    # Starlette nudges towards `httpx2`; PickVs pins httpx, which TestClient still drives.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+FAST_BCRYPT_ROUNDS = 4  # the production cost (12) would spend most of the run hashing
+
+
+@pytest.fixture(autouse=True)
+def api_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Known settings whatever the operator's environment or `.env` says."""
+    monkeypatch.setattr(settings, "secret_key", "pickvs-api-tests-signing-key-0123456789abcdef")
+    monkeypatch.setattr(settings, "lock_minutes", 0)
+    monkeypatch.setattr(settings, "bookmakers", ["draftkings", "fanduel", "betmgm"])
+    monkeypatch.setattr(settings, "timezone", "America/New_York")
+    monkeypatch.setattr(settings, "token_days", 7)
+    monkeypatch.setattr(settings, "monthly_credits", 500)
+    monkeypatch.setattr(settings, "odds_api_key", None)
+    real_gensalt = bcrypt.gensalt
+    monkeypatch.setattr(
+        bcrypt, "gensalt", lambda rounds=12, prefix=b"2b": real_gensalt(FAST_BCRYPT_ROUNDS, prefix)
+    )
+
+
+@pytest.fixture
+def app(engine: Engine, clock: FixedClock) -> FastAPI:
+    app = create_app()
+    app.state.clock = clock
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def other_client(app: FastAPI) -> Iterator[TestClient]:
+    """The same app seen from another address (login throttling is per client)."""
+    with TestClient(app, client=("203.0.113.9", 50001)) as client:
+        yield client

@@ -1,0 +1,83 @@
+"""The app as a whole: OpenAPI docs, unknown routes, CORS, and what it leaves to Reflex."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from pickvs.api.deps import get_clock
+from pickvs.domain.clock import FixedClock
+from tests.api.helpers import assert_error, bearer, register
+
+ROUTES = {
+    ("post", "/auth/register"),
+    ("post", "/auth/login"),
+    ("get", "/api/games/upcoming"),
+    ("get", "/api/games/{game_id}/picks"),
+    ("post", "/api/picks"),
+    ("delete", "/api/picks/{pick_id}"),
+    ("get", "/api/picks/me"),
+    ("get", "/api/leaderboard"),
+    ("get", "/health"),
+}
+
+
+def test_openapi_documents_every_route_with_tags(client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["info"]["title"] == "PickVs API"
+    documented = {(m, path) for path, ops in spec["paths"].items() for m in ops}
+    assert documented == ROUTES
+    assert {t["name"] for t in spec["tags"]} == {"auth", "games", "picks", "leaderboard", "health"}
+    for path, ops in spec["paths"].items():
+        for op in ops.values():
+            assert op["tags"] and op["summary"], path
+    assert "Bearer" in spec["components"]["securitySchemes"]
+    # No response model can carry a password hash or an email.
+    schemas = spec["components"]["schemas"]
+    for name, schema in schemas.items():
+        if name.endswith("Out"):
+            assert not {"password_hash", "email", "password"} & set(schema.get("properties", {}))
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_unknown_routes_and_methods_are_json(client) -> None:
+    assert assert_error(client.get("/api/nothing-here"), 404)["detail"] == "Not Found"
+    assert_error(client.get("/"), 404)
+    assert_error(client.put("/api/leaderboard"), 405)
+    assert_error(client.get("/api/picks"), 405)
+
+
+def test_cors_preflight_for_the_frontend(client) -> None:
+    response = client.options(
+        "/api/picks",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "POST" in response.headers["access-control-allow-methods"]
+    assert "authorization" in response.headers["access-control-allow-headers"].lower()
+    # Tokens travel in a header, never a cookie: no credentialed CORS.
+    assert "access-control-allow-credentials" not in response.headers
+    simple = client.get("/api/leaderboard", headers={"Origin": "http://localhost:3000"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+
+
+def test_the_module_level_app_is_importable() -> None:
+    from pickvs.api import app
+
+    assert isinstance(app, FastAPI)
+    assert {(m, path) for path, ops in app.openapi()["paths"].items() for m in ops} == ROUTES
+
+
+def test_the_clock_can_be_overridden_as_a_dependency(app, client, clock) -> None:
+    token = register(client, "ann")
+    app.dependency_overrides[get_clock] = lambda: FixedClock(clock.now() + timedelta(days=8))
+    assert_error(client.get("/api/picks/me", headers=bearer(token)), 401)
+    app.dependency_overrides.clear()
+    assert client.get("/api/picks/me", headers=bearer(token)).status_code == 200
