@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,20}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# ASCII on purpose: look-alike letters from other scripts would let one player pose as another.
+# Matched with `fullmatch`: `$` would also accept a trailing newline.
+USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,20}")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PASSWORD_MIN_BYTES = 8
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit: longer must be refused, not silently truncated
 
 
 def username_problem(username: str) -> str | None:
-    if not USERNAME_RE.match(username or ""):
-        return "Username must be 3-20 letters, digits or underscores."
+    if not USERNAME_RE.fullmatch(username or ""):
+        return "Username must be 3-20 characters: letters A-Z, digits or underscores."
     return None
 
 
 def email_problem(email: str) -> str | None:
-    if len(email or "") > 254 or not EMAIL_RE.match(email or ""):
+    if len(email or "") > 254 or not EMAIL_RE.fullmatch(email or ""):
         return "Enter a valid email address."
     return None
 

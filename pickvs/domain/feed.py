@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pickvs.domain.markets import H2H, MARKETS, TOTALS, opposite
+from pickvs.domain.markets import AWAY, H2H, HOME, MARKETS, OVER, TOTALS, UNDER
 from pickvs.domain.odds import is_valid_price
 
 EARLIEST_SANE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
@@ -26,8 +26,8 @@ def market_problem(market: str, quotes: list[Quote]) -> str | None:
     """Why this book's market cannot be stored, or None when both sides are sound."""
     if market not in MARKETS:
         return f"unsupported market {market}"
-    sides = {q.side for q in quotes}
-    if len(quotes) != 2 or len(sides) != 2 or opposite(next(iter(sides))) not in sides:
+    expected = {OVER, UNDER} if market == TOTALS else {HOME, AWAY}
+    if len(quotes) != 2 or {q.side for q in quotes} != expected:
         return "both sides of the market are not present"
     for q in quotes:
         if not is_valid_price(q.price):

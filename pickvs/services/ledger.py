@@ -33,7 +33,12 @@ def record_call(session: Session, call: ApiCall) -> ApiCall:
 
 
 def _live_this_month(now: datetime) -> ColumnElement[bool]:
-    return (ApiCall.source == LIVE) & (ApiCall.at >= budget.month_start(now))
+    """Live calls of `now`'s calendar month (UTC), and of no later month."""
+    return (
+        (ApiCall.source == LIVE)
+        & (ApiCall.at >= budget.month_start(now))
+        & (ApiCall.at < budget.next_month_start(now))
+    )
 
 
 def credits_used(session: Session, now: datetime) -> int:

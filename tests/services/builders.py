@@ -1,0 +1,167 @@
+"""Small builders for service tests. They go through the real services (ingest, auth, picks,
+results), so a test's data is shaped exactly as production writes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session
+
+from pickvs.domain.markets import AWAY, H2H, HOME, OVER, SPREADS, TOTALS, UNDER
+from pickvs.models import Game, Pick, User
+from pickvs.odds.records import (
+    EventRecord,
+    IssueRecord,
+    LineRecord,
+    ParsedOdds,
+    ParsedScores,
+    ScoreRecord,
+)
+from pickvs.services import auth, ingest, picks, results
+from pickvs.services.ingest import IngestReport
+from pickvs.services.picks import PickPolicy, PickRequest
+from pickvs.services.results import ResultsReport
+
+SPORT = "basketball_nba"
+HOME_TEAM, AWAY_TEAM = "Boston Celtics", "Milwaukee Bucks"
+PASSWORD = "correct horse battery"
+POLICY = PickPolicy(lock_minutes=0, bookmakers=("draftkings", "fanduel", "betmgm"))
+
+
+def utc(text: str) -> datetime:
+    """`utc("2026-11-23T00:10")` -> an aware UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Book:
+    """One bookmaker's three markets; None leaves a market out.
+
+    h2h = (home price, away price); spreads = (home point, home price, away price), the away
+    point mirrors the home one; totals = (point, over price, under price).
+    """
+
+    key: str = "draftkings"
+    h2h: tuple[int, int] | None = (-180, 150)
+    spreads: tuple[float, int, int] | None = (-4.5, -110, -110)
+    totals: tuple[float, int, int] | None = (227.5, -108, -112)
+
+    def lines(self, home: str, away: str) -> tuple[LineRecord, ...]:
+        rows: list[LineRecord] = []
+        if self.h2h:
+            rows += [
+                LineRecord(self.key, H2H, HOME, home, self.h2h[0], None, None),
+                LineRecord(self.key, H2H, AWAY, away, self.h2h[1], None, None),
+            ]
+        if self.spreads:
+            point, home_price, away_price = self.spreads
+            rows += [
+                LineRecord(self.key, SPREADS, HOME, home, home_price, point, None),
+                LineRecord(self.key, SPREADS, AWAY, away, away_price, -point, None),
+            ]
+        if self.totals:
+            point, over, under = self.totals
+            rows += [
+                LineRecord(self.key, TOTALS, OVER, "Over", over, point, None),
+                LineRecord(self.key, TOTALS, UNDER, "Under", under, point, None),
+            ]
+        return tuple(rows)
+
+
+def event(
+    game_id: str,
+    commence: datetime,
+    *books: Book,
+    home: str = HOME_TEAM,
+    away: str = AWAY_TEAM,
+    sport: str = SPORT,
+) -> EventRecord:
+    books = books or (Book(),)
+    lines = tuple(line for book in books for line in book.lines(home, away))
+    return EventRecord(game_id, sport, commence, home, away, lines)
+
+
+def ingest_events(
+    session: Session,
+    fetched_at: datetime,
+    *events: EventRecord,
+    issues: tuple[IssueRecord, ...] = (),
+    job_run_id: int | None = None,
+) -> IngestReport:
+    return ingest.apply_odds(
+        session, ParsedOdds(list(events), list(issues)), fetched_at, job_run_id
+    )
+
+
+def make_game(
+    session: Session,
+    game_id: str,
+    commence: datetime,
+    *books: Book,
+    fetched_at: datetime | None = None,
+    home: str = HOME_TEAM,
+    away: str = AWAY_TEAM,
+) -> Game:
+    """A game as the odds job creates it, with one fetch of lines (a day before tip-off)."""
+    fetched_at = fetched_at or commence - timedelta(days=1)
+    ingest_events(session, fetched_at, event(game_id, commence, *books, home=home, away=away))
+    game = session.get(Game, game_id)
+    assert game is not None
+    return game
+
+
+def add_lines(session: Session, game: Game, fetched_at: datetime, *books: Book) -> IngestReport:
+    """A later fetch of the same game (lines are appended, never overwritten)."""
+    return ingest_events(
+        session,
+        fetched_at,
+        event(game.id, game.commence_time, *books, home=game.home_team, away=game.away_team),
+    )
+
+
+def make_user(session: Session, username: str, now: datetime, password: str = PASSWORD) -> User:
+    return auth.register(session, f"{username}@example.com", username, password, now)
+
+
+def make_picks(
+    session: Session,
+    user: User,
+    now: datetime,
+    *wanted: tuple[str, str, str],
+    policy: PickPolicy = POLICY,
+) -> list[Pick]:
+    """`make_picks(s, alice, now, ("g1", "h2h", "Milwaukee Bucks"), ...)`, one batch."""
+    return picks.submit_picks(session, user, [PickRequest(*w) for w in wanted], now, policy)
+
+
+def score(
+    game: Game,
+    home_score: int | None,
+    away_score: int | None,
+    *,
+    completed: bool = True,
+    commence: datetime | None = None,
+) -> ScoreRecord:
+    return ScoreRecord(
+        id=game.id,
+        sport=game.sport,
+        commence_time=commence or game.commence_time,
+        home_team=game.home_team,
+        away_team=game.away_team,
+        completed=completed,
+        home_score=home_score,
+        away_score=away_score,
+        last_update=None,
+    )
+
+
+def report_scores(
+    session: Session, now: datetime, *records: ScoreRecord, days_from: int = 3, sport: str = SPORT
+) -> ResultsReport:
+    return results.apply_scores(session, ParsedScores(list(records), []), sport, now, days_from)
+
+
+def reload(session: Session) -> None:
+    """Grading writes with set-based UPDATEs: objects already loaded must be re-read."""
+    session.expire_all()

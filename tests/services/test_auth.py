@@ -1,0 +1,184 @@
+"""Passwords, tokens checked against the injected clock, and database-backed throttling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pickvs.config import settings
+from pickvs.models import LoginFailure, User
+from pickvs.services import auth
+from pickvs.services.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
+from tests.services.builders import PASSWORD, make_user, utc
+
+NOW = utc("2026-11-22T12:00")
+
+
+def test_hash_and_verify() -> None:
+    hashed = auth.hash_password("hunter2hunter2")
+    assert hashed.startswith("$2b$") and "hunter2" not in hashed
+    assert auth.verify_password("hunter2hunter2", hashed)
+    assert not auth.verify_password("hunter2hunter3", hashed)
+    assert not auth.verify_password("", hashed)
+
+
+def test_the_72_byte_limit_is_in_bytes() -> None:
+    at_limit = "é" * 36  # 72 bytes in UTF-8, 36 characters
+    assert auth.verify_password(at_limit, auth.hash_password(at_limit))
+    with pytest.raises(InvalidInput) as excinfo:
+        auth.hash_password(at_limit + "a")  # 73 bytes: refused, never silently truncated
+    assert excinfo.value.field == "password"
+    assert "72 bytes" in excinfo.value.message
+    # Checking an over-long password is a plain "no", not bcrypt's ValueError.
+    assert auth.verify_password("a" * 73, auth.hash_password("a" * 72)) is False
+
+
+def test_register(session: Session) -> None:
+    user = auth.register(session, "  Alice@Example.com ", " Alice ", "é" * 36, NOW)
+    assert (user.email, user.username, user.username_key, user.is_admin) == (
+        "alice@example.com",
+        "Alice",
+        "alice",
+        False,
+    )
+    assert (user.total_units, user.total_wagered, user.roi) == (0.0, 0.0, None)
+    assert user.created_at == NOW
+
+
+@pytest.mark.parametrize(
+    ("email", "username", "password", "error", "field"),
+    [
+        ("bob@example.com", "ALICE", PASSWORD, Conflict, "username"),  # case-insensitive
+        ("ALICE@example.COM", "bob", PASSWORD, Conflict, "email"),
+        ("not-an-email", "bob", PASSWORD, InvalidInput, "email"),
+        ("bob@example.com", "b", PASSWORD, InvalidInput, "username"),
+        ("bob@example.com", "bob smith", PASSWORD, InvalidInput, "username"),
+        ("bob@example.com", "bob", "short", InvalidInput, "password"),
+        ("bob@example.com", "bob", "x" * 73, InvalidInput, "password"),
+    ],
+)
+def test_register_refuses(
+    session: Session, email: str, username: str, password: str, error: type, field: str
+) -> None:
+    make_user(session, "alice", NOW)
+    with pytest.raises(error) as excinfo:
+        auth.register(session, email, username, password, NOW)
+    assert excinfo.value.field == field
+    assert session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_login_by_username_or_email_in_any_case(session: Session) -> None:
+    alice = make_user(session, "Alice", NOW)
+    for name in ("alice", "ALICE", " Alice ", "alice@example.com", "ALICE@EXAMPLE.COM"):
+        assert auth.login(session, name, PASSWORD, "10.0.0.1", NOW).id == alice.id
+
+
+def test_tokens_follow_the_injected_clock(session: Session) -> None:
+    """Issued 30 days ahead of the wall clock: only the injected clock may judge it."""
+    issued = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    alice = make_user(session, "alice", issued)
+    token = auth.create_token(alice, issued)
+    assert auth.user_id_from_token(token, issued) == alice.id
+    last_valid = issued + timedelta(days=settings.token_days) - timedelta(seconds=1)
+    assert auth.user_id_from_token(token, last_valid) == alice.id
+    assert auth.current_user(session, token, last_valid).id == alice.id
+    with pytest.raises(NotAuthenticated, match="expired"):
+        auth.user_id_from_token(token, issued + timedelta(days=settings.token_days))
+
+
+def test_forged_and_malformed_tokens(session: Session) -> None:
+    alice = make_user(session, "alice", NOW)
+    exp = int((NOW + timedelta(days=1)).timestamp())
+    token = auth.create_token(alice, NOW)
+    header, payload, signature = token.split(".")
+    swapped = jwt.utils.base64url_encode(b'{"sub":"1","exp":9999999999}').decode()
+    forged = [
+        jwt.encode(
+            {"sub": str(alice.id), "exp": exp}, "somebody-elses-key-" * 3, algorithm="HS256"
+        ),
+        jwt.encode({"sub": str(alice.id), "exp": exp}, None, algorithm="none"),  # type: ignore[arg-type]
+        f"{header}.{payload}.{signature[:-4]}AAAA",  # tampered signature
+        f"{header}.{swapped}.{signature}",  # another payload under the real signature
+        jwt.encode({"exp": exp}, auth.secret_key(), algorithm="HS256"),  # no subject
+        jwt.encode({"sub": "alice", "exp": exp}, auth.secret_key(), algorithm="HS256"),
+        "not-a-token",
+        "",
+    ]
+    for bad in forged:
+        with pytest.raises(NotAuthenticated):
+            auth.user_id_from_token(bad, NOW)
+    with pytest.raises(NotAuthenticated):
+        auth.current_user(session, None, NOW)
+    ghost = jwt.encode({"sub": "999999", "exp": exp}, auth.secret_key(), algorithm="HS256")
+    with pytest.raises(NotAuthenticated, match="no longer exists"):
+        auth.current_user(session, ghost, NOW)
+
+
+def failures(engine: Engine) -> dict[str, int]:
+    with Session(engine) as fresh:
+        rows = fresh.execute(
+            select(LoginFailure.key, func.count()).group_by(LoginFailure.key)
+        ).all()
+    return {key: n for key, n in rows}
+
+
+def test_five_failures_throttle_the_account(engine: Engine, session: Session) -> None:
+    make_user(session, "alice", NOW)
+    session.commit()
+    for n in range(auth.THROTTLE_LIMIT):
+        with pytest.raises(NotAuthenticated):
+            auth.login(
+                session, "alice", "wrong password", f"10.0.0.{n}", NOW + timedelta(minutes=n)
+            )
+    # The sixth try is refused before the password is even checked, right one included,
+    # from any client.
+    later = NOW + timedelta(minutes=5)
+    for client in ("10.0.0.1", "192.168.1.1", None):
+        with pytest.raises(Throttled):
+            auth.login(session, "ALICE", PASSWORD, client, later)
+    # 15 minutes after the first failure it has aged out (4 recent ones remain).
+    assert (
+        auth.login(session, "alice", PASSWORD, "10.0.0.9", NOW + timedelta(minutes=15)).username
+        == "alice"
+    )
+    session.commit()
+    # Success clears the account's failures, not the clients'.
+    left = failures(engine)
+    assert "account:alice" not in left and left["client:10.0.0.1"] == 1
+
+
+def test_five_failures_throttle_the_client(session: Session) -> None:
+    make_user(session, "alice", NOW)
+    for n in range(auth.THROTTLE_LIMIT):
+        with pytest.raises(NotAuthenticated):
+            auth.login(session, f"nobody{n}", "whatever1", "203.0.113.7", NOW)
+    with pytest.raises(Throttled):
+        auth.login(session, "alice", PASSWORD, "203.0.113.7", NOW)
+    assert auth.login(session, "alice", PASSWORD, "198.51.100.1", NOW).username == "alice"
+
+
+def test_failures_persist_although_the_call_raised(engine: Engine, session: Session) -> None:
+    make_user(session, "alice", NOW)
+    session.commit()
+    with pytest.raises(NotAuthenticated):
+        auth.login(session, "alice", "wrong password", "10.0.0.1", NOW)
+    session.rollback()  # what the caller's unit of work does with the error
+    assert failures(engine) == {"account:alice": 1, "client:10.0.0.1": 1}
+
+
+def test_any_login_text_is_counted_without_a_database_error(
+    engine: Engine, session: Session
+) -> None:
+    """login_failure.key is VARCHAR(300): PostgreSQL would refuse a longer key with an error."""
+    huge = "x" * 5000
+    with pytest.raises(NotAuthenticated):
+        auth.login(session, huge, "whatever1", "c" * 1000, NOW)
+    keys = failures(engine)
+    assert len(keys) == 2 and all(len(k) <= 300 for k in keys)
+    with pytest.raises(NotAuthenticated):
+        auth.login(session, "a@b.c", "x" * 500, None, NOW)  # over-long password: just wrong

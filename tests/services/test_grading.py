@@ -1,0 +1,340 @@
+"""Grading a hand-worked league: every market, push and void, corrections, and bounded SQL.
+
+The league (all four games tip at 00:10Z on Nov 21, picks made the afternoon before):
+
+  g1 Boston Celtics (home) v Milwaukee Bucks    h2h -180/+150, spread -4.5 (-110/-110),
+                                                total 227.5 (Over -108 / Under -112)
+     final 113-115: Bucks win by 2, total 228
+  g2 Los Angeles Lakers v Phoenix Suns          h2h -120/+100, spread -3 (-105/-115),
+                                                total 220 (-110/-110)
+     final 110-107: Lakers by exactly 3, total 217
+  g3 New York Knicks v Miami Heat               never reported: postponed, picks void
+  g4 Denver Nuggets v Utah Jazz                 h2h -150/+130; final 104-104 (a tie)
+
+  alice  g1 h2h Bucks +150          win   +1.5          (115 > 113)
+         g1 spread Celtics -4.5     loss  -1            (113 - 4.5 - 115 = -6.5)
+         g2 total Under 220 @-110   win   +0.909091     (217 < 220; 100/110)
+         g3 h2h Knicks              void   0
+         => units 1.409091, wagered 3, 2-1-0, ROI 1.409091/3 = 0.469697
+  bob    g1 total Over 227.5 @-108  win   +0.925926     (228 > 227.5; 100/108)
+         g2 spread Lakers -3 @-105  push   0            (110 - 3 - 107 = 0)
+         g2 h2h Suns +100           loss  -1
+         g4 h2h Nuggets -150        push   0            (tie)
+         => units -0.074074, wagered 4, 1-1-2, ROI -0.074074/4 = -0.018519
+  carol  g2 h2h Lakers -120         win   +0.833333     (100/120)
+         g3 spread Heat +4.5        void   0
+         => units 0.833333, wagered 1, 1-0-0, ROI 0.833333
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pickvs.models import Game, Pick, User
+from pickvs.services import admin, grading
+from tests.services.builders import (
+    Book,
+    ingest_events,
+    make_picks,
+    make_user,
+    reload,
+    report_scores,
+    score,
+    utc,
+)
+from tests.services.builders import (
+    event as odds_event,
+)
+
+TIP = utc("2026-11-21T00:10")
+PICKED_AT = TIP - timedelta(hours=6)
+RESULTS_AT = TIP + timedelta(hours=14)  # 9 am Eastern the next morning
+
+
+def build_league(session: Session) -> None:
+    ingest_events(
+        session,
+        TIP - timedelta(days=1),
+        odds_event("g1", TIP, Book()),
+        odds_event(
+            "g2",
+            TIP,
+            Book(h2h=(-120, 100), spreads=(-3.0, -105, -115), totals=(220.0, -110, -110)),
+            home="Los Angeles Lakers",
+            away="Phoenix Suns",
+        ),
+        odds_event("g3", TIP, Book(), home="New York Knicks", away="Miami Heat"),
+        odds_event("g4", TIP, Book(h2h=(-150, 130)), home="Denver Nuggets", away="Utah Jazz"),
+    )
+    alice = make_user(session, "alice", PICKED_AT)
+    bob = make_user(session, "bob", PICKED_AT)
+    carol = make_user(session, "carol", PICKED_AT)
+    make_picks(
+        session,
+        alice,
+        PICKED_AT,
+        ("g1", "h2h", "Milwaukee Bucks"),
+        ("g1", "spreads", "Boston Celtics"),
+        ("g2", "totals", "Under"),
+        ("g3", "h2h", "New York Knicks"),
+    )
+    make_picks(
+        session,
+        bob,
+        PICKED_AT,
+        ("g1", "totals", "Over"),
+        ("g2", "spreads", "Los Angeles Lakers"),
+        ("g2", "h2h", "Phoenix Suns"),
+        ("g4", "h2h", "Denver Nuggets"),
+    )
+    make_picks(
+        session,
+        carol,
+        PICKED_AT,
+        ("g2", "h2h", "Los Angeles Lakers"),
+        ("g3", "spreads", "Miami Heat"),
+    )
+    games = {g: session.get(Game, g) for g in ("g1", "g2", "g4")}
+    # g3 is missing from the scores reply 14 h after tip-off: postponed.
+    report = report_scores(
+        session,
+        RESULTS_AT,
+        score(games["g1"], 113, 115),
+        score(games["g2"], 110, 107),
+        score(games["g4"], 104, 104),
+        days_from=1,
+    )
+    assert (report.finals, report.postponed) == (3, 1)
+    session.commit()
+
+
+def totals(session: Session) -> dict[str, tuple[Any, ...]]:
+    reload(session)
+    rows = session.execute(select(User).order_by(User.username_key)).scalars()
+    return {
+        u.username: (
+            pytest.approx(u.total_units, abs=1e-6),
+            u.total_wagered,
+            None if u.roi is None else pytest.approx(u.roi, abs=1e-6),
+            (u.wins, u.losses, u.pushes),
+        )
+        for u in rows
+    }
+
+
+def expected(
+    units: float, wagered: float, roi: float | None, wlp: tuple[int, int, int]
+) -> tuple[Any, ...]:
+    return (units, wagered, roi, wlp)
+
+
+def pick_results(session: Session) -> dict[tuple[str, str, str], tuple[str, float | None]]:
+    reload(session)
+    rows = session.execute(
+        select(User.username, Pick).join(User, User.id == Pick.user_id).order_by(Pick.id)
+    ).all()
+    return {
+        (name, p.game_id, p.market): (
+            p.status,
+            None if p.result_units is None else round(p.result_units, 6),
+        )
+        for name, p in rows
+    }
+
+
+def test_the_hand_worked_league(session: Session) -> None:
+    build_league(session)
+    report = grading.grade(session, RESULTS_AT)
+    session.commit()
+    assert report.picks_graded == 10
+    assert pick_results(session) == {
+        ("alice", "g1", "h2h"): ("win", 1.5),
+        ("alice", "g1", "spreads"): ("loss", -1.0),
+        ("alice", "g2", "totals"): ("win", 0.909091),
+        ("alice", "g3", "h2h"): ("void", 0.0),
+        ("bob", "g1", "totals"): ("win", 0.925926),
+        ("bob", "g2", "spreads"): ("push", 0.0),
+        ("bob", "g2", "h2h"): ("loss", -1.0),
+        ("bob", "g4", "h2h"): ("push", 0.0),
+        ("carol", "g2", "h2h"): ("win", 0.833333),
+        ("carol", "g3", "spreads"): ("void", 0.0),
+    }
+    assert totals(session) == {
+        "alice": expected(1.409091, 3.0, 0.469697, (2, 1, 0)),
+        "bob": expected(-0.074074, 4.0, -0.018519, (1, 1, 2)),
+        "carol": expected(0.833333, 1.0, 0.833333, (1, 0, 0)),
+    }
+
+
+def snapshot(session: Session) -> tuple[Any, ...]:
+    reload(session)
+    users = session.execute(
+        select(
+            User.username,
+            User.total_units,
+            User.total_wagered,
+            User.roi,
+            User.wins,
+            User.losses,
+            User.pushes,
+        ).order_by(User.id)
+    ).all()
+    picks = session.execute(
+        select(Pick.id, Pick.status, Pick.result_units, Pick.graded_at).order_by(Pick.id)
+    ).all()
+    return tuple(map(tuple, users)), tuple(map(tuple, picks))
+
+
+def test_grading_twice_changes_nothing(session: Session) -> None:
+    build_league(session)
+    grading.grade(session, RESULTS_AT)
+    session.commit()
+    first = snapshot(session)
+    report = grading.grade(session, RESULTS_AT + timedelta(hours=1))
+    session.commit()
+    assert report.picks_graded == 0
+    assert snapshot(session) == first  # graded_at included: nothing was rewritten
+
+
+def test_grading_before_any_result_grades_nothing(session: Session) -> None:
+    ingest_events(session, TIP - timedelta(days=1), odds_event("g1", TIP))
+    alice = make_user(session, "alice", PICKED_AT)
+    make_picks(session, alice, PICKED_AT, ("g1", "h2h", "home"))
+    assert grading.grade(session, TIP + timedelta(hours=1)).picks_graded == 0
+    assert pick_results(session) == {("alice", "g1", "h2h"): ("pending", None)}
+    assert totals(session)["alice"] == expected(0.0, 0.0, None, (0, 0, 0))
+
+
+def test_a_corrected_score_fixes_everyone(session: Session) -> None:
+    """g2 was reported with home and away swapped: 107-110, the Suns won by 3.
+
+    alice  g2 Under 217: still a win                    => unchanged 1.409091, 2-1-0
+    bob    g2 spread Lakers -3: 107 - 3 - 110 = -6 loss; g2 h2h Suns +100 now a win (+1)
+           => 0.925926 - 1 + 1 + 0 = 0.925926, wagered 4, 2-1-1, ROI 0.231481
+    carol  g2 h2h Lakers now a loss => -1, wagered 1, 0-1-0, ROI -1
+    """
+    build_league(session)
+    grading.grade(session, RESULTS_AT)
+    session.commit()
+    g2 = session.get(Game, "g2")
+    corrected_at = RESULTS_AT + timedelta(days=1)
+    assert report_scores(session, corrected_at, score(g2, 107, 110), days_from=2).finals == 1  # type: ignore[arg-type]
+    report = grading.grade(session, corrected_at)
+    session.commit()
+    assert report.picks_graded == 3  # bob's two g2 picks and carol's
+    assert totals(session) == {
+        "alice": expected(1.409091, 3.0, 0.469697, (2, 1, 0)),
+        "bob": expected(0.925926, 4.0, 0.231481, (2, 1, 1)),
+        "carol": expected(-1.0, 1.0, -1.0, (0, 1, 0)),
+    }
+
+
+def test_voiding_a_game_refunds_its_picks_and_counts_them_nowhere(session: Session) -> None:
+    """An admin voids g1 after it was graded.
+
+    alice  g1 h2h and spread refunded; only g2 Under remains
+           => +0.909091, wagered 1, 1-0-0, ROI 0.909091
+    bob    g1 Over (+0.925926) refunded; g2 spread push 0, g2 h2h loss -1, g4 push 0
+           => -1, wagered 3, 0-1-2, ROI -1/3 = -0.333333
+    carol  no g1 pick: unchanged 0.833333, 1-0-0
+    """
+    build_league(session)
+    grading.grade(session, RESULTS_AT)
+    session.commit()
+    admin.void(session, "g1", by="ref", now=RESULTS_AT + timedelta(hours=2))
+    session.commit()
+    results = pick_results(session)
+    assert {k: v for k, v in results.items() if k[1] == "g1"} == {
+        ("alice", "g1", "h2h"): ("void", 0.0),
+        ("alice", "g1", "spreads"): ("void", 0.0),
+        ("bob", "g1", "totals"): ("void", 0.0),
+    }
+    assert totals(session) == {
+        "alice": expected(0.909091, 1.0, 0.909091, (1, 0, 0)),
+        "bob": expected(-1.0, 3.0, -0.333333, (0, 1, 2)),
+        "carol": expected(0.833333, 1.0, 0.833333, (1, 0, 0)),
+    }
+
+
+def test_a_player_whose_picks_are_all_voided_has_no_roi(session: Session) -> None:
+    build_league(session)
+    grading.grade(session, RESULTS_AT)
+    admin.void(session, "g2", by="ref", now=RESULTS_AT)  # the same instant as the grading
+    session.commit()
+    # carol: g2 refunded, g3 void => nothing wagered: ROI is NULL, not 0.
+    assert totals(session)["carol"] == expected(0.0, 0.0, None, (0, 0, 0))
+
+
+def test_an_admin_settlement_regrades_a_feed_result(session: Session) -> None:
+    build_league(session)
+    grading.grade(session, RESULTS_AT)
+    session.commit()
+    # The feed had g4 as a tie; the admin enters the real score, Nuggets by 2.
+    report = admin.settle(session, "g4", 106, 104, by="ref", now=RESULTS_AT + timedelta(hours=1))
+    session.commit()
+    assert report.picks_graded == 1
+    assert pick_results(session)[("bob", "g4", "h2h")] == ("win", round(100 / 150, 6))
+    assert totals(session)["bob"][3] == (2, 1, 1)
+
+
+def count_statements(engine: Engine, action: Callable[[], Any]) -> list[str]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def graded_league(session: Session, users: int, games: int) -> int:
+    """`users` players each pick the moneyline and the total of `games` games; all final."""
+    ids = [f"g{n:03d}" for n in range(games)]
+    ingest_events(
+        session,
+        TIP - timedelta(days=1),
+        *(odds_event(i, TIP, Book(), home=f"Home {i}", away=f"Away {i}") for i in ids),
+    )
+    for u in range(users):
+        player = make_user(session, f"player{u:02d}", PICKED_AT)
+        wanted = [(i, "h2h", "home" if (u + n) % 2 else "away") for n, i in enumerate(ids)]
+        wanted += [(i, "totals", "Over" if (u + n) % 3 else "Under") for n, i in enumerate(ids)]
+        make_picks(session, player, PICKED_AT, *wanted)
+    rows = session.execute(select(Game).where(Game.id.in_(ids))).scalars()
+    report_scores(
+        session,
+        RESULTS_AT,
+        *(score(g, 100 + n % 7, 103 - n % 5) for n, g in enumerate(rows)),
+        days_from=1,
+    )
+    session.commit()
+    return users * games * 2
+
+
+@pytest.mark.parametrize(("users", "games"), [(1, 5), (10, 25)])
+def test_grading_issues_a_bounded_number_of_statements(
+    engine: Engine, session: Session, users: int, games: int, request: pytest.FixtureRequest
+) -> None:
+    pick_count = graded_league(session, users, games)
+    reports: list[grading.GradeReport] = []
+    statements = count_statements(
+        engine, lambda: reports.append(grading.grade(session, RESULTS_AT))
+    )
+    session.commit()
+    assert reports[0].picks_graded == pick_count  # 10 or 500
+    # One UPDATE for the picks, one for the players' totals, one reset: whatever the count.
+    assert len(statements) == 3, statements
+    assert all(s.lstrip().upper().startswith("UPDATE") for s in statements)
+    again = count_statements(engine, lambda: grading.grade(session, RESULTS_AT))
+    assert len(again) == 3

@@ -1,0 +1,224 @@
+"""The leaderboard: shared ranks, players without ROI last, ET months and weeks, paging."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session
+
+from pickvs.services import admin, leaderboard
+from tests.services.builders import Book, make_game, make_picks, make_user, utc
+
+NY = ZoneInfo("America/New_York")
+NOW = utc("2026-11-22T12:00")  # Sunday Nov 22, 7 am EST
+H = timedelta(hours=1)
+
+
+def play(
+    session: Session,
+    game_id: str,
+    tip,
+    home_price: int,
+    picks: list,
+    home_score: int,
+    away_score: int,
+) -> None:  # type: ignore[no-untyped-def]
+    """A game with one moneyline (home_price / -110 away), the players' picks, then the final."""
+    make_game(
+        session,
+        game_id,
+        tip,
+        Book(h2h=(home_price, -110)),
+        home=f"{game_id} Home",
+        away=f"{game_id} Away",
+    )
+    for player, side in picks:
+        make_picks(session, player, tip - H, (game_id, "h2h", side))
+    admin.settle(session, game_id, home_score, away_score, by="ref", now=tip + 3 * H)
+
+
+def rows(board: list[leaderboard.BoardRow]) -> list[tuple]:  # type: ignore[type-arg]
+    return [
+        (
+            r.rank,
+            r.username,
+            round(r.total_units, 6),
+            r.total_wagered,
+            None if r.roi is None else round(r.roi, 6),
+            (r.wins, r.losses, r.pushes),
+        )
+        for r in board
+    ]
+
+
+def test_ties_share_a_rank_and_players_without_roi_come_last(session: Session) -> None:
+    """alice and bob have the same three results, made in a different order:
+        win @-110 (+0.909091), win @-180 (+0.555556), loss (-1)  => 0.464646 each.
+    The sums differ in the last bit depending on the order they are added in; the ranks must not.
+    erin pushes once: 0 units, but wagered, ROI 0. dave never picks: nothing wagered, no ROI,
+    ranked after everyone who wagered (DESIGN: "shown as -, sorted last").
+    """
+    start = NOW - timedelta(days=3)
+    alice, bob = make_user(session, "alice", start), make_user(session, "bob", start)
+    erin = make_user(session, "erin", start)
+    make_user(session, "dave", start)
+    carol = make_user(session, "carol", start)
+    tips = {g: start + timedelta(hours=n) for n, g in enumerate(("w110", "w180", "lose", "tie"), 1)}
+    for game_id, price in (("w110", -110), ("w180", -180), ("lose", -110), ("tie", -110)):
+        make_game(
+            session,
+            game_id,
+            tips[game_id],
+            Book(h2h=(price, -110)),
+            home=f"{game_id} H",
+            away=f"{game_id} A",
+        )
+    # alice picks in game order, bob in reverse (his loss row is stored first).
+    make_picks(
+        session,
+        alice,
+        start,
+        ("w110", "h2h", "home"),
+        ("w180", "h2h", "home"),
+        ("lose", "h2h", "home"),
+    )
+    make_picks(
+        session,
+        bob,
+        start,
+        ("lose", "h2h", "home"),
+        ("w180", "h2h", "home"),
+        ("w110", "h2h", "home"),
+    )
+    make_picks(session, carol, start, ("w110", "h2h", "home"))
+    make_picks(session, erin, start, ("tie", "h2h", "home"))
+    for game_id, (home, away) in {
+        "w110": (100, 90),
+        "w180": (100, 90),
+        "lose": (90, 100),
+        "tie": (95, 95),
+    }.items():
+        admin.settle(session, game_id, home, away, by="ref", now=NOW)
+    session.commit()
+    board = leaderboard.leaderboard(session, "all", NOW, NY)
+    assert rows(board) == [
+        (1, "carol", 0.909091, 1.0, 0.909091, (1, 0, 0)),
+        (2, "alice", 0.464646, 3.0, 0.154882, (2, 1, 0)),
+        (2, "bob", 0.464646, 3.0, 0.154882, (2, 1, 0)),
+        (4, "erin", 0.0, 1.0, 0.0, (0, 0, 1)),
+        (5, "dave", 0.0, 0.0, None, (0, 0, 0)),
+    ]
+
+
+def test_month_and_week_are_league_time_periods(session: Session) -> None:
+    """Month = since Nov 1 00:00 EDT (04:00Z); week = since Monday Nov 16 00:00 EST (05:00Z).
+
+        oct31  tips 03:30Z Nov 1 = 23:30 EDT Oct 31  home +200  alice win +2.0
+        nov1   tips 04:30Z Nov 1 = 00:30 EDT Nov 1   home +150  alice win +1.5
+        sun15  tips 04:30Z Nov 16 = 23:30 EST Nov 15 home -200  alice win +0.5
+        mon16  tips 05:30Z Nov 16 = 00:30 EST Nov 16 home +100  alice win +1.0, bob loss -1
+    all:   alice 5.0 (4-0-0), bob -1
+    month: alice 1.5 + 0.5 + 1.0 = 3.0 (3-0-0), bob -1
+    week:  alice 1.0, bob -1;   carol never picked: last on the all-time board, absent from
+           the periods.
+    """
+    early = utc("2026-10-25T12:00")
+    alice, bob = make_user(session, "alice", early), make_user(session, "bob", early)
+    make_user(session, "carol", early)
+    play(session, "oct31", utc("2026-11-01T03:30"), 200, [(alice, "home")], 100, 90)
+    play(session, "nov1", utc("2026-11-01T04:30"), 150, [(alice, "home")], 100, 90)
+    play(session, "sun15", utc("2026-11-16T04:30"), -200, [(alice, "home")], 100, 90)
+    play(session, "mon16", utc("2026-11-16T05:30"), 100, [(alice, "home"), (bob, "away")], 100, 90)
+    session.commit()
+    assert leaderboard.period_start("month", NOW, NY) == utc("2026-11-01T04:00")
+    assert leaderboard.period_start("week", NOW, NY) == utc("2026-11-16T05:00")
+    assert leaderboard.period_start("all", NOW, NY) is None
+    assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
+        (1, "alice", 5.0, 4.0, 1.25, (4, 0, 0)),
+        (2, "bob", -1.0, 1.0, -1.0, (0, 1, 0)),
+        (3, "carol", 0.0, 0.0, None, (0, 0, 0)),  # nothing wagered: after a losing player
+    ]
+    assert rows(leaderboard.leaderboard(session, "month", NOW, NY)) == [
+        (1, "alice", 3.0, 3.0, 1.0, (3, 0, 0)),
+        (2, "bob", -1.0, 1.0, -1.0, (0, 1, 0)),
+    ]
+    assert rows(leaderboard.leaderboard(session, "week", NOW, NY)) == [
+        (1, "alice", 1.0, 1.0, 1.0, (1, 0, 0)),
+        (2, "bob", -1.0, 1.0, -1.0, (0, 1, 0)),
+    ]
+    # Late Sunday evening in New York is still the same week, though Monday in UTC.
+    sunday_night = utc("2026-11-23T04:30")
+    assert leaderboard.period_start("week", sunday_night, NY) == utc("2026-11-16T05:00")
+
+
+def test_void_picks_count_in_no_period(session: Session) -> None:
+    alice = make_user(session, "alice", NOW - timedelta(days=2))
+    make_game(session, "g1", NOW - timedelta(days=1), Book(h2h=(150, -180)))
+    make_picks(session, alice, NOW - timedelta(days=2), ("g1", "h2h", "home"))
+    admin.void(session, "g1", by="ref", now=NOW)
+    for period in ("month", "week"):
+        assert leaderboard.leaderboard(session, period, NOW, NY) == []
+    assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
+        (1, "alice", 0.0, 0.0, None, (0, 0, 0))
+    ]
+
+
+def test_paging_keeps_the_global_rank(session: Session) -> None:
+    start = NOW - timedelta(days=2)
+    players = [make_user(session, f"player{n}", start) for n in range(5)]
+    make_game(session, "g1", NOW - timedelta(days=1), Book(h2h=(100, -110)))
+    make_game(
+        session,
+        "g2",
+        NOW - timedelta(days=1),
+        Book(h2h=(100, -110)),
+        home="Other Home",
+        away="Other Away",
+    )
+    # player0 and 1 win twice (+2), player2 wins one, loses one (0), player3 loses twice, player4 no picks.
+    for player, sides in zip(
+        players,
+        (("home", "home"), ("home", "home"), ("home", "away"), ("away", "away")),
+        strict=False,
+    ):
+        make_picks(session, player, start, ("g1", "h2h", sides[0]), ("g2", "h2h", sides[1]))
+    admin.settle(session, "g1", 100, 90, by="ref", now=NOW)
+    admin.settle(session, "g2", 100, 90, by="ref", now=NOW)
+    session.commit()
+    everyone = leaderboard.leaderboard(session, "all", NOW, NY)
+    assert [(r.rank, r.username) for r in everyone] == [
+        (1, "player0"),
+        (1, "player1"),
+        (3, "player2"),
+        (4, "player3"),
+        (5, "player4"),  # nothing wagered
+    ]
+    page = leaderboard.leaderboard(session, "all", NOW, NY, limit=2, offset=2)
+    assert [(r.rank, r.username) for r in page] == [(3, "player2"), (4, "player3")]
+    assert leaderboard.leaderboard(session, "all", NOW, NY, limit=2, offset=10) == []
+    assert len(leaderboard.leaderboard(session, "all", NOW, NY, limit=0)) == 1  # at least one row
+    assert len(leaderboard.leaderboard(session, "all", NOW, NY, limit=10_000)) == 5
+    assert len(leaderboard.leaderboard(session, "all", NOW, NY, offset=-5)) == 5
+
+
+def test_unknown_period(session: Session) -> None:
+    with pytest.raises(ValueError, match="period"):
+        leaderboard.leaderboard(session, "year", NOW, NY)
+
+
+def test_units_equal_to_six_places_share_a_rank(session: Session) -> None:
+    """The same three results summed in two orders: (w110 + w180) - 1 and (-1 + w180) + w110
+    differ in the last bit (0.46464646464646453 v ...464). Which order a database adds rows in
+    is its own business, so the rank must not depend on it."""
+    w110, w180 = 100 / 110, 100 / 180
+    first, second = (w110 + w180) - 1, (-1 + w180) + w110
+    assert first != second and round(first, 6) == round(second, 6)
+    for name, units in (("alice", second), ("bob", first), ("carol", first + 0.001)):
+        user = make_user(session, name, NOW)
+        user.total_units, user.total_wagered, user.wins, user.losses = units, 3.0, 2, 1
+        user.roi = units / 3.0
+    session.commit()
+    board = leaderboard.leaderboard(session, "all", NOW, NY)
+    assert [(r.rank, r.username) for r in board] == [(1, "carol"), (2, "alice"), (2, "bob")]
