@@ -7,7 +7,7 @@ import re
 # ASCII on purpose: look-alike letters from other scripts would let one player pose as another.
 # Matched with `fullmatch`: `$` would also accept a trailing newline.
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,20}")
-EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL_RE = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 PASSWORD_MIN_BYTES = 8
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit: longer must be refused, not silently truncated
 

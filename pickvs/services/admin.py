@@ -9,16 +9,10 @@ from sqlmodel import Session
 from pickvs.models import Game, GameStatus, User
 from pickvs.services import grading
 from pickvs.services.errors import InvalidInput, NotFound
+from pickvs.services.games import get_game
 from pickvs.services.grading import GradeReport
 
 MAX_SCORE = 400
-
-
-def _game(session: Session, game_id: str) -> Game:
-    game = session.get(Game, game_id)
-    if game is None:
-        raise NotFound(f"No game with id {game_id!r}.")
-    return game
 
 
 def settle(
@@ -28,7 +22,7 @@ def settle(
     for label, score in (("home", home_score), ("away", away_score)):
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
             raise InvalidInput(f"The {label} score must be a whole number from 0 to {MAX_SCORE}.")
-    game = _game(session, game_id)
+    game = get_game(session, game_id)
     if game.commence_time > now:
         raise InvalidInput(
             "This game has not started yet; void it instead if it will not be played."
@@ -40,7 +34,7 @@ def settle(
 
 def void(session: Session, game_id: str, by: str, now: datetime) -> GradeReport:
     """Cancel a game by hand: every pick on it is refunded and counts nowhere."""
-    game = _game(session, game_id)
+    game = get_game(session, game_id)
     game.home_score = game.away_score = None
     _mark_settled(game, GameStatus.CANCELLED, by, now)
     return grading.grade(session, now)

@@ -155,7 +155,9 @@ def login(
     session: Session, login_name: str, password: str, client: str | None, now: datetime
 ) -> User:
     """Check credentials; 5 failures in 15 minutes per account or per client means wait."""
-    keys = _throttle_keys(login_name or "", client)
+    # NUL can name no account, and PostgreSQL cannot store it in a throttle key.
+    login_name = (login_name or "").replace("\x00", "")
+    keys = _throttle_keys(login_name, client)
     if any(_recent_failures(session, key, now) >= THROTTLE_LIMIT for key in keys):
         raise Throttled("Too many failed log-ins; wait 15 minutes and try again.")
     user = get_by_login(session, login_name or "")

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from pickvs.domain import grading as rules
 from pickvs.domain import slate
 from pickvs.models import Game, Pick, User
+from pickvs.services.errors import InvalidInput
 
 PERIODS = ("all", "month", "week")
 MAX_LIMIT = 200
@@ -45,7 +46,7 @@ def leaderboard(
 ) -> list[BoardRow]:
     """Ranked by units (ties share a rank); players with nothing wagered (no ROI) come last."""
     if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+        raise InvalidInput(f"period must be one of {', '.join(PERIODS)}", field="period")
     start = period_start(period, now, tz)
     totals = _all_time() if start is None else _since(start)
     units, roi = _rounded(totals.c.units), _rounded(totals.c.roi)

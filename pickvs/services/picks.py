@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from pickvs.domain import locks, markets
 from pickvs.domain.odds import win_units
+from pickvs.domain.text import storable
 from pickvs.models import Game, Pick, PickStatus, User
 from pickvs.services.errors import (
     BatchRejected,
@@ -25,6 +26,7 @@ from pickvs.services.errors import (
     NotFound,
     ServiceError,
 )
+from pickvs.services.games import get_game
 from pickvs.services.lines import Quote, current_boards
 
 MAX_BATCH = 50
@@ -85,14 +87,19 @@ def submit_picks(
                 for game, request, quote in checked
             ]
     except IntegrityError as exc:  # a concurrent submission of the same pick won the race
-        raise BatchRejected(
-            [(0, Conflict("You already have a pick on that game and market."))]
-        ) from exc
+        raced = [
+            index
+            for index, (game, request, _) in enumerate(checked)
+            if (game.id, request.market) not in existing
+        ]
+        conflict = "You already have a pick on that game and market."
+        raise BatchRejected([(index, Conflict(conflict)) for index in raced or [0]]) from exc
     return saved
 
 
 def _games(session: Session, ids: Sequence[str]) -> dict[str, Game]:
-    rows = session.execute(select(Game).where(Game.id.in_(set(ids)))).scalars()
+    wanted = {game_id for game_id in ids if storable(game_id)}
+    rows = session.execute(select(Game).where(Game.id.in_(wanted))).scalars()
     return {game.id: game for game in rows}
 
 
@@ -177,9 +184,7 @@ def game_picks(
     session: Session, game_id: str, now: datetime, lock_minutes: int
 ) -> list[PublicPick]:
     """Everyone's picks on a game, only once it has locked: no copying before tip-off."""
-    game = session.get(Game, game_id)
-    if game is None:
-        raise NotFound(f"No game with id {game_id!r}.")
+    game = get_game(session, game_id)
     if locks.is_open(game.status, game.commence_time, now, lock_minutes):
         raise Forbidden("Picks on this game stay hidden until it locks at tip-off.")
     stmt = (

@@ -182,3 +182,12 @@ def test_any_login_text_is_counted_without_a_database_error(
     assert len(keys) == 2 and all(len(k) <= 300 for k in keys)
     with pytest.raises(NotAuthenticated):
         auth.login(session, "a@b.c", "x" * 500, None, NOW)  # over-long password: just wrong
+
+
+def test_nul_in_login_or_email_is_refused_cleanly(session: Session) -> None:
+    from pickvs.services.errors import InvalidInput, NotAuthenticated
+
+    with pytest.raises(InvalidInput, match="valid email"):
+        auth.register(session, "a\x00b@example.com", "nulls", "password123", NOW)
+    with pytest.raises(NotAuthenticated):
+        auth.login(session, "ghost\x00", "password123", "198.51.100.7", NOW)

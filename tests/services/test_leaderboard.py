@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from pickvs.services import admin, leaderboard
+from pickvs.services.errors import InvalidInput
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
 
 NY = ZoneInfo("America/New_York")
@@ -204,7 +205,7 @@ def test_paging_keeps_the_global_rank(session: Session) -> None:
 
 
 def test_unknown_period(session: Session) -> None:
-    with pytest.raises(ValueError, match="period"):
+    with pytest.raises(InvalidInput, match="period"):
         leaderboard.leaderboard(session, "year", NOW, NY)
 
 

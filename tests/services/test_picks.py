@@ -316,3 +316,12 @@ def test_my_picks(session: Session, clock: FixedClock, game) -> None:  # type: i
     assert [v.game.id for v in picks.my_picks(session, alice, limit=1, offset=1)] == ["g1"]
     assert len(picks.my_picks(session, alice, pending=True)) == 2
     assert picks.my_picks(session, alice, pending=False) == []
+
+
+def test_nul_in_identifiers_is_a_clear_not_found(session: Session) -> None:
+    """PostgreSQL cannot store NUL in text: such ids must be refused before they reach SQL."""
+    from pickvs.services.errors import NotFound
+    from pickvs.services.games import get_game
+
+    with pytest.raises(NotFound, match="No game"):
+        get_game(session, "abc\x00def")
