@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import pickvs.models  # noqa: F401  (registers the tables on the metadata)
-from alembic import context
 from pickvs import db
 
 target_metadata = SQLModel.metadata

@@ -1,0 +1,1 @@
+"""Reflex pages: layout only. Data comes from `pickvs.state`, rules from `pickvs.services`."""
