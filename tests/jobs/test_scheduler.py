@@ -132,3 +132,19 @@ def test_two_processes_on_one_postgres_run_each_trigger_once(
     ]
     assert outcomes == {"ok"}
     assert settings.timezone == ET
+
+
+def test_a_job_never_overlaps_itself(engine: Engine, clock: FixedClock) -> None:
+    """A run that finds the job's lease held by a live run records itself as skipped."""
+    from pickvs.jobs.runner import run_job
+    from pickvs.services import jobruns
+
+    with Session(engine) as session:
+        assert jobruns.acquire_lease(session, FETCH_ODDS, "other-worker", clock.now())
+    result = run_job(FETCH_ODDS, lambda ctx: "ran", clock=clock, source="demo", trigger="cli")
+    assert result is not None
+    assert (result.outcome, result.detail) == ("skipped", "another fetch-odds run is in progress")
+    # Once the other run's lease has expired (it crashed), the job runs again.
+    clock.advance(hours=1)
+    result = run_job(FETCH_ODDS, lambda ctx: "ran", clock=clock, source="demo", trigger="cli")
+    assert result is not None and (result.outcome, result.detail) == ("ok", "ran")
