@@ -17,7 +17,8 @@ from pickvs import db, migrations
 from pickvs.config import settings
 from pickvs.domain.clock import SystemClock
 from pickvs.jobs import daily
-from pickvs.jobs.runner import OK, SKIPPED, run_job
+from pickvs.jobs.manual import run_now
+from pickvs.jobs.runner import OK, SKIPPED
 from pickvs.jobs.source import source_label
 from pickvs.services import admin, ledger
 from pickvs.services.errors import ServiceError
@@ -59,8 +60,7 @@ def main(verbose: bool) -> None:
 
 
 def _run(name: str) -> None:
-    run = run_job(name, daily.JOBS[name], clock=clock, source=source_label(), trigger="cli")
-    assert run is not None  # CLI runs have no slot, so nothing can pre-empt the claim
+    run = run_now(name, clock, trigger="cli")
     if run.outcome not in (OK, SKIPPED):
         fail(f"{name} {run.outcome}: {run.error}")
     click.echo(f"{name} {run.outcome}: {run.detail}")
