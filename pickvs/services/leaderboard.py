@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from pickvs.domain import grading as rules
 from pickvs.domain import slate
+from pickvs.domain.accounts import username_key
 from pickvs.models import Game, Pick, User
 from pickvs.services.errors import InvalidInput
 
@@ -45,15 +46,11 @@ def leaderboard(
     session: Session, period: str, now: datetime, tz: ZoneInfo, limit: int = 50, offset: int = 0
 ) -> list[BoardRow]:
     """Ranked by units (ties share a rank); players with nothing wagered (no ROI) come last."""
-    if period not in PERIODS:
-        raise InvalidInput(f"period must be one of {', '.join(PERIODS)}", field="period")
-    start = period_start(period, now, tz)
-    totals = _all_time() if start is None else _since(start)
+    totals = _totals(period, now, tz)
     units, roi = _rounded(totals.c.units), _rounded(totals.c.roi)
     idle = totals.c.wagered <= 0
-    rank = func.rank().over(order_by=(idle, units.desc()))
     stmt = (
-        select(totals, rank.label("rank"))
+        select(totals, _rank(totals).label("rank"))
         .order_by(idle, units.desc(), totals.c.roi.is_(None), roi.desc(), totals.c.username_key)
         .limit(min(max(limit, 1), MAX_LIMIT))
         .offset(max(offset, 0))
@@ -71,6 +68,37 @@ def leaderboard(
         )
         for row in session.execute(stmt)
     ]
+
+
+def count_leaderboard(session: Session, period: str, now: datetime, tz: ZoneInfo) -> int:
+    """How many rows `leaderboard` pages through: every player all time, else the players
+    with graded wagers on games of the period."""
+    totals = _totals(period, now, tz)
+    return int(session.execute(select(func.count()).select_from(totals)).scalar_one())
+
+
+def rank_of(
+    session: Session, username: str, period: str, now: datetime, tz: ZoneInfo
+) -> int | None:
+    """The rank `leaderboard` gives this player (ties shared), or None when not on the board."""
+    totals = _totals(period, now, tz)
+    ranked = select(totals.c.username_key, _rank(totals).label("rank")).subquery()
+    stmt = select(ranked.c.rank).where(ranked.c.username_key == username_key(username))
+    rank = session.execute(stmt).scalar_one_or_none()
+    return None if rank is None else int(rank)
+
+
+def _totals(period: str, now: datetime, tz: ZoneInfo):  # type: ignore[no-untyped-def]
+    """One row per player on the board of `period`: the row set both listing and counting use."""
+    if period not in PERIODS:
+        raise InvalidInput(f"period must be one of {', '.join(PERIODS)}", field="period")
+    start = period_start(period, now, tz)
+    return _all_time() if start is None else _since(start)
+
+
+def _rank(totals):  # type: ignore[no-untyped-def]
+    """Units, highest first, level units sharing a rank; players with nothing wagered after."""
+    return func.rank().over(order_by=(totals.c.wagered <= 0, _rounded(totals.c.units).desc()))
 
 
 def _rounded(value):  # type: ignore[no-untyped-def]

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from pickvs.domain import grading as rules
 from pickvs.domain import locks, markets
 from pickvs.domain.odds import win_units
 from pickvs.domain.text import storable
@@ -172,6 +173,64 @@ def my_picks(
         stmt = stmt.where((Pick.status == PickStatus.PENDING) == pending)
     stmt = stmt.order_by(Game.commence_time.desc(), Pick.id.desc()).limit(limit).offset(offset)
     return [PickView(p, g) for p, g in session.execute(stmt).all()]
+
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class MyPickRow:
+    """A pick of the player's own list; `running_units` is their units total just after it
+    (wagered picks added in game order), None while it is pending or when it was void."""
+
+    pick: Pick
+    game: Game
+    running_units: float | None
+
+
+def my_pick_rows(
+    session: Session, user: User, limit: int = 50, offset: int = 0, pending: bool | None = None
+) -> list[MyPickRow]:
+    """A page of the player's picks, newest game first, each with the running units total.
+
+    The total is a window over all of the player's wagered picks, taken before paging, so a
+    page's figures match the whole history (SUM() OVER: SQLite >= 3.25 and PostgreSQL).
+    """
+    running = (
+        select(
+            Pick.id.label("pick_id"),
+            func.sum(rules.result_units(Pick.status, Pick.to_win))
+            .over(order_by=(Game.commence_time, Pick.id))
+            .label("units"),
+        )
+        .join(Game, Game.id == Pick.game_id)
+        .where(Pick.user_id == user.id, Pick.status.in_(rules.WAGERED))
+        .subquery()
+    )
+    stmt = (
+        _mine(select(Pick, Game, running.c.units), user, pending)
+        .outerjoin(running, running.c.pick_id == Pick.id)
+        .order_by(Game.commence_time.desc(), Pick.id.desc())
+        .limit(min(max(limit, 1), MAX_PAGE))
+        .offset(max(offset, 0))
+    )
+    return [
+        MyPickRow(pick, game, None if units is None else float(units))
+        for pick, game, units in session.execute(stmt).all()
+    ]
+
+
+def count_my_picks(session: Session, user: User, pending: bool | None = None) -> int:
+    """The number of rows `my_pick_rows` pages through with the same `pending` filter."""
+    stmt = _mine(select(func.count(Pick.id)), user, pending)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _mine(stmt, user: User, pending: bool | None):  # type: ignore[no-untyped-def]
+    stmt = stmt.select_from(Pick).join(Game, Game.id == Pick.game_id).where(Pick.user_id == user.id)
+    if pending is not None:
+        stmt = stmt.where((Pick.status == PickStatus.PENDING) == pending)
+    return stmt
 
 
 @dataclass(frozen=True)

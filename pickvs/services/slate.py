@@ -12,8 +12,10 @@ from sqlmodel import Session
 
 from pickvs.domain import locks, slate
 from pickvs.domain.markets import MARKETS
+from pickvs.domain.text import storable
 from pickvs.models import Game, Pick, User
 from pickvs.services.lines import MarketBoard, Quote, current_boards
+from pickvs.services.picks import PublicPick
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,104 @@ def slate_cards(
         _card(game, boards.get(game.id, {}), picks, now, tz, lock_minutes, bookmakers)
         for game in games
     ]
+
+
+@dataclass(frozen=True)
+class SlateDay:
+    day: date
+    cards: list[GameCard]
+
+
+@dataclass(frozen=True)
+class SlatePage:
+    """What the slate page shows: the cards, everyone's picks on the locked games among them
+    (game id -> picks; open games never appear), and the next lock for the countdown."""
+
+    cards: list[GameCard]
+    locked_picks: dict[str, list[PublicPick]]
+    next_lock: datetime | None
+
+    @property
+    def days(self) -> list[SlateDay]:
+        return group_by_day(self.cards)
+
+
+def slate_page(
+    session: Session,
+    user: User | None,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    lock_minutes: int,
+    bookmakers: Sequence[str],
+    days: int = 3,
+) -> SlatePage:
+    """The slate with locked games kept, in a fixed handful of queries whatever its size."""
+    cards = slate_cards(
+        session,
+        user,
+        now,
+        tz,
+        lock_minutes=lock_minutes,
+        bookmakers=bookmakers,
+        days=days,
+        include_locked=True,
+    )
+    locked = [card.game.id for card in cards if not card.is_open]
+    return SlatePage(
+        cards=cards,
+        locked_picks=locked_picks(session, locked, now, lock_minutes),
+        next_lock=next_lock(session, now, lock_minutes),
+    )
+
+
+def locked_picks(
+    session: Session, game_ids: Sequence[str], now: datetime, lock_minutes: int
+) -> dict[str, list[PublicPick]]:
+    """Everyone's picks on those of `game_ids` that have locked, in one query.
+
+    The lock rule is applied in the query itself, not taken from the caller: an open game's
+    picks cannot leak through a caller that passes the wrong ids.
+    """
+    wanted = [game_id for game_id in game_ids if storable(game_id)]
+    if not wanted:
+        return {}
+    stmt = (
+        select(Pick.game_id, User.username, Pick)
+        .join(User, User.id == Pick.user_id)
+        .join(Game, Game.id == Pick.game_id)
+        .where(
+            Pick.game_id.in_(wanted),
+            locks.locked_clause(Game.status, Game.commence_time, now, lock_minutes),
+        )
+        .order_by(Pick.game_id, Pick.market, User.username_key)
+    )
+    shown: dict[str, list[PublicPick]] = {}
+    for game_id, username, pick in session.execute(stmt).all():
+        shown.setdefault(game_id, []).append(PublicPick(username, pick))
+    return shown
+
+
+def next_lock(session: Session, now: datetime, lock_minutes: int) -> datetime | None:
+    """When the soonest open game stops taking picks (the page's countdown), or None."""
+    stmt = (
+        select(Game.commence_time)
+        .where(locks.open_clause(Game.status, Game.commence_time, now, lock_minutes))
+        .order_by(Game.commence_time)
+        .limit(1)
+    )
+    commence = session.execute(stmt).scalar_one_or_none()
+    return None if commence is None else locks.lock_time(commence, lock_minutes)
+
+
+def group_by_day(cards: Sequence[GameCard]) -> list[SlateDay]:
+    """Consecutive cards of one slate day together (cards come soonest first)."""
+    grouped: list[SlateDay] = []
+    for card in cards:
+        if not grouped or grouped[-1].day != card.slate_day:
+            grouped.append(SlateDay(card.slate_day, []))
+        grouped[-1].cards.append(card)
+    return grouped
 
 
 def _picks_of(session: Session, user: User | None, games: list[Game]) -> dict[str, dict[str, Pick]]:
