@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from pickvs.domain import grading as rules
 from pickvs.models import ApiCall, DataIssue, Game, JobRun, Pick
+from pickvs.services import jobruns
 
 MAX_PAGE = 200
 
@@ -30,9 +31,9 @@ class GameRow:
 def recent_job_runs(
     session: Session, limit: int = 20, offset: int = 0, job: str | None = None
 ) -> list[JobRun]:
-    """Newest run first (the order of `jobruns.recent_runs`, which has no offset)."""
-    stmt = _runs(select(JobRun), job).order_by(JobRun.started_at.desc(), JobRun.id.desc())
-    return list(session.execute(_page(stmt, limit, offset)).scalars())
+    """Newest run first, a bounded page of them."""
+    limit, offset = min(max(limit, 1), MAX_PAGE), max(offset, 0)
+    return jobruns.recent_runs(session, limit=limit, job=job, offset=offset)
 
 
 def count_job_runs(session: Session, job: str | None = None) -> int:

@@ -79,11 +79,14 @@ def last_success(session: Session, job: str) -> JobRun | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
-def recent_runs(session: Session, limit: int = 20, job: str | None = None) -> list[JobRun]:
-    stmt = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)
+def recent_runs(
+    session: Session, limit: int = 20, job: str | None = None, offset: int = 0
+) -> list[JobRun]:
+    """Newest run first."""
+    stmt = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
     if job:
         stmt = stmt.where(JobRun.job == job)
-    return list(session.execute(stmt).scalars())
+    return list(session.execute(stmt.limit(limit).offset(offset)).scalars())
 
 
 def latest_per_job(session: Session) -> dict[str, JobRun]:
