@@ -16,7 +16,13 @@ import reflex as rx
 from pickvs import migrations
 from pickvs.api import app as api_app
 from pickvs.jobs import scheduler
-from pickvs.pages.home import DESCRIPTION, TITLE, home
+from pickvs.pages.admin import admin_page
+from pickvs.pages.layout import DESCRIPTION, page_title
+from pickvs.pages.login import login_page, signup_page
+from pickvs.pages.not_found import not_found_page
+from pickvs.pages.slate import slate_page
+from pickvs.state import routes
+from pickvs.state.auth import AuthState
 
 
 def _prepare_database() -> None:
@@ -42,10 +48,29 @@ async def scheduler_lifespan() -> AsyncIterator[None]:
 
 app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    stylesheets=["/pickvs.css"],
     # The FastAPI app becomes the outer ASGI app: requests its routes do not match fall through
     # to Reflex (event socket, /ping, the compiled pages). Its own lifespan would not run here,
     # which is why the scheduler hangs off Reflex's.
     api_transformer=api_app,
 )
 app.register_lifespan_task(scheduler_lifespan)
-app.add_page(home, route="/", title=TITLE, description=DESCRIPTION, image="/favicon.svg")
+
+# Pages. A guarded page pairs `page_layout(..., requires="login"|"admin")` with the matching
+# on_load guard here; every handler behind it still re-checks the player (`AuthState._player`).
+# No route may be one the JSON API owns (/health, /auth/*, /api/*, /docs, /openapi.json).
+PAGE_META = {"description": DESCRIPTION, "image": "/favicon.svg"}
+app.add_page(
+    slate_page, route=routes.SLATE, title=page_title(), on_load=AuthState.require_login, **PAGE_META
+)
+app.add_page(login_page, route=routes.LOGIN, title=page_title("Log in"), **PAGE_META)
+app.add_page(signup_page, route=routes.SIGNUP, title=page_title("Sign up"), **PAGE_META)
+app.add_page(
+    admin_page,
+    route=routes.ADMIN,
+    title=page_title("Admin"),
+    on_load=AuthState.require_admin,
+    **PAGE_META,
+)
+# Reflex's custom 404 (route "404"): every unknown address, and /404 itself.
+app.add_page(not_found_page, route="404", title=page_title("Not found"), **PAGE_META)

@@ -1,9 +1,9 @@
-"""Smoke: the production build serves the home page, reaches its backend, and mounts the API."""
+"""Smoke: the production build serves the pages, reaches its backend, and mounts the API."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -12,10 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_home_page_shows_app_and_demo_banner(
-    new_page: Callable[..., Page],
-    screenshot: Callable[[Page, str], Path],
-    viewport: str,
+def test_a_visitor_lands_on_log_in_with_the_navbar_and_demo_banner(
+    new_page: Callable[..., Page], viewport: str
 ) -> None:
     page = new_page(viewport)
     errors: list[str] = []
@@ -28,17 +26,28 @@ def test_home_page_shows_app_and_demo_banner(
     page.on("console", console_error)
 
     # The page hydrates over Reflex's event socket: a frame coming back proves the browser
-    # found the backend at the URL baked into the build.
+    # found the backend at the URL baked into the build; the slate's guard then redirects.
     with page.expect_websocket() as socket_info:
         page.goto("/")
     socket_info.value.wait_for_event("framereceived")
 
-    expect(page).to_have_title("PickVs")
-    expect(page.get_by_role("heading", name="PickVs", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/login\?next=/$"))
+    expect(page).to_have_title("Log in · PickVs")
+    expect(page.get_by_role("heading", name="Log in", level=1)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    for name in ("Slate", "My picks", "Leaderboard"):
+        expect(nav.get_by_role("link", name=name)).to_be_visible()
+    expect(nav.get_by_role("link", name="Admin")).to_have_count(0)
     expect(page.locator("#demo-banner")).to_contain_text("Demo league")
     assert errors == []
 
-    screenshot(page, f"home-{viewport}")
+
+def test_unknown_addresses_show_not_found(new_page: Callable[..., Page]) -> None:
+    page = new_page()
+    page.goto("/no/such/page")
+
+    expect(page.get_by_role("heading", name="Not found", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Back to the slate")).to_be_visible()
 
 
 def test_json_api_is_served_beside_the_pages(new_page: Callable[..., Page]) -> None:

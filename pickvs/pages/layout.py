@@ -1,0 +1,106 @@
+"""The frame of every page: navigation bar, demo banner, and the page's main content.
+
+    def my_page() -> rx.Component:
+        return page_layout(rx.text("..."), title="My picks", requires="login")
+
+`requires` hides the content from whoever may not see it ("login": a spinner until the player
+is verified; "admin": the not-found view for players who are not admins). It is the visible
+half of the guard: register the page with the matching `on_load=AuthState.require_login` (or
+`require_admin`), which redirects, and have every handler re-check the player (`_player`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import reflex as rx
+
+from pickvs.pages.navbar import APP_NAME, navbar
+from pickvs.state import AppState, routes
+from pickvs.state.auth import AuthState
+
+Access = Literal["anyone", "login", "admin"]
+
+DESCRIPTION = "Pick today's NBA games against real sportsbook lines and climb the leaderboard."
+
+
+def page_title(name: str | None = None) -> str:
+    """The browser tab's title for a page: `My picks · PickVs`."""
+    return f"{name} · {APP_NAME}" if name else APP_NAME
+
+
+def demo_banner() -> rx.Component:
+    """Say plainly that games, lines and scores are generated offline, not real betting data."""
+    return rx.cond(
+        AppState.demo_mode,
+        rx.callout(
+            "Demo league: games, lines and scores are generated offline, not real sportsbook "
+            "data. Set ODDS_API_KEY to play on real lines.",
+            icon="flask-conical",
+            color_scheme="amber",
+            size="1",
+            role="status",
+            id="demo-banner",
+            width="100%",
+        ),
+    )
+
+
+def not_found_view() -> rx.Component:
+    """What a missing page (and an admin page, to a player who is not an admin) shows."""
+    return rx.vstack(
+        rx.text("404", size="2", weight="medium", color_scheme="gray"),
+        rx.heading("Not found", as_="h1", size="7"),
+        rx.text("There is no page at this address.", color_scheme="gray"),
+        rx.link("Back to the slate", href=routes.SLATE),
+        spacing="3",
+        padding_y="3em",
+        id="not-found",
+    )
+
+
+def _checking() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), padding_y="4em", aria_busy="true", aria_label="Loading")
+
+
+def _guarded(body: rx.Component, requires: Access) -> rx.Component:
+    if requires == "login":
+        return rx.cond(AuthState.is_authenticated, body, _checking())
+    if requires == "admin":
+        return rx.cond(
+            AuthState.is_admin,
+            body,
+            rx.cond(AuthState.is_authenticated, not_found_view(), _checking()),
+        )
+    return body
+
+
+def page_layout(
+    *children: rx.Component, title: str | None = None, requires: Access = "anyone"
+) -> rx.Component:
+    """Every page: the navbar, the demo banner, then `title` as the page's h1 and `children`."""
+    body = rx.vstack(
+        *([rx.heading(title, as_="h1", size=rx.breakpoints(initial="6", sm="7"))] if title else []),
+        *children,
+        spacing="5",
+        width="100%",
+    )
+    return rx.box(
+        rx.el.a("Skip to content", href="#main", id="skip-link", class_name="skip-link"),
+        navbar(),
+        rx.el.main(
+            rx.vstack(
+                demo_banner(),
+                _guarded(body, requires),
+                spacing="5",
+                width="100%",
+                max_width="72rem",
+                margin_x="auto",
+                padding_x=rx.breakpoints(initial="1rem", md="1.5rem"),
+                padding_y=rx.breakpoints(initial="1.25rem", md="2rem"),
+            ),
+            id="main",
+            tab_index=-1,
+        ),
+        min_height="100vh",
+    )
