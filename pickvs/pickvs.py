@@ -60,11 +60,17 @@ app.register_lifespan_task(scheduler_lifespan)
 # on_load guard here; every handler behind it still re-checks the player (`AuthState._player`).
 # No route may be one the JSON API owns (/health, /auth/*, /api/*, /docs, /openapi.json).
 PAGE_META = {"description": DESCRIPTION, "image": "/favicon.svg"}
+app.add_page(login_page, route=routes.LOGIN, title=page_title("Log in"), **PAGE_META)
+app.add_page(signup_page, route=routes.SIGNUP, title=page_title("Sign up"), **PAGE_META)
+
+# --- slate and my picks -----------------------------------------------------------------------
 app.add_page(
     slate_page, route=routes.SLATE, title=page_title(), on_load=AuthState.require_login, **PAGE_META
 )
-app.add_page(login_page, route=routes.LOGIN, title=page_title("Log in"), **PAGE_META)
-app.add_page(signup_page, route=routes.SIGNUP, title=page_title("Sign up"), **PAGE_META)
+
+# --- leaderboard and profiles -----------------------------------------------------------------
+
+# --- admin ------------------------------------------------------------------------------------
 app.add_page(
     admin_page,
     route=routes.ADMIN,
@@ -72,5 +78,6 @@ app.add_page(
     on_load=AuthState.require_admin,
     **PAGE_META,
 )
+
 # Reflex's custom 404 (route "404"): every unknown address, and /404 itself.
 app.add_page(not_found_page, route="404", title=page_title("Not found"), **PAGE_META)
