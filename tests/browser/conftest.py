@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 BUN_BIN = ROOT / ".tools" / "bun" / "node_modules" / ".bin"
-E2E_WEB_DIR = ROOT / ".tools" / "e2e-web"
+# Overridable so two suites (e.g. two engineers) can build side by side without clobbering.
+E2E_WEB_DIR = Path(os.environ.get("PICKVS_E2E_WEB_DIR", str(ROOT / ".tools" / "e2e-web")))
 
 # The first start compiles the pages, installs the frontend packages and runs the Vite build.
 START_TIMEOUT = float(os.environ.get("PICKVS_E2E_START_TIMEOUT", "900"))
