@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from pickvs.domain.text import storable
-from pickvs.models import Game
+from pickvs.models import Game, GameStatus
 from pickvs.services.errors import NotFound
 
 
@@ -15,3 +17,17 @@ def get_game(session: Session, game_id: str) -> Game:
     if game is None:
         raise NotFound(f"No game with id {game_id!r}.")
     return game
+
+
+def move_tip_off(game: Game, commence_time: datetime, now: datetime) -> bool:
+    """Follow a new tip-off time from the feed; True when it moved.
+
+    A game whose stored tip-off has passed has shown everyone's picks, so it is marked in
+    progress first: a feed that later pushes the time back must not reopen it for picks.
+    """
+    if game.commence_time == commence_time:
+        return False
+    if game.status == GameStatus.SCHEDULED and game.commence_time <= now:
+        game.status = GameStatus.IN_PROGRESS
+    game.commence_time, game.updated_at = commence_time, now
+    return True

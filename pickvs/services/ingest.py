@@ -12,6 +12,7 @@ from sqlmodel import Session
 from pickvs.domain.locks import SCHEDULED
 from pickvs.models import DataIssue, Game, GameStatus, OddsLine
 from pickvs.odds.records import EventRecord, IssueRecord, ParsedOdds
+from pickvs.services.games import move_tip_off
 
 
 @dataclass(frozen=True)
@@ -93,17 +94,13 @@ def _new_game(event: EventRecord, now: datetime) -> Game:
 
 def _refresh_game(game: Game, event: EventRecord, now: datetime) -> bool:
     """Follow the feed's tip-off time and team spelling; report whether anything changed."""
-    changed = (game.commence_time, game.home_team, game.away_team) != (
-        event.commence_time,
-        event.home_team,
-        event.away_team,
-    )
-    game.commence_time = event.commence_time
+    renamed = (game.home_team, game.away_team) != (event.home_team, event.away_team)
+    moved = move_tip_off(game, event.commence_time, now)
     game.home_team, game.away_team = event.home_team, event.away_team
     game.last_seen_at = now
-    if changed:
+    if renamed:
         game.updated_at = now
-    return changed
+    return renamed or moved
 
 
 def _append_lines(session: Session, event: EventRecord, fetched_at: datetime) -> int:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from pickvs.domain import results as rules
 from pickvs.models import Game, GameStatus
 from pickvs.odds.records import ParsedScores, ScoreRecord
+from pickvs.services.games import move_tip_off
 
 OPEN_STATUSES = (GameStatus.SCHEDULED, GameStatus.IN_PROGRESS)
 FEED = "feed"
@@ -70,8 +71,7 @@ def apply_scores(
         game = games.get(record.id)
         if game is None:
             continue
-        if game.commence_time != record.commence_time and game.status in OPEN_STATUSES:
-            game.commence_time, game.updated_at = record.commence_time, now
+        if game.status in OPEN_STATUSES and move_tip_off(game, record.commence_time, now):
             rescheduled += 1
         game.last_seen_at = now
         if record.completed and record.home_score is not None and record.away_score is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pickvs.domain.clock import FixedClock
+from pickvs.domain.locks import is_open
 from pickvs.models import DataIssue, Game, OddsLine
 from pickvs.odds.records import IssueRecord, LineRecord
 from pickvs.services import jobruns
@@ -94,6 +96,26 @@ def test_changed_commence_time_and_team_spelling_update_the_game(session: Sessio
     assert report.games_updated == 0
     assert game.last_seen_at == utc("2026-11-22T18:00")
     assert game.updated_at == utc("2026-11-22T17:00")
+
+
+def test_a_game_that_has_tipped_never_reopens_when_the_feed_moves_it_later(
+    session: Session,
+) -> None:
+    """Everyone's picks were shown at the old tip-off, so a later time must not reopen picks."""
+    ingest_events(session, FETCH, event("g1", TIP))
+    after_tip = TIP + timedelta(minutes=5)
+    ingest_events(session, after_tip, event("g1", TIP + timedelta(minutes=20)))
+    session.commit()
+    game = session.get(Game, "g1")
+    assert game is not None
+    assert (game.status, game.commence_time) == ("in_progress", TIP + timedelta(minutes=20))
+    assert not is_open(game.status, game.commence_time, after_tip)
+    # Before tip-off a move is just a new time: the game stays open.
+    ingest_events(session, FETCH, event("g2", TIP))
+    ingest_events(session, FETCH + timedelta(hours=1), event("g2", TIP + timedelta(hours=1)))
+    session.commit()
+    g2 = session.get(Game, "g2")
+    assert g2 is not None and g2.status == "scheduled"
 
 
 def test_odds_are_appended_as_history_never_overwritten(session: Session) -> None:
