@@ -18,11 +18,19 @@ from pickvs.api import app as api_app
 from pickvs.jobs import scheduler
 from pickvs.pages.admin import admin_page
 from pickvs.pages.layout import DESCRIPTION, page_title
+from pickvs.pages.leaderboard import leaderboard_page
 from pickvs.pages.login import login_page, signup_page
 from pickvs.pages.not_found import not_found_page
+from pickvs.pages.picks import picks_page
+from pickvs.pages.profile import profile_page, profile_title
 from pickvs.pages.slate import slate_page
 from pickvs.state import routes
+from pickvs.state.admin import AdminState
 from pickvs.state.auth import AuthState
+from pickvs.state.leaderboard import LeaderboardState
+from pickvs.state.picks import MyPicksState
+from pickvs.state.profile import ProfileState
+from pickvs.state.slate import SlateState
 
 
 def _prepare_database() -> None:
@@ -64,18 +72,46 @@ app.add_page(login_page, route=routes.LOGIN, title=page_title("Log in"), **PAGE_
 app.add_page(signup_page, route=routes.SIGNUP, title=page_title("Sign up"), **PAGE_META)
 
 # --- slate and my picks -----------------------------------------------------------------------
+
 app.add_page(
-    slate_page, route=routes.SLATE, title=page_title(), on_load=AuthState.require_login, **PAGE_META
+    slate_page,
+    route=routes.SLATE,
+    title=page_title(),
+    on_load=[AuthState.require_login, SlateState.load],
+    **PAGE_META,
+)
+app.add_page(
+    picks_page,
+    route=routes.PICKS,
+    title=page_title("My picks"),
+    on_load=[AuthState.require_login, MyPicksState.load],
+    **PAGE_META,
 )
 
 # --- leaderboard and profiles -----------------------------------------------------------------
 
+app.add_page(
+    leaderboard_page,
+    route=routes.LEADERBOARD,
+    title=page_title("Leaderboard"),
+    on_load=LeaderboardState.load,
+    **PAGE_META,
+)
+app.add_page(
+    profile_page,
+    route=routes.PROFILE_PATTERN,
+    title=profile_title(),
+    on_load=ProfileState.load,
+    **PAGE_META,
+)
+
 # --- admin ------------------------------------------------------------------------------------
+
 app.add_page(
     admin_page,
     route=routes.ADMIN,
     title=page_title("Admin"),
-    on_load=AuthState.require_admin,
+    on_load=[AuthState.require_admin, AdminState.load],
     **PAGE_META,
 )
 

@@ -4,7 +4,31 @@ from __future__ import annotations
 
 from pickvs.domain.odds import format_point, format_price
 
-__all__ = ["format_point", "format_price", "format_record", "format_roi", "format_units"]
+__all__ = [
+    "BOOKMAKER_TITLES",
+    "book_name",
+    "format_point",
+    "format_price",
+    "format_record",
+    "format_roi",
+    "format_units",
+]
+
+# The provider's titles for the US books it lists; anything else is shown from its key.
+BOOKMAKER_TITLES = {
+    "draftkings": "DraftKings",
+    "fanduel": "FanDuel",
+    "betmgm": "BetMGM",
+    "williamhill_us": "Caesars",
+    "betrivers": "BetRivers",
+    "bovada": "Bovada",
+    "betonlineag": "BetOnline.ag",
+    "lowvig": "LowVig.ag",
+}
+
+
+def book_name(key: str) -> str:
+    return BOOKMAKER_TITLES.get(key, key.replace("_", " ").title())
 
 
 def format_units(units: float | None) -> str:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from pickvs.domain.display import BOOKMAKER_TITLES
 from pickvs.domain.markets import H2H, MARKETS, SPREADS, TOTALS
 from pickvs.domain.slate import slate_day
 
@@ -65,16 +66,7 @@ NBA_TEAMS = (
     "Washington Wizards",
 )
 
-BOOKMAKERS = {
-    "draftkings": "DraftKings",
-    "fanduel": "FanDuel",
-    "betmgm": "BetMGM",
-    "williamhill_us": "Caesars",
-    "betrivers": "BetRivers",
-    "bovada": "Bovada",
-    "betonlineag": "BetOnline.ag",
-    "lowvig": "LowVig.ag",
-}
+BOOKMAKERS = BOOKMAKER_TITLES
 DEMO_REGIONS = ("us",)
 KNOWN_REGIONS = ("us", "us2", "uk", "eu", "au")
 

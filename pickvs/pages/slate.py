@@ -1,15 +1,122 @@
-"""`/`: the slate, today's games to pick. A placeholder until the slate page lands."""
+"""`/`: the slate, the games of today and the next two slate days, to pick against the lines."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from pickvs.pages.game_card import game_card
 from pickvs.pages.layout import page_layout
+from pickvs.state.slate import SlateState
+from pickvs.state.slate_views import DayView
+
+# react-moment renders `now - next lock` in seconds (negative before the lock); this turns it
+# into the sentence. Minutes are the finest step, so a screen reader hears at most one update
+# a minute from the polite live region.
+COUNTDOWN_TEXT = rx.Var(
+    """(value) => {
+  const left = -Number(value);
+  if (!(left > 0)) return "A game just locked: refresh for the latest.";
+  if (left < 60) return "Next lock in under a minute";
+  const d = Math.floor(left / 86400), h = Math.floor((left % 86400) / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  return "Next lock in " + (d ? d + "d " + h + "h" : h ? h + "h " + m + "m" : m + "m");
+}"""
+)
+
+
+def countdown() -> rx.Component:
+    """Time left before the soonest open game locks, counted down in the browser."""
+    return rx.cond(
+        SlateState.next_lock_at != "",
+        rx.hstack(
+            rx.icon("timer", size=18, aria_hidden="true", color=rx.color("orange", 10)),
+            rx.el.p(
+                rx.moment(
+                    diff=SlateState.next_lock_at,
+                    unit="seconds",
+                    interval=1000,
+                    filters=[COUNTDOWN_TEXT],
+                    element="span",
+                ),
+                rx.el.span(" · at ", SlateState.next_lock_tip),
+                id="next-lock",
+                aria_live="polite",
+                aria_atomic="true",
+                style={"margin": 0},
+            ),
+            spacing="2",
+            align="center",
+        ),
+        rx.text("No open games to lock.", id="next-lock", size="2", color_scheme="gray"),
+    )
+
+
+def _day(day: DayView) -> rx.Component:
+    return rx.el.section(
+        rx.vstack(
+            rx.heading(day.heading, as_="h2", size="4"),
+            rx.grid(
+                rx.foreach(day.cards, game_card),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        aria_label=day.heading,
+        width="100%",
+    )
+
+
+def _slate() -> rx.Component:
+    return rx.cond(
+        SlateState.days.length() > 0,
+        rx.vstack(rx.foreach(SlateState.days, _day), spacing="6", width="100%"),
+        rx.callout(
+            "No games on the slate yet — lines arrive every morning.",
+            icon="calendar-clock",
+            color_scheme="gray",
+            id="slate-empty",
+            width="100%",
+        ),
+    )
 
 
 def slate_page() -> rx.Component:
     return page_layout(
-        rx.text("Slate coming next.", color_scheme="gray", id="slate-placeholder"),
+        rx.flex(
+            rx.text(
+                "Tap a price to pick it, and tap your pick again to withdraw it. ",
+                SlateState.lock_rule,
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.hstack(
+                countdown(),
+                rx.icon_button(
+                    rx.icon("refresh-cw", size=16, aria_hidden="true"),
+                    on_click=SlateState.load,
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="2",
+                    aria_label="Refresh the slate",
+                    title="Refresh the slate",
+                ),
+                spacing="3",
+                align="center",
+            ),
+            direction=rx.breakpoints(initial="column", md="row"),
+            justify="between",
+            align=rx.breakpoints(initial="start", md="center"),
+            gap="3",
+            width="100%",
+        ),
+        rx.cond(
+            SlateState.loaded,
+            _slate(),
+            rx.center(rx.spinner(size="3"), padding_y="3em", aria_busy="true"),
+        ),
         title="Today's slate",
         requires="login",
     )

@@ -21,7 +21,10 @@ def settle(
     """Record a final score as `admin:<by>` and regrade everyone at once."""
     for label, score in (("home", home_score), ("away", away_score)):
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
-            raise InvalidInput(f"The {label} score must be a whole number from 0 to {MAX_SCORE}.")
+            raise InvalidInput(
+                f"The {label} score must be a whole number from 0 to {MAX_SCORE}.",
+                field=f"{label}_score",
+            )
     game = get_game(session, game_id)
     if game.commence_time > now:
         raise InvalidInput(

@@ -79,7 +79,7 @@ def test_sign_up_then_reload_second_tab_and_log_out(
     other_tab = page.context.new_page()
     other_tab.goto("/")
     expect_logged_in(other_tab, username)
-    expect(other_tab.locator("#slate-placeholder")).to_be_visible()
+    expect(other_tab.get_by_role("heading", name="Today's slate", level=1)).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login$"))
@@ -179,7 +179,7 @@ def test_admin_pages_are_not_found_for_players(
         engine.dispose()
 
     page.goto("/admin")  # the guard re-verifies: no need to log in again
-    expect(page.locator("#admin-placeholder")).to_be_visible()
+    expect(page.locator("#admin-jobs")).to_be_visible()
     admin_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
     expect(admin_link).to_have_attribute("aria-current", "page")
 

@@ -1,0 +1,188 @@
+"""One game of the slate: teams, tip-off, a pick button per side of each market, and, once the
+game has locked, everyone's picks on it.
+
+The buttons sit in a four-column grid, the way a sportsbook lays out a game: a row per team
+(away first), a column per market; the total's Over shares the away row and its Under the home
+row. Each button is a toggle (`aria-pressed`) named in full ("Pick Boston Celtics moneyline
+-180"); pressing the player's own pick again withdraws it.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pickvs.state.slate import SlateState
+from pickvs.state.slate_views import CardView, MarketView, PublicPickView, SideView
+
+GRID_COLUMNS = "minmax(4.5rem, 1.2fr) repeat(3, minmax(0, 1fr))"
+
+
+def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Component:
+    picked = side.pick_id > 0
+    return rx.vstack(
+        rx.button(
+            rx.el.span(  # phrasing content only inside a button
+                rx.text.span(side.main, size="2", weight="bold"),
+                rx.cond(side.sub != "", rx.text.span(side.sub, size="1", opacity="0.85")),
+                display="flex",
+                flex_direction="column",
+                align_items="center",
+                gap="0.2rem",
+                line_height="1",
+            ),
+            on_click=SlateState.choose(card.id, market.market, side.selection, side.pick_id),
+            disabled=~card.is_open,
+            variant=rx.cond(picked, "solid", "surface"),
+            color_scheme=rx.cond(picked, "orange", "gray"),
+            high_contrast=~picked,
+            aria_pressed=rx.cond(picked, "true", "false"),
+            aria_label=side.label,
+            width="100%",
+            height="auto",
+            min_height="2.75rem",
+            padding_y="0.45rem",
+            padding_x="0.25rem",
+            # A locked game keeps the player's own pick marked: a disabled button loses its colour.
+            style={
+                "&:disabled[aria-pressed='true']": {
+                    "background_color": rx.color("orange", 3),
+                    "color": rx.color("orange", 11),
+                    "box_shadow": f"inset 0 0 0 1px {rx.color('orange', 7)}",
+                }
+            },
+        ),
+        rx.cond(
+            side.best != "",
+            rx.text(side.best, size="1", color_scheme="grass", align="center", width="100%"),
+        ),
+        spacing="1",
+        width="100%",
+        min_width="0",
+    )
+
+
+def _cell(card: CardView, market: MarketView, index: int) -> rx.Component:
+    return rx.cond(
+        market.has_line,
+        _side_button(card, market, market.sides[index]),
+        rx.center(
+            rx.text("No line", size="1", color_scheme="gray"),
+            min_height="2.75rem",
+            width="100%",
+            border=f"1px dashed {rx.color('gray', 6)}",
+            border_radius="var(--radius-2)",
+        ),
+    )
+
+
+def _team(name: str) -> rx.Component:
+    return rx.text(name, size="2", weight="medium", min_width="0", align_self="center")
+
+
+def _odds_grid(card: CardView) -> rx.Component:
+    header = rx.text("", aria_hidden="true")
+    labels = rx.foreach(
+        card.markets,
+        lambda m: rx.text(m.label, size="1", color_scheme="gray", align="center", weight="medium"),
+    )
+    away_row = rx.foreach(card.markets, lambda m: _cell(card, m, 0))
+    home_row = rx.foreach(card.markets, lambda m: _cell(card, m, 1))
+    return rx.grid(
+        header,
+        labels,
+        _team(card.away),
+        away_row,
+        _team(card.home),
+        home_row,
+        grid_template_columns=GRID_COLUMNS,
+        column_gap=rx.breakpoints(initial="0.4rem", sm="0.6rem"),
+        row_gap="0.5rem",
+        width="100%",
+    )
+
+
+def _public_pick(pick: PublicPickView) -> rx.Component:
+    return rx.el.li(
+        rx.text(
+            rx.text.strong(pick.username),
+            " · ",
+            pick.market,
+            ": ",
+            pick.selection,
+            size="2",
+        ),
+    )
+
+
+def _everyone(card: CardView) -> rx.Component:
+    """Everyone's picks on a locked game (the state holds none for an open one)."""
+    return rx.vstack(
+        rx.heading("Everyone's picks", as_="h4", size="2"),
+        rx.cond(
+            card.picks.length() > 0,
+            rx.el.ul(rx.foreach(card.picks, _public_pick), class_name="public-picks"),
+            rx.text("Nobody picked this game.", size="2", color_scheme="gray"),
+        ),
+        spacing="2",
+        width="100%",
+        padding_top="0.75rem",
+        border_top=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def _notice(card: CardView) -> rx.Component:
+    """The outcome of the player's last action on this card, announced to screen readers."""
+    mine = SlateState.notice_game == card.id
+    return rx.text(
+        rx.cond(mine, SlateState.notice, ""),
+        role="status",
+        aria_live="polite",
+        size="2",
+        color_scheme=rx.cond(SlateState.notice_is_error, "red", "grass"),
+        weight="medium",
+        id="notice-" + card.id,
+    )
+
+
+def game_card(card: CardView) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(card.tip, size="2", color_scheme="gray", weight="medium"),
+                rx.cond(
+                    card.is_open,
+                    rx.fragment(),
+                    rx.badge(
+                        rx.icon("lock", size=12, aria_hidden="true"),
+                        "Locked",
+                        color_scheme="gray",
+                        variant="soft",
+                    ),
+                ),
+                justify="between",
+                align="center",
+                width="100%",
+            ),
+            rx.heading(card.matchup, as_="h3", size="3", weight="bold"),
+            rx.cond(
+                card.has_lines,
+                _odds_grid(card),
+                rx.text("No lines for this game.", size="2", color_scheme="gray"),
+            ),
+            rx.vstack(
+                rx.text(card.books, size="1", color_scheme="gray"),
+                _notice(card),
+                spacing="1",
+                width="100%",
+            ),
+            rx.cond(card.is_open, rx.fragment(), _everyone(card)),
+            spacing="3",
+            width="100%",
+        ),
+        id="game-" + card.id,
+        aria_label=card.matchup,
+        role="group",
+        size=rx.breakpoints(initial="2", sm="3"),
+        width="100%",
+        min_width="0",
+    )

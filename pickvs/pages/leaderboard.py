@@ -1,0 +1,186 @@
+"""`/leaderboard` (public): everyone ranked by units, all time / this month / this week.
+
+The period and page live in the address (`?period=month&page=2`), so the controls navigate and
+the state's on_load reads the board back. On a phone the wagered column goes and the record
+moves under the player's name, so the table fits 375 px without sideways scrolling.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pickvs.pages.layout import page_layout
+from pickvs.state.leaderboard import PERIOD_LABELS, BoardLine, LeaderboardState
+
+WIDE = rx.breakpoints(initial="none", sm="table-cell")
+NARROW = rx.breakpoints(initial="block", sm="none")
+FIGURE = rx.breakpoints(initial="auto", sm="7em", md="8.5em")  # the numeric columns
+
+
+def table_caption(text: str | rx.Var) -> rx.Component:
+    """The table's accessible name, read by screen readers only (the page already says it)."""
+    return rx.el.caption(
+        text,
+        position="absolute",
+        width="1px",
+        height="1px",
+        overflow="hidden",
+        clip="rect(0 0 0 0)",
+        white_space="nowrap",
+    )
+
+
+def figure_color(tone_var: rx.Var) -> rx.Var:
+    """A win-green or loss-red figure; a level one stays gray."""
+    return rx.match(tone_var, ("up", "grass"), ("down", "red"), "gray")
+
+
+def period_control() -> rx.Component:
+    return rx.segmented_control.root(
+        *(rx.segmented_control.item(label, value=value) for value, label in PERIOD_LABELS.items()),
+        value=LeaderboardState.period,
+        on_change=LeaderboardState.set_period,
+        aria_label="Period",
+        id="period",
+        size=rx.breakpoints(initial="1", sm="2"),
+    )
+
+
+def pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=16, aria_hidden="true"),
+            rx.el.span("Previous", display=rx.breakpoints(initial="none", xs="inline")),
+            on_click=LeaderboardState.prev_page,
+            disabled=~LeaderboardState.has_prev,
+            variant="soft",
+            color_scheme="gray",
+            aria_label="Previous page",
+            id="prev-page",
+        ),
+        rx.text(LeaderboardState.page_label, size="2", color_scheme="gray", id="page-label"),
+        rx.button(
+            rx.el.span("Next", display=rx.breakpoints(initial="none", xs="inline")),
+            rx.icon("chevron-right", size=16, aria_hidden="true"),
+            on_click=LeaderboardState.next_page,
+            disabled=~LeaderboardState.has_next,
+            variant="soft",
+            color_scheme="gray",
+            aria_label="Next page",
+            id="next-page",
+        ),
+        spacing="3",
+        align="center",
+        justify="center",
+        width="100%",
+        aria_label="Leaderboard pages",
+        role="navigation",
+    )
+
+
+def header() -> rx.Component:
+    return rx.table.header(
+        rx.table.row(
+            rx.table.column_header_cell("Rank", width="4em"),
+            rx.table.column_header_cell("Player"),
+            rx.table.column_header_cell("Units", text_align="right", width=FIGURE),
+            rx.table.column_header_cell("Wagered", text_align="right", display=WIDE, width=FIGURE),
+            rx.table.column_header_cell("ROI", text_align="right", width=FIGURE),
+            rx.table.column_header_cell("W-L-P", text_align="right", display=WIDE, width=FIGURE),
+        )
+    )
+
+
+def board_row(line: BoardLine) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.text(line.rank, weight="bold"), class_name="rank"),
+        rx.table.cell(
+            rx.hstack(
+                rx.link(
+                    line.username,
+                    href=line.href,
+                    weight="medium",
+                    high_contrast=True,
+                    overflow_wrap="anywhere",
+                ),
+                rx.cond(line.is_me, rx.badge("You", size="1", variant="solid")),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(line.record, size="1", color_scheme="gray", display=NARROW),
+            class_name="player",
+        ),
+        rx.table.cell(
+            rx.text(line.units, color_scheme=figure_color(line.tone), weight="medium"),
+            text_align="right",
+            white_space="nowrap",
+            class_name="units",
+        ),
+        rx.table.cell(line.wagered, text_align="right", display=WIDE, class_name="wagered"),
+        rx.table.cell(line.roi, text_align="right", white_space="nowrap", class_name="roi"),
+        rx.table.cell(
+            line.record,
+            text_align="right",
+            white_space="nowrap",
+            display=WIDE,
+            class_name="record",
+        ),
+        background_color=rx.cond(line.is_me, rx.color("accent", 3), "transparent"),
+        aria_current=rx.cond(line.is_me, "true", "false"),
+        data_username=line.username,
+    )
+
+
+def board() -> rx.Component:
+    return rx.cond(
+        LeaderboardState.total > 0,
+        rx.vstack(
+            rx.table.root(
+                table_caption("Leaderboard"),
+                header(),
+                rx.table.body(rx.foreach(LeaderboardState.rows, board_row)),
+                variant="surface",
+                size=rx.breakpoints(initial="1", sm="2"),
+                width="100%",
+                id="leaderboard",
+            ),
+            pager(),
+            spacing="4",
+            width="100%",
+        ),
+        rx.callout(
+            LeaderboardState.empty_text,
+            icon="trophy",
+            color_scheme="gray",
+            id="leaderboard-empty",
+            width="100%",
+        ),
+    )
+
+
+def leaderboard_page() -> rx.Component:
+    return page_layout(
+        rx.flex(
+            rx.text(
+                "Ranked by units won at a 1-unit stake; ties share a rank. "
+                "ROI is units won per unit wagered.",
+                size="2",
+                color_scheme="gray",
+            ),
+            period_control(),
+            direction=rx.breakpoints(initial="column", md="row"),
+            justify="between",
+            align=rx.breakpoints(initial="stretch", md="center"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.cond(
+            LeaderboardState.loaded,
+            board(),
+            rx.center(
+                rx.spinner(size="3"), padding_y="3em", aria_busy="true", aria_label="Loading"
+            ),
+        ),
+        title="Leaderboard",
+    )

@@ -1,0 +1,192 @@
+"""`/picks`: the player's own picks, pending and graded, with the line taken and the running units.
+
+A summary of the graded record on top, a filter, then one page of rows in a table that scrolls
+sideways inside its own box on a phone (the page itself never does).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pickvs.pages.layout import page_layout
+from pickvs.state import routes
+from pickvs.state.picks import MyPicksState, PickRowView
+
+RESULT_COLORS = {"win": "grass", "loss": "tomato", "push": "gray", "void": "gray"}
+
+
+def _stat(label: str, value: rx.Var, stat_id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="1", color_scheme="gray", weight="medium"),
+            rx.text(value, size="5", weight="bold", id=stat_id),
+            spacing="1",
+        ),
+        size="1",
+        min_width="0",
+    )
+
+
+def summary() -> rx.Component:
+    return rx.grid(
+        _stat("Record (W-L-P)", MyPicksState.record, "stat-record"),
+        _stat("Units", MyPicksState.units, "stat-units"),
+        _stat("Wagered", MyPicksState.wagered, "stat-wagered"),
+        _stat("ROI", MyPicksState.roi, "stat-roi"),
+        columns=rx.breakpoints(initial="2", sm="4"),
+        spacing="3",
+        width="100%",
+        id="picks-summary",
+        role="group",
+        aria_label="Summary of your graded picks",
+    )
+
+
+def _result(row: PickRowView) -> rx.Component:
+    color = rx.match(
+        row.status,
+        *RESULT_COLORS.items(),
+        "amber",
+    )
+    return rx.badge(row.result, color_scheme=color, variant="soft", size="2")
+
+
+def _row(row: PickRowView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.matchup, size="2", weight="medium"),
+                rx.text(row.when, size="1", color_scheme="gray"),
+                spacing="1",
+            ),
+            min_width="13rem",
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.selection, size="2", weight="medium"),
+                rx.text(row.market, size="1", color_scheme="gray"),
+                spacing="1",
+            ),
+            min_width="9rem",
+        ),
+        rx.table.cell(rx.text(row.line, size="2", white_space="nowrap")),
+        rx.table.cell(rx.text(row.book, size="2", white_space="nowrap")),
+        rx.table.cell(_result(row)),
+        rx.table.cell(rx.text(row.units, size="2", white_space="nowrap"), justify="end"),
+        rx.table.cell(rx.text(row.running, size="2", white_space="nowrap"), justify="end"),
+        id="pick-" + row.id.to_string(),
+        align="center",
+    )
+
+
+def _table() -> rx.Component:
+    headers = ("Game", "Pick", "Line", "Book", "Result", "Units", "Running")
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                *(
+                    rx.table.column_header_cell(
+                        name, justify="end" if name in ("Units", "Running") else "start"
+                    )
+                    for name in headers
+                )
+            ),
+        ),
+        rx.table.body(rx.foreach(MyPicksState.rows, _row)),
+        variant="surface",
+        size="2",
+        width="100%",
+        min_width="0",
+        id="my-picks-table",
+        aria_label="Your picks",
+    )
+
+
+def pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=16, aria_hidden="true"),
+            "Previous",
+            on_click=MyPicksState.prev_page,
+            disabled=~MyPicksState.has_prev,
+            variant="soft",
+            color_scheme="gray",
+            aria_label="Previous page",
+        ),
+        rx.text(
+            "Page ",
+            MyPicksState.page,
+            " of ",
+            MyPicksState.pages,
+            size="2",
+            aria_live="polite",
+            id="page-status",
+        ),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=16, aria_hidden="true"),
+            on_click=MyPicksState.next_page,
+            disabled=~MyPicksState.has_next,
+            variant="soft",
+            color_scheme="gray",
+            aria_label="Next page",
+        ),
+        spacing="4",
+        align="center",
+        justify="center",
+        width="100%",
+    )
+
+
+def _filter() -> rx.Component:
+    return rx.hstack(
+        rx.segmented_control.root(
+            rx.segmented_control.item("All", value="all"),
+            rx.segmented_control.item("Pending", value="pending"),
+            rx.segmented_control.item("Graded", value="graded"),
+            value=MyPicksState.show,
+            on_change=MyPicksState.set_show,
+            aria_label="Show picks",
+            id="picks-filter",
+        ),
+        rx.text(MyPicksState.count_text, size="2", color_scheme="gray", id="picks-count"),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _empty() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("list-checks")),
+        rx.callout.text(
+            "No picks here yet. ",
+            rx.link("Pick today's games on the slate", href=routes.SLATE),
+            ".",
+        ),
+        color_scheme="gray",
+        id="picks-empty",
+        width="100%",
+    )
+
+
+def _list() -> rx.Component:
+    return rx.cond(
+        MyPicksState.rows.length() > 0,
+        rx.vstack(_table(), pager(), spacing="4", width="100%", min_width="0"),
+        _empty(),
+    )
+
+
+def picks_page() -> rx.Component:
+    return page_layout(
+        summary(),
+        _filter(),
+        rx.cond(
+            MyPicksState.loaded,
+            _list(),
+            rx.center(rx.spinner(size="3"), padding_y="3em", aria_busy="true"),
+        ),
+        title="My picks",
+        requires="login",
+    )

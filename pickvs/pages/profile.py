@@ -1,0 +1,281 @@
+"""`/u/<username>` (public): a player's record, rank, units over time, split by market, and the
+recent picks the viewer may see. An unknown name shows the not-found view.
+
+This is the only module that uses `rx.recharts`, so the chart library stays off other pages.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from pickvs.pages.layout import not_found_view, page_layout, page_title
+from pickvs.pages.leaderboard import figure_color, table_caption
+from pickvs.state.profile import PickLine, ProfileState, RecordLine
+
+WIDE = rx.breakpoints(initial="none", sm="table-cell")
+NARROW = rx.breakpoints(initial="block", sm="none")
+AXIS_TICK = {"fill": rx.color("gray", 11), "fontSize": 12}
+
+
+def profile_title() -> rx.Var:
+    """The browser tab's title: the player's name once known."""
+    return rx.cond(ProfileState.found, ProfileState.player_name + " · PickVs", page_title("Player"))
+
+
+def section(heading: str, *children: rx.Component, **props) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(heading, as_="h2", size="4"), *children, spacing="3", width="100%"),
+        width="100%",
+        **props,
+    )
+
+
+def stat(label: str, value: rx.Var, slot: str, **text_props) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="1", color_scheme="gray", weight="medium"),
+            rx.text(value, size=rx.breakpoints(initial="5", sm="6"), weight="bold", **text_props),
+            spacing="1",
+        ),
+        id=f"stat-{slot}",
+    )
+
+
+def stats() -> rx.Component:
+    overall = ProfileState.overall
+    return rx.grid(
+        stat("Record (W-L-P)", overall.record, "record"),
+        stat("Units", overall.units, "units", color_scheme=figure_color(overall.tone)),
+        stat("ROI", overall.roi, "roi"),
+        stat("Rank, all time", ProfileState.rank, "rank"),
+        columns=rx.breakpoints(initial="2", md="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def units_chart() -> rx.Component:
+    chart = rx.recharts.line_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", stroke=rx.color("gray", 5)),
+        rx.recharts.reference_line(y=0, stroke=rx.color("gray", 8)),
+        rx.recharts.line(
+            data_key="units",
+            name="Units",
+            type_="monotone",
+            stroke_width=2,
+            is_animation_active=False,
+        ),
+        rx.recharts.x_axis(
+            data_key="day",
+            tick=AXIS_TICK,
+            label={
+                "value": "Day",
+                "position": "insideBottom",
+                "offset": -2,
+                "fill": rx.color("gray", 11),
+            },
+            height=44,
+        ),
+        rx.recharts.y_axis(
+            tick=AXIS_TICK,
+            label={
+                "value": "Units",
+                "angle": -90,
+                "position": "insideLeft",
+                "fill": rx.color("gray", 11),
+            },
+            # Always show the zero line: a slide from +6u to +5u is still a winning record.
+            domain=[
+                rx.Var("(low) => Math.floor(Math.min(0, low))"),
+                rx.Var("(high) => Math.ceil(Math.max(0, high))"),
+            ],
+            width=56,
+        ),
+        rx.recharts.graphing_tooltip(),
+        data=ProfileState.chart,
+        height=260,
+        width="100%",
+        margin={"top": 8, "right": 16, "bottom": 4, "left": 0},
+    )
+    return section(
+        "Units over time",
+        rx.cond(
+            ProfileState.chart.length() > 0,
+            # Charts read badly with a screen reader: one image with the summary as its name.
+            rx.box(
+                chart,
+                role="img",
+                aria_label=ProfileState.chart_summary,
+                width="100%",
+                id="units-chart",
+            ),
+        ),
+        rx.text(ProfileState.chart_summary, size="2", color_scheme="gray", id="chart-summary"),
+        grid_column=rx.breakpoints(initial="auto", md="span 2"),
+    )
+
+
+def market_row(line: RecordLine) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(line.label),
+        rx.table.cell(line.record, text_align="right"),
+        rx.table.cell(
+            rx.text(line.units, color_scheme=figure_color(line.tone)),
+            text_align="right",
+            white_space="nowrap",
+        ),
+        rx.table.cell(line.roi, text_align="right", white_space="nowrap"),
+    )
+
+
+def market_split() -> rx.Component:
+    return section(
+        "By market",
+        rx.table.root(
+            table_caption("Record by market"),
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Market"),
+                    rx.table.column_header_cell("W-L-P", text_align="right"),
+                    rx.table.column_header_cell("Units", text_align="right"),
+                    rx.table.column_header_cell("ROI", text_align="right"),
+                )
+            ),
+            rx.table.body(rx.foreach(ProfileState.markets, market_row)),
+            size="1",
+            width="100%",
+            id="market-split",
+        ),
+    )
+
+
+def pick_row(line: PickLine) -> rx.Component:
+    status_color = rx.match(line.tone, ("up", "grass"), ("down", "red"), ("open", "orange"), "gray")
+    return rx.table.row(
+        rx.table.cell(
+            rx.text(line.matchup, size="2"),
+            rx.text(line.day, size="1", color_scheme="gray"),
+        ),
+        rx.table.cell(
+            rx.text(line.selection, size="2", weight="medium"),
+            rx.text(line.market, " · ", line.price, size="1", color_scheme="gray"),
+        ),
+        rx.table.cell(
+            rx.badge(line.status, color_scheme=status_color, variant="soft"),
+            rx.text(line.units, size="1", color_scheme="gray", display=NARROW, margin_top="0.25em"),
+            white_space="nowrap",
+        ),
+        rx.table.cell(line.units, text_align="right", white_space="nowrap", display=WIDE),
+    )
+
+
+def picks_pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=16, aria_hidden="true"),
+            rx.el.span("Newer", display=rx.breakpoints(initial="none", xs="inline")),
+            on_click=ProfileState.turn_picks(-1),
+            disabled=ProfileState.picks_page <= 1,
+            variant="soft",
+            color_scheme="gray",
+            aria_label="Newer picks",
+            id="newer-picks",
+        ),
+        rx.text(
+            f"Page {ProfileState.picks_page} of {ProfileState.picks_pages}",
+            size="2",
+            color_scheme="gray",
+            id="picks-page-label",
+        ),
+        rx.button(
+            rx.el.span("Older", display=rx.breakpoints(initial="none", xs="inline")),
+            rx.icon("chevron-right", size=16, aria_hidden="true"),
+            on_click=ProfileState.turn_picks(1),
+            disabled=ProfileState.picks_page >= ProfileState.picks_pages,
+            variant="soft",
+            color_scheme="gray",
+            aria_label="Older picks",
+            id="older-picks",
+        ),
+        spacing="3",
+        align="center",
+        justify="center",
+        width="100%",
+        role="navigation",
+        aria_label="Recent picks pages",
+    )
+
+
+def recent_picks() -> rx.Component:
+    return section(
+        "Recent picks",
+        rx.cond(
+            ProfileState.picks_total > 0,
+            rx.vstack(
+                rx.table.root(
+                    table_caption("Recent picks"),
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Game"),
+                            rx.table.column_header_cell("Pick"),
+                            rx.table.column_header_cell("Result"),
+                            rx.table.column_header_cell("Units", text_align="right", display=WIDE),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(ProfileState.picks, pick_row)),
+                    size="1",
+                    width="100%",
+                    id="recent-picks",
+                ),
+                rx.cond(ProfileState.picks_pages > 1, picks_pager()),
+                spacing="3",
+                width="100%",
+            ),
+            rx.text(
+                "No picks to show yet. Picks appear here once their games lock.",
+                size="2",
+                color_scheme="gray",
+                id="no-picks",
+            ),
+        ),
+    )
+
+
+def player() -> rx.Component:
+    return rx.vstack(
+        rx.vstack(
+            rx.heading(
+                ProfileState.player_name,
+                as_="h1",
+                size=rx.breakpoints(initial="6", sm="7"),
+                overflow_wrap="anywhere",
+            ),
+            rx.text("Joined ", ProfileState.joined, size="2", color_scheme="gray", id="joined"),
+            spacing="1",
+        ),
+        stats(),
+        rx.grid(
+            units_chart(),
+            market_split(),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="4",
+            width="100%",
+            align_items="start",
+        ),
+        recent_picks(),
+        spacing="5",
+        width="100%",
+        id="profile",
+    )
+
+
+def profile_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            ProfileState.loaded,
+            rx.cond(ProfileState.found, player(), not_found_view()),
+            rx.center(
+                rx.spinner(size="3"), padding_y="4em", aria_busy="true", aria_label="Loading"
+            ),
+        )
+    )

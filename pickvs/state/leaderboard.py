@@ -1,0 +1,154 @@
+"""The leaderboard page's state: one page of one period's board, read from the address.
+
+`/leaderboard?period=month&page=2` is the whole state of the page, so a board is linkable and
+survives a reload: the controls only navigate (`set_period`, `next_page`, `prev_page`) and
+`load` (the page's on_load, run again on every change of address) reads the query back.
+Only the 25 rows shown are sent to the browser; the service pages through the rest in SQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from pickvs import db
+from pickvs.config import settings
+from pickvs.domain.display import format_record, format_roi, format_units
+from pickvs.services import leaderboard as board
+from pickvs.state import clock, routes
+from pickvs.state.auth import AuthState
+
+PAGE_SIZE = 25
+DEFAULT_PERIOD = "all"
+PERIOD_LABELS = {"all": "All time", "month": "This month", "week": "This week"}
+EMPTY_TEXT = {
+    "all": "No players yet. Sign up and make the first picks.",
+    "month": "No graded picks this month yet.",
+    "week": "No graded picks this week yet.",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class BoardLine:
+    """One row as the page shows it: figures already formatted by `domain.display`."""
+
+    rank: int
+    username: str
+    href: str
+    units: str
+    wagered: str
+    roi: str
+    record: str
+    tone: str  # "up", "down" or "level": the colour of the units figure
+    is_me: bool = False
+
+
+def tone(units: float) -> str:
+    value = round(units, 2)
+    return "up" if value > 0 else "down" if value < 0 else "level"
+
+
+def format_wagered(units: float) -> str:
+    """Units staked: "12u" (1-unit stakes make it a whole number), "1,204u"."""
+    return f"{units:,.0f}u" if float(units).is_integer() else f"{units:,.2f}u"
+
+
+def board_href(period: str, page: int) -> str:
+    """The address of one page of one board; the defaults stay out of the query."""
+    query = {
+        **({"period": period} if period != DEFAULT_PERIOD else {}),
+        **({"page": str(page)} if page > 1 else {}),
+    }
+    return f"{routes.LEADERBOARD}?{urlencode(query)}" if query else routes.LEADERBOARD
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+class LeaderboardState(AuthState):
+    period: str = DEFAULT_PERIOD
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    loaded: bool = False
+    _lines: list[BoardLine] = []
+
+    @rx.var
+    def rows(self) -> list[BoardLine]:
+        """The page's rows, the logged-in player's own flagged (re-derived on log-in/out)."""
+        me = self.username.casefold()
+        return (
+            [
+                dataclasses.replace(line, is_me=line.username.casefold() == me)
+                for line in self._lines
+            ]
+            if me
+            else list(self._lines)
+        )
+
+    @rx.var
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"Page {self.page} of {self.pages}"
+
+    @rx.var
+    def empty_text(self) -> str:
+        return EMPTY_TEXT.get(self.period, EMPTY_TEXT[DEFAULT_PERIOD])
+
+    @rx.event
+    def load(self) -> None:
+        """on_load: the board and page the address names (an unknown period is all time; a
+        page past the end shows the last one)."""
+        query = self.router.url.query_parameters
+        period = query.get("period", DEFAULT_PERIOD)
+        period = period if period in board.PERIODS else DEFAULT_PERIOD
+        wanted = _page_number(query.get("page"))
+        now, tz = clock.now(), settings.tz
+        with db.session_scope() as session:
+            total = board.count_leaderboard(session, period, now, tz)
+            pages = max(1, math.ceil(total / PAGE_SIZE))
+            page = min(wanted, pages)
+            rows = board.leaderboard(
+                session, period, now, tz, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            )
+        self.period, self.page, self.pages, self.total = period, page, pages, total
+        self._lines = [
+            BoardLine(
+                rank=row.rank,
+                username=row.username,
+                href=routes.profile(row.username),
+                units=format_units(row.total_units),
+                wagered=format_wagered(row.total_wagered),
+                roi=format_roi(row.roi),
+                record=format_record(row.wins, row.losses, row.pushes),
+                tone=tone(row.total_units),
+            )
+            for row in rows
+        ]
+        self.loaded = True
+
+    @rx.event
+    def set_period(self, period: str | list[str]) -> rx.event.EventSpec | None:
+        """The segmented control's choice: go to page 1 of that period's board."""
+        if not isinstance(period, str) or period not in board.PERIODS or period == self.period:
+            return None
+        return rx.redirect(board_href(period, 1))
+
+    @rx.event
+    def next_page(self) -> rx.event.EventSpec | None:
+        return rx.redirect(board_href(self.period, self.page + 1)) if self.has_next else None
+
+    @rx.event
+    def prev_page(self) -> rx.event.EventSpec | None:
+        return rx.redirect(board_href(self.period, self.page - 1)) if self.has_prev else None

@@ -1,0 +1,147 @@
+"""My picks: the player's own picks with the line taken, results, running units and a summary.
+
+One page of rows at a time (`PAGE_SIZE`); the rest stays in the database. The filter and the
+page live in the state, and every change reloads from `services.profile.my_picks_page`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import reflex as rx
+
+from pickvs import db
+from pickvs.config import settings
+from pickvs.domain.display import book_name, format_record, format_roi, format_units
+from pickvs.domain.markets import MARKET_LABELS
+from pickvs.models import PickStatus
+from pickvs.services import profile
+from pickvs.services.picks import MyPickRow
+from pickvs.state.auth import AuthState
+from pickvs.state.slate_views import line_text, tip_time
+
+PAGE_SIZE = 25
+FILTERS = {"all": None, "pending": True, "graded": False}
+STATUS_LABELS = {
+    PickStatus.PENDING: "Pending",
+    PickStatus.WIN: "Win",
+    PickStatus.LOSS: "Loss",
+    PickStatus.PUSH: "Push",
+    PickStatus.VOID: "Void",
+}
+
+
+@dataclass(frozen=True)
+class PickRowView:
+    id: int
+    matchup: str
+    when: str  # "Sun, Nov 22 · 7:30 PM EST"
+    market: str
+    selection: str
+    line: str  # "-4.5 -110"
+    book: str
+    status: str  # pending / win / loss / push / void: picks the badge colour
+    result: str  # Pending / Win / Loss / Push / Void
+    units: str  # "+0.91u"; for a pending pick what it would win
+    running: str  # units total just after this pick, "—" while pending or void
+
+
+def _row(row: MyPickRow) -> PickRowView:
+    pick, game = row.pick, row.game
+    local = game.commence_time.astimezone(settings.tz)
+    if pick.status == PickStatus.PENDING:
+        units = f"to win {format_units(pick.to_win)}"
+    elif pick.status == PickStatus.VOID:
+        units = "—"
+    else:
+        units = format_units(pick.result_units)
+    return PickRowView(
+        id=pick.id or 0,
+        matchup=f"{game.away_team} @ {game.home_team}",
+        when=f"{local:%a, %b} {local.day} · {tip_time(game.commence_time)}",
+        market=MARKET_LABELS.get(pick.market, pick.market),
+        selection=pick.selection,
+        line=line_text(pick.market, pick.point, pick.price),
+        book=book_name(pick.bookmaker),
+        status=pick.status,
+        result=STATUS_LABELS.get(pick.status, pick.status.title()),
+        units=units,
+        running=format_units(row.running_units),
+    )
+
+
+class MyPicksState(AuthState):
+    rows: list[PickRowView] = []
+    loaded: bool = False
+    show: str = "all"  # all / pending / graded
+    page: int = 1
+    total: int = 0
+    pending: int = 0
+    record: str = "0-0-0"
+    units: str = "0.00u"
+    wagered: str = "0.00u"
+    roi: str = "—"
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PAGE_SIZE))
+
+    @rx.var
+    def count_text(self) -> str:
+        picks = f"{self.total} pick{'' if self.total == 1 else 's'}"
+        return f"{picks} · {self.pending} pending" if self.show == "all" else picks
+
+    @rx.var
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.token:
+            return None  # the page's require_login guard is already sending the visitor away
+        return self._reload()
+
+    @rx.event
+    def set_show(self, value: str | list[str]) -> rx.event.EventSpec | None:
+        self.show = value if isinstance(value, str) and value in FILTERS else "all"
+        self.page = 1
+        return self._reload()
+
+    @rx.event
+    def next_page(self) -> rx.event.EventSpec | None:
+        self.page += 1
+        return self._reload()
+
+    @rx.event
+    def prev_page(self) -> rx.event.EventSpec | None:
+        self.page -= 1
+        return self._reload()
+
+    def _page(self, session, player, pending: bool | None) -> profile.MyPicksPage:  # type: ignore[no-untyped-def]
+        offset = (self.page - 1) * PAGE_SIZE
+        return profile.my_picks_page(session, player, PAGE_SIZE, offset, pending)
+
+    def _reload(self) -> rx.event.EventSpec | None:
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is None:
+                return self._relogin()
+            pending = FILTERS.get(self.show)
+            self.page = max(self.page, 1)
+            found = self._page(session, player, pending)
+            if not found.rows and found.total and self.page > 1:  # fewer picks than before
+                self.page = math.ceil(found.total / PAGE_SIZE)
+                found = self._page(session, player, pending)
+        self.rows = [_row(row) for row in found.rows]
+        self.total, self.pending = found.total, found.pending
+        record = found.record
+        self.record = format_record(record.wins, record.losses, record.pushes)
+        self.units, self.wagered = format_units(record.units), f"{record.wagered:.2f}u"
+        self.roi = format_roi(record.roi)
+        self.loaded = True
+        return None

@@ -1,0 +1,188 @@
+"""The profile page's state: `/u/<username>` (any case), public.
+
+Figures come from `services.profile`, formatted by `domain.display`. The recent picks are the
+ones the viewer may see: a logged-in owner sees their open picks too, anyone else only picks
+on games that have locked, so the viewer is re-verified (`_player`) on every read of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date
+from urllib.parse import unquote
+
+import reflex as rx
+from sqlmodel import Session
+
+from pickvs import db
+from pickvs.config import settings
+from pickvs.domain import display
+from pickvs.domain.grading import WAGERED
+from pickvs.domain.markets import MARKET_LABELS, TOTALS
+from pickvs.services import profile as profiles
+from pickvs.services.errors import NotFound
+from pickvs.services.picks import PickView
+from pickvs.state import clock
+from pickvs.state.auth import AuthState
+from pickvs.state.leaderboard import tone
+
+PICKS_PAGE = 10
+STATUS_LABELS = {"win": "Win", "loss": "Loss", "push": "Push", "void": "Void", "pending": "Open"}
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordLine:
+    """A record as shown: the player's overall one (label "All") or one market's."""
+
+    label: str
+    record: str  # "1-1-1"
+    units: str  # "-0.44u"
+    roi: str  # "-14.8%", "—" when nothing was wagered
+    tone: str  # "up" / "down" / "level"
+
+
+def record_line(label: str, record: profiles.Record) -> RecordLine:
+    return RecordLine(
+        label=label,
+        record=display.format_record(record.wins, record.losses, record.pushes),
+        units=display.format_units(record.units),
+        roi=display.format_roi(record.roi),
+        tone=tone(record.units),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PickLine:
+    day: str  # "Nov 19", the game's date in the league's time zone
+    matchup: str  # "Milwaukee Bucks at Boston Celtics"
+    market: str  # "Moneyline"
+    selection: str  # "Boston Celtics -4.5", "Over 227.5"
+    price: str  # "-110"
+    status: str  # "Win" / "Loss" / "Push" / "Void" / "Open"
+    units: str  # "+0.56u", "—" while open or void
+    tone: str  # "up" / "down" / "level" / "open"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def short_day(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def username_from_path(path: str) -> str:
+    """`/u/Alice/` -> "Alice"; "" for any other address."""
+    head, _, name = path.strip("/").partition("/")
+    return unquote(name) if head == "u" and "/" not in name else ""
+
+
+def pick_line(view: PickView) -> PickLine:
+    pick, game = view.pick, view.game
+    point = display.format_point(pick.point, signed=pick.market != TOTALS)
+    units = pick.result_units if pick.status in WAGERED else None
+    return PickLine(
+        day=short_day(game.commence_time.astimezone(settings.tz).date()),
+        matchup=f"{game.away_team} at {game.home_team}",
+        market=MARKET_LABELS.get(pick.market, pick.market),
+        selection=f"{pick.selection} {point}".strip(),
+        price=display.format_price(pick.price),
+        status=STATUS_LABELS.get(pick.status, pick.status.title()),
+        units=display.format_units(units),
+        tone="open" if units is None else tone(units),
+    )
+
+
+def chart_summary(points: list[profiles.UnitsPoint]) -> str:
+    """The chart in words, for screen readers and for anyone who cannot read the chart."""
+    if not points:
+        return "No graded picks yet, so there is nothing to chart."
+    values = [p["units"] for p in points]
+    end, high, low = (display.format_units(v) for v in (values[-1], max(values), min(values)))
+    first, last = (short_day(date.fromisoformat(p["day"])) for p in (points[0], points[-1]))
+    days = "1 day" if len(points) == 1 else f"{len(points)} days"
+    return (
+        f"Units over {days} with graded picks, {first} to {last}: "
+        f"{end} at the end, high {high}, low {low}."
+    )
+
+
+class ProfileState(AuthState):
+    loaded: bool = False
+    found: bool = False
+    player_name: str = ""
+    joined: str = ""
+    overall: RecordLine = record_line("All", profiles.NO_RECORD)
+    rank: str = ""
+    chart: list[dict[str, str | float]] = []
+    chart_summary: str = ""
+    markets: list[RecordLine] = []
+    picks: list[PickLine] = []
+    picks_page: int = 1
+    picks_pages: int = 1
+    picks_total: int = 0
+    _user_id: int | None = None
+
+    @rx.event
+    def load(self) -> None:
+        """on_load: the player the address names; unknown names give the not-found view."""
+        name = username_from_path(self.router.url.path)
+        now, tz = clock.now(), settings.tz
+        with db.session_scope() as session:
+            viewer_id = self._viewer_id(session)  # first: a failed check resets this state
+            try:
+                found = profiles.profile(session, name, now, tz)
+            except NotFound:
+                self.reset()
+                self.loaded = True
+                return
+            split = profiles.split_by_market(session, found.user_id)
+            points = profiles.units_over_time(session, found.user_id, tz)
+            self._user_id = found.user_id
+            self._read_picks(session, viewer_id, page=1)
+        joined = found.joined.astimezone(tz)
+        self.found, self.player_name = True, found.username
+        self.joined = f"{joined:%B} {joined.day}, {joined.year}"
+        self.overall = record_line("All", found.record)
+        self.rank = f"{ordinal(found.rank)} of {found.players}" if found.rank else "—"
+        self.chart = [
+            {"day": short_day(date.fromisoformat(p["day"])), "units": round(p["units"], 2)}
+            for p in points
+        ]
+        self.chart_summary = chart_summary(points)
+        self.markets = [record_line(m.label, m.record) for m in split]
+        self.loaded = True
+
+    @rx.event
+    def turn_picks(self, step: int) -> rx.event.EventHandler | None:
+        """Older (+1) or newer (-1) recent picks; the viewer is verified again."""
+        page = self.picks_page + step
+        if self._user_id is None or not 1 <= page <= self.picks_pages:
+            return None
+        with db.session_scope() as session:
+            viewer_id = self._viewer_id(session)
+            if self._user_id is None:  # the token no longer holds: signed out, state reset
+                return ProfileState.load  # show the page again as a visitor sees it
+            self._read_picks(session, viewer_id, page)
+        return None
+
+    def _viewer_id(self, session: Session) -> int | None:
+        """The verified viewer's id; None for a visitor (or an expired token, now signed out)."""
+        if not self.token:
+            return None
+        player = self._player(session)
+        return None if player is None else player.id
+
+    def _read_picks(self, session: Session, viewer_id: int | None, page: int) -> None:
+        assert self._user_id is not None
+        now, lock = clock.now(), settings.lock_minutes
+        total = profiles.count_recent_picks(session, self._user_id, viewer_id, now, lock)
+        pages = max(1, math.ceil(total / PICKS_PAGE))
+        page = min(page, pages)
+        views = profiles.recent_picks(
+            session, self._user_id, viewer_id, now, lock, PICKS_PAGE, (page - 1) * PICKS_PAGE
+        )
+        self.picks = [pick_line(view) for view in views]
+        self.picks_page, self.picks_pages, self.picks_total = page, pages, total

@@ -1,0 +1,111 @@
+"""The slate page's state: the coming days' games, the player's picks, and the pick buttons.
+
+The views come from `services.slate.slate_page` (see slate_views.py); other players' picks reach
+the state only for games that have locked. Each action re-verifies the player, calls the picks
+service, then reloads the slate so the page shows what the database holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import reflex as rx
+
+from pickvs import db
+from pickvs.config import settings
+from pickvs.domain.display import book_name
+from pickvs.domain.markets import MARKET_LABELS
+from pickvs.services import picks, slate
+from pickvs.services.errors import BatchRejected, ServiceError
+from pickvs.services.picks import PickPolicy, PickRequest
+from pickvs.state import clock
+from pickvs.state.auth import AuthState
+from pickvs.state.slate_views import DayView, line_text, slate_days, tip_time
+
+SLATE_DAYS = 3  # today's slate and the next two
+
+
+def refusal(exc: ServiceError) -> str:
+    """The service's own words; for a one-pick batch, the pick's reason without the preamble."""
+    if isinstance(exc, BatchRejected) and len(exc.errors) == 1:
+        return exc.errors[0][1].message
+    return exc.message
+
+
+class SlateState(AuthState):
+    days: list[DayView] = []
+    loaded: bool = False
+    next_lock_at: str = ""  # ISO 8601 (UTC) of the soonest lock, for the client-side countdown
+    next_lock_tip: str = ""  # the same instant as "7:30 PM EST"
+    # One message at a time, shown on the card of `notice_game`.
+    notice: str = ""
+    notice_game: str = ""
+    notice_is_error: bool = False
+
+    @rx.var
+    def lock_rule(self) -> str:
+        minutes = settings.lock_minutes
+        return (
+            f"Picks close {minutes} minutes before tip-off."
+            if minutes
+            else "Picks close at tip-off."
+        )
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        if not self.token:
+            return None  # the page's require_login guard is already sending the visitor away
+        self.notice, self.notice_game = "", ""
+        return self._reload()
+
+    @rx.event
+    def choose(
+        self, game_id: str, market: str, selection: str, pick_id: int = 0
+    ) -> rx.event.EventSpec | None:
+        """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
+        game_id, market, selection = str(game_id), str(market), str(selection)
+        pick_id = pick_id if isinstance(pick_id, int) and not isinstance(pick_id, bool) else 0
+        now, label = clock.now(), MARKET_LABELS.get(market, market).lower()
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is None:
+                return self._relogin()
+            try:
+                if pick_id > 0:
+                    picks.withdraw_pick(session, player, pick_id, now, settings.lock_minutes)
+                    message = f"Withdrew your {label} pick on {selection}."
+                else:
+                    policy = PickPolicy(settings.lock_minutes, tuple(settings.bookmakers))
+                    request = PickRequest(game_id, market, selection)
+                    saved = picks.submit_picks(session, player, [request], now, policy)[0]
+                    line = line_text(saved.market, saved.point, saved.price)
+                    message = (
+                        f"Picked {saved.selection} {label} {line} ({book_name(saved.bookmaker)})."
+                    )
+                refused = False
+            except ServiceError as exc:
+                session.rollback()
+                message, refused = refusal(exc), True
+        self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
+        return self._reload()
+
+    def _reload(self) -> rx.event.EventSpec | None:
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is None:
+                return self._relogin()
+            page = slate.slate_page(
+                session,
+                player,
+                clock.now(),
+                settings.tz,
+                lock_minutes=settings.lock_minutes,
+                bookmakers=tuple(settings.bookmakers),
+                days=SLATE_DAYS,
+            )
+            self.days = slate_days(page)
+        lock = page.next_lock
+        self.next_lock_at = lock.astimezone(UTC).isoformat() if lock else ""
+        self.next_lock_tip = tip_time(lock) if lock else ""
+        self.loaded = True
+        return None
