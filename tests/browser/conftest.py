@@ -245,6 +245,10 @@ def screenshot() -> Callable[[Page, str], Path]:
     def take(page: Page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        # A full-page capture draws the sticky navbar where the window is scrolled to, so start
+        # from the top (clicks scroll their target into view) and let the page settle.
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(150)
         page.screenshot(path=path, full_page=True)
         return path
 
