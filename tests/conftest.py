@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import bcrypt
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
@@ -21,6 +22,8 @@ from pickvs import db, migrations
 from pickvs.domain.clock import FixedClock
 
 BACKENDS = ("sqlite", "postgresql")
+FAST_BCRYPT_ROUNDS = 4  # the production cost (12) would spend most of the run hashing
+TEST_SECRET_KEY = "pickvs-tests-signing-key-0123456789abcdef0123456789"
 ADMIN_URL = os.environ.get(
     "PICKVS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -117,3 +120,32 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+
+
+# --- auth: opted into by the service, state and API tests' conftest.py -------------------------
+
+_real_gensalt = bcrypt.gensalt
+_FAST_DUMMY_HASH = bcrypt.hashpw(
+    b"pickvs-timing-equaliser", _real_gensalt(FAST_BCRYPT_ROUNDS)
+).decode()
+
+
+@pytest.fixture
+def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cost 4 instead of 12, for new hashes and for the hash a login that names nobody is
+    checked against: the hash format and checks are the same, only the work differs."""
+    from pickvs.services import auth
+
+    monkeypatch.setattr(
+        bcrypt, "gensalt", lambda rounds=12, prefix=b"2b": _real_gensalt(FAST_BCRYPT_ROUNDS, prefix)
+    )
+    monkeypatch.setattr(auth, "_DUMMY_HASH", _FAST_DUMMY_HASH)
+
+
+@pytest.fixture
+def signing_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fixed token signing key, so no test writes one under the checkout's data/."""
+    from pickvs.config import settings
+
+    monkeypatch.setattr(settings, "secret_key", TEST_SECRET_KEY)
+    return TEST_SECRET_KEY

@@ -10,6 +10,8 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.pages.layout import page_layout
+from pickvs.pages.pager import pager
+from pickvs.pages.tables import table_caption
 from pickvs.state import AppState
 from pickvs.state.admin import AdminState
 
@@ -21,14 +23,6 @@ JOBS = (
 OUTCOME_COLORS = (("ok", "green"), ("failed", "red"), ("error", "red"), ("refused", "amber"),
                   ("running", "blue"), ("final", "green"), ("cancelled", "red"),
                   ("postponed", "amber"), ("in progress", "blue"))  # fmt: skip
-VISUALLY_HIDDEN = {
-    "position": "absolute",
-    "width": "1px",
-    "height": "1px",
-    "overflow": "hidden",
-    "clip": "rect(0 0 0 0)",
-    "white_space": "nowrap",
-}
 
 
 def _badge(value: rx.Var) -> rx.Component:
@@ -62,37 +56,14 @@ def _section(heading: str, key: str, *children: rx.Component) -> rx.Component:
 
 def _pager(section: str, what: str) -> rx.Component:
     """Where the list is and, when there is more than one page, previous/next buttons."""
-    return rx.hstack(
-        rx.text(AdminState.pages[section], size="1", color_scheme="gray"),
-        rx.cond(
-            AdminState.has_prev[section] | AdminState.has_next[section],
-            rx.hstack(
-                rx.icon_button(
-                    rx.icon("chevron-left", size=16, aria_hidden="true"),
-                    on_click=AdminState.turn(section, False),
-                    disabled=~AdminState.has_prev[section],
-                    aria_label=f"Previous page of {what}",
-                    title="Previous page",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="1",
-                ),
-                rx.icon_button(
-                    rx.icon("chevron-right", size=16, aria_hidden="true"),
-                    on_click=AdminState.turn(section, True),
-                    disabled=~AdminState.has_next[section],
-                    aria_label=f"Next page of {what}",
-                    title="Next page",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="1",
-                ),
-                spacing="2",
-            ),
-        ),
-        justify="between",
-        align="center",
-        width="100%",
+    return pager(
+        AdminState.pages[section],
+        on_prev=AdminState.turn(section, False),
+        on_next=AdminState.turn(section, True),
+        has_prev=AdminState.has_prev[section],
+        has_next=AdminState.has_next[section],
+        labels=(f"Previous page of {what}", f"Next page of {what}"),
+        compact=True,
         id=f"{section}-pager",
     )
 
@@ -104,7 +75,7 @@ def _table(section: str, caption: str, headers: tuple[str, ...], row, empty: str
         AdminState.rows[section].length() > 0,
         rx.vstack(
             rx.table.root(
-                rx.el.caption(caption, style=VISUALLY_HIDDEN),
+                table_caption(caption),
                 rx.table.header(
                     rx.table.row(
                         *(rx.table.column_header_cell(h, white_space="nowrap") for h in headers)

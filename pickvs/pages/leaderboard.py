@@ -10,29 +10,11 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.pages.layout import page_layout
+from pickvs.pages.pager import pager
+from pickvs.pages.tables import NARROW, WIDE, figure_color, table_caption
 from pickvs.state.leaderboard import PERIOD_LABELS, BoardLine, LeaderboardState
 
-WIDE = rx.breakpoints(initial="none", sm="table-cell")
-NARROW = rx.breakpoints(initial="block", sm="none")
 FIGURE = rx.breakpoints(initial="auto", sm="7em", md="8.5em")  # the numeric columns
-
-
-def table_caption(text: str | rx.Var) -> rx.Component:
-    """The table's accessible name, read by screen readers only (the page already says it)."""
-    return rx.el.caption(
-        text,
-        position="absolute",
-        width="1px",
-        height="1px",
-        overflow="hidden",
-        clip="rect(0 0 0 0)",
-        white_space="nowrap",
-    )
-
-
-def figure_color(tone_var: rx.Var) -> rx.Var:
-    """A win-green or loss-red figure; a level one stays gray."""
-    return rx.match(tone_var, ("up", "grass"), ("down", "red"), "gray")
 
 
 def period_control() -> rx.Component:
@@ -46,35 +28,15 @@ def period_control() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            rx.icon("chevron-left", size=16, aria_hidden="true"),
-            rx.el.span("Previous", display=rx.breakpoints(initial="none", xs="inline")),
-            on_click=LeaderboardState.prev_page,
-            disabled=~LeaderboardState.has_prev,
-            variant="soft",
-            color_scheme="gray",
-            aria_label="Previous page",
-            id="prev-page",
-        ),
-        rx.text(LeaderboardState.page_label, size="2", color_scheme="gray", id="page-label"),
-        rx.button(
-            rx.el.span("Next", display=rx.breakpoints(initial="none", xs="inline")),
-            rx.icon("chevron-right", size=16, aria_hidden="true"),
-            on_click=LeaderboardState.next_page,
-            disabled=~LeaderboardState.has_next,
-            variant="soft",
-            color_scheme="gray",
-            aria_label="Next page",
-            id="next-page",
-        ),
-        spacing="3",
-        align="center",
-        justify="center",
-        width="100%",
-        aria_label="Leaderboard pages",
-        role="navigation",
+def board_pager() -> rx.Component:
+    return pager(
+        LeaderboardState.page_label,
+        on_prev=LeaderboardState.prev_page,
+        on_next=LeaderboardState.next_page,
+        has_prev=LeaderboardState.has_prev,
+        has_next=LeaderboardState.has_next,
+        ids=("prev-page", "page-label", "next-page"),
+        landmark="Leaderboard pages",
     )
 
 
@@ -145,7 +107,7 @@ def board() -> rx.Component:
                 width="100%",
                 id="leaderboard",
             ),
-            pager(),
+            board_pager(),
             spacing="4",
             width="100%",
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.pages.layout import page_layout
+from pickvs.pages.pager import pager
 from pickvs.state import routes
 from pickvs.state.picks import MyPicksState, PickRowView
 
@@ -102,39 +103,15 @@ def _table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            rx.icon("chevron-left", size=16, aria_hidden="true"),
-            "Previous",
-            on_click=MyPicksState.prev_page,
-            disabled=~MyPicksState.has_prev,
-            variant="soft",
-            color_scheme="gray",
-            aria_label="Previous page",
-        ),
-        rx.text(
-            "Page ",
-            MyPicksState.page,
-            " of ",
-            MyPicksState.pages,
-            size="2",
-            aria_live="polite",
-            id="page-status",
-        ),
-        rx.button(
-            "Next",
-            rx.icon("chevron-right", size=16, aria_hidden="true"),
-            on_click=MyPicksState.next_page,
-            disabled=~MyPicksState.has_next,
-            variant="soft",
-            color_scheme="gray",
-            aria_label="Next page",
-        ),
-        spacing="4",
-        align="center",
-        justify="center",
-        width="100%",
+def _pager() -> rx.Component:
+    return pager(
+        MyPicksState.page_label,
+        on_prev=MyPicksState.prev_page,
+        on_next=MyPicksState.next_page,
+        has_prev=MyPicksState.has_prev,
+        has_next=MyPicksState.has_next,
+        ids=(None, "page-status", None),
+        live=True,
     )
 
 
@@ -173,7 +150,7 @@ def _empty() -> rx.Component:
 def _list() -> rx.Component:
     return rx.cond(
         MyPicksState.rows.length() > 0,
-        rx.vstack(_table(), pager(), spacing="4", width="100%", min_width="0"),
+        rx.vstack(_table(), _pager(), spacing="4", width="100%", min_width="0"),
         _empty(),
     )
 

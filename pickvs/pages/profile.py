@@ -9,11 +9,10 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.pages.layout import not_found_view, page_layout, page_title
-from pickvs.pages.leaderboard import figure_color, table_caption
+from pickvs.pages.pager import pager
+from pickvs.pages.tables import NARROW, WIDE, figure_color, table_caption
 from pickvs.state.profile import PickLine, ProfileState, RecordLine
 
-WIDE = rx.breakpoints(initial="none", sm="table-cell")
-NARROW = rx.breakpoints(initial="block", sm="none")
 AXIS_TICK = {"fill": rx.color("gray", 11), "fontSize": 12}
 
 
@@ -150,7 +149,7 @@ def market_split() -> rx.Component:
 
 
 def pick_row(line: PickLine) -> rx.Component:
-    status_color = rx.match(line.tone, ("up", "grass"), ("down", "red"), ("open", "orange"), "gray")
+    status_color = figure_color(line.tone, ("open", "orange"))
     return rx.table.row(
         rx.table.cell(
             rx.text(line.matchup, size="2"),
@@ -170,39 +169,16 @@ def pick_row(line: PickLine) -> rx.Component:
 
 
 def picks_pager() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            rx.icon("chevron-left", size=16, aria_hidden="true"),
-            rx.el.span("Newer", display=rx.breakpoints(initial="none", xs="inline")),
-            on_click=ProfileState.turn_picks(-1),
-            disabled=ProfileState.picks_page <= 1,
-            variant="soft",
-            color_scheme="gray",
-            aria_label="Newer picks",
-            id="newer-picks",
-        ),
-        rx.text(
-            f"Page {ProfileState.picks_page} of {ProfileState.picks_pages}",
-            size="2",
-            color_scheme="gray",
-            id="picks-page-label",
-        ),
-        rx.button(
-            rx.el.span("Older", display=rx.breakpoints(initial="none", xs="inline")),
-            rx.icon("chevron-right", size=16, aria_hidden="true"),
-            on_click=ProfileState.turn_picks(1),
-            disabled=ProfileState.picks_page >= ProfileState.picks_pages,
-            variant="soft",
-            color_scheme="gray",
-            aria_label="Older picks",
-            id="older-picks",
-        ),
-        spacing="3",
-        align="center",
-        justify="center",
-        width="100%",
-        role="navigation",
-        aria_label="Recent picks pages",
+    return pager(
+        f"Page {ProfileState.picks_page} of {ProfileState.picks_pages}",
+        on_prev=ProfileState.turn_picks(-1),
+        on_next=ProfileState.turn_picks(1),
+        has_prev=ProfileState.picks_page > 1,
+        has_next=ProfileState.picks_page < ProfileState.picks_pages,
+        words=("Newer", "Older"),
+        labels=("Newer picks", "Older picks"),
+        ids=("newer-picks", "picks-page-label", "older-picks"),
+        landmark="Recent picks pages",
     )
 
 

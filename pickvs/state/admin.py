@@ -26,6 +26,7 @@ from pickvs.state import admin_rows, clock, routes
 from pickvs.state.admin_rows import SECTIONS, Row
 from pickvs.state.auth import AuthState
 from pickvs.state.forms import FormErrors
+from pickvs.state.paging import Paging
 
 SCORE_FIELDS = ("home_score", "away_score")
 
@@ -33,7 +34,7 @@ SCORE_FIELDS = ("home_score", "away_score")
 class AdminState(FormErrors, AuthState):
     rows: dict[str, list[Row]] = {name: [] for name in SECTIONS}
     offsets: dict[str, int] = dict.fromkeys(SECTIONS, 0)
-    pages: dict[str, str] = dict.fromkeys(SECTIONS, "")  # where each list is (`page_label`)
+    pages: dict[str, str] = dict.fromkeys(SECTIONS, "")  # where each list is (`Paging.rows_label`)
     has_prev: dict[str, bool] = dict.fromkeys(SECTIONS, False)
     has_next: dict[str, bool] = dict.fromkeys(SECTIONS, False)
     credits: Row = {}
@@ -177,11 +178,10 @@ class AdminState(FormErrors, AuthState):
         """Re-read `names` (a page that emptied steps back) and the credit figures."""
         now = clock.now()
         for name in names:
-            total, size = admin_rows.count(session, name, now), SECTIONS[name]
-            offset = self.offsets[name] = min(
-                self.offsets[name], max(0, (total - 1) // size * size)
-            )
-            self.rows[name] = admin_rows.rows(session, name, now, offset)
-            self.pages[name] = admin_rows.page_label(offset, total, size)
-            self.has_prev[name], self.has_next[name] = offset > 0, offset + size < total
+            total = admin_rows.count(session, name, now)
+            paging = Paging.at_offset(total, SECTIONS[name], self.offsets[name])
+            self.offsets[name] = paging.offset
+            self.rows[name] = admin_rows.rows(session, name, now, paging.offset)
+            self.pages[name] = paging.rows_label
+            self.has_prev[name], self.has_next[name] = paging.has_prev, paging.has_next
         self.credits, self.credits_percent, self.exhausted = admin_rows.credits(session, now)

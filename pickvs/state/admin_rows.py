@@ -139,11 +139,6 @@ def duration(took: timedelta) -> str:
     return f"{int(seconds // 60)} min {round(seconds % 60)} s"
 
 
-def page_label(offset: int, total: int, size: int) -> str:
-    """Where a list is: "11 to 20 of 45" (with an en dash)."""
-    return f"{offset + 1}\N{EN DASH}{min(offset + size, total)} of {total}" if total else ""
-
-
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 

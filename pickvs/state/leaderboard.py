@@ -9,7 +9,6 @@ Only the 25 rows shown are sent to the browser; the service pages through the re
 from __future__ import annotations
 
 import dataclasses
-import math
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -20,6 +19,7 @@ from pickvs.domain.display import format_record, format_roi, format_units
 from pickvs.services import leaderboard as board
 from pickvs.state import clock, routes
 from pickvs.state.auth import AuthState
+from pickvs.state.paging import PagedState, Paging
 
 PAGE_SIZE = 25
 DEFAULT_PERIOD = "all"
@@ -69,10 +69,8 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
-class LeaderboardState(AuthState):
+class LeaderboardState(PagedState, AuthState):
     period: str = DEFAULT_PERIOD
-    page: int = 1
-    pages: int = 1
     total: int = 0
     loaded: bool = False
     _lines: list[BoardLine] = []
@@ -91,18 +89,6 @@ class LeaderboardState(AuthState):
         )
 
     @rx.var
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @rx.var
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @rx.var
-    def page_label(self) -> str:
-        return f"Page {self.page} of {self.pages}"
-
-    @rx.var
     def empty_text(self) -> str:
         return EMPTY_TEXT.get(self.period, EMPTY_TEXT[DEFAULT_PERIOD])
 
@@ -117,12 +103,12 @@ class LeaderboardState(AuthState):
         now, tz = clock.now(), settings.tz
         with db.session_scope() as session:
             total = board.count_leaderboard(session, period, now, tz)
-            pages = max(1, math.ceil(total / PAGE_SIZE))
-            page = min(wanted, pages)
+            paging = Paging.of(total, PAGE_SIZE, wanted)
             rows = board.leaderboard(
-                session, period, now, tz, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+                session, period, now, tz, limit=PAGE_SIZE, offset=paging.offset
             )
-        self.period, self.page, self.pages, self.total = period, page, pages, total
+        self.period, self.total = period, total
+        self._show_page(paging)
         self._lines = [
             BoardLine(
                 rank=row.rank,

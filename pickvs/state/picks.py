@@ -6,7 +6,6 @@ page live in the state, and every change reloads from `services.profile.my_picks
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import reflex as rx
@@ -19,6 +18,7 @@ from pickvs.models import PickStatus
 from pickvs.services import profile
 from pickvs.services.picks import MyPickRow
 from pickvs.state.auth import AuthState
+from pickvs.state.paging import PagedState, Paging
 from pickvs.state.slate_views import line_text, tip_time
 
 PAGE_SIZE = 25
@@ -71,11 +71,10 @@ def _row(row: MyPickRow) -> PickRowView:
     )
 
 
-class MyPicksState(AuthState):
+class MyPicksState(PagedState, AuthState):
     rows: list[PickRowView] = []
     loaded: bool = False
     show: str = "all"  # all / pending / graded
-    page: int = 1
     total: int = 0
     pending: int = 0
     record: str = "0-0-0"
@@ -84,21 +83,9 @@ class MyPicksState(AuthState):
     roi: str = "—"
 
     @rx.var
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PAGE_SIZE))
-
-    @rx.var
     def count_text(self) -> str:
         picks = f"{self.total} pick{'' if self.total == 1 else 's'}"
         return f"{picks} · {self.pending} pending" if self.show == "all" else picks
-
-    @rx.var
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @rx.var
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
@@ -122,21 +109,18 @@ class MyPicksState(AuthState):
         self.page -= 1
         return self._reload()
 
-    def _page(self, session, player, pending: bool | None) -> profile.MyPicksPage:  # type: ignore[no-untyped-def]
-        offset = (self.page - 1) * PAGE_SIZE
-        return profile.my_picks_page(session, player, PAGE_SIZE, offset, pending)
-
     def _reload(self) -> rx.event.EventSpec | None:
         with db.session_scope() as session:
             player = self._player(session)
             if player is None:
                 return self._relogin()
             pending = FILTERS.get(self.show)
-            self.page = max(self.page, 1)
-            found = self._page(session, player, pending)
-            if not found.rows and found.total and self.page > 1:  # fewer picks than before
-                self.page = math.ceil(found.total / PAGE_SIZE)
-                found = self._page(session, player, pending)
+            offset = (max(self.page, 1) - 1) * PAGE_SIZE
+            found = profile.my_picks_page(session, player, PAGE_SIZE, offset, pending)
+            paging = Paging.at_offset(found.total, PAGE_SIZE, offset)
+            if paging.offset != offset and found.total:  # fewer picks than before: the last page
+                found = profile.my_picks_page(session, player, PAGE_SIZE, paging.offset, pending)
+        self._show_page(paging)
         self.rows = [_row(row) for row in found.rows]
         self.total, self.pending = found.total, found.pending
         record = found.record

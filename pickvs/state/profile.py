@@ -8,7 +8,6 @@ on games that have locked, so the viewer is re-verified (`_player`) on every rea
 from __future__ import annotations
 
 import dataclasses
-import math
 from datetime import date
 from urllib.parse import unquote
 
@@ -26,6 +25,7 @@ from pickvs.services.picks import PickView
 from pickvs.state import clock
 from pickvs.state.auth import AuthState
 from pickvs.state.leaderboard import tone
+from pickvs.state.paging import Paging
 
 PICKS_PAGE = 10
 STATUS_LABELS = {"win": "Win", "loss": "Loss", "push": "Push", "void": "Void", "pending": "Open"}
@@ -179,10 +179,9 @@ class ProfileState(AuthState):
         assert self._user_id is not None
         now, lock = clock.now(), settings.lock_minutes
         total = profiles.count_recent_picks(session, self._user_id, viewer_id, now, lock)
-        pages = max(1, math.ceil(total / PICKS_PAGE))
-        page = min(page, pages)
+        paging = Paging.of(total, PICKS_PAGE, page)
         views = profiles.recent_picks(
-            session, self._user_id, viewer_id, now, lock, PICKS_PAGE, (page - 1) * PICKS_PAGE
+            session, self._user_id, viewer_id, now, lock, PICKS_PAGE, paging.offset
         )
         self.picks = [pick_line(view) for view in views]
-        self.picks_page, self.picks_pages, self.picks_total = page, pages, total
+        self.picks_page, self.picks_pages, self.picks_total = paging.page, paging.pages, total

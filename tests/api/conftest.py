@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 
-import bcrypt
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
@@ -20,23 +19,17 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-FAST_BCRYPT_ROUNDS = 4  # the production cost (12) would spend most of the run hashing
-
 
 @pytest.fixture(autouse=True)
-def api_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Known settings whatever the operator's environment or `.env` says."""
-    monkeypatch.setattr(settings, "secret_key", "pickvs-api-tests-signing-key-0123456789abcdef")
+def api_settings(fast_bcrypt: None, signing_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Known settings whatever the operator's environment or `.env` says; cost-4 bcrypt and a
+    fixed signing key come from tests/conftest.py."""
     monkeypatch.setattr(settings, "lock_minutes", 0)
     monkeypatch.setattr(settings, "bookmakers", ["draftkings", "fanduel", "betmgm"])
     monkeypatch.setattr(settings, "timezone", "America/New_York")
     monkeypatch.setattr(settings, "token_days", 7)
     monkeypatch.setattr(settings, "monthly_credits", 500)
     monkeypatch.setattr(settings, "odds_api_key", None)
-    real_gensalt = bcrypt.gensalt
-    monkeypatch.setattr(
-        bcrypt, "gensalt", lambda rounds=12, prefix=b"2b": real_gensalt(FAST_BCRYPT_ROUNDS, prefix)
-    )
 
 
 @pytest.fixture

@@ -33,34 +33,22 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-import bcrypt
 import pytest
 import reflex as rx
 from reflex.istate.data import ReflexURL, RouterData, SessionData
 
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
-from pickvs.services import auth
 from pickvs.state import clock as state_clock
 
 StateT = TypeVar("StateT", bound=rx.State)
 ORIGIN = "http://localhost:3000"
 
-_real_gensalt = bcrypt.gensalt
-_FAST_DUMMY_HASH = bcrypt.hashpw(b"pickvs-timing-equaliser", _real_gensalt(4)).decode()
-
 
 @pytest.fixture(autouse=True)
-def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cost 4 instead of 12: the hash format and checks are the same, only the work differs."""
-    monkeypatch.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": _real_gensalt(4, prefix))
-    monkeypatch.setattr(auth, "_DUMMY_HASH", _FAST_DUMMY_HASH)
-
-
-@pytest.fixture(autouse=True)
-def auth_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fixed signing key (nothing written under data/) and the default 7-day tokens."""
-    monkeypatch.setattr(settings, "secret_key", "pickvs-state-tests-signing-key-0123456789abcdef")
+def auth_settings(fast_bcrypt: None, signing_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cost-4 bcrypt, a fixed signing key (both from tests/conftest.py) and the default 7-day
+    tokens."""
     monkeypatch.setattr(settings, "token_days", 7)
 
 
