@@ -1,0 +1,114 @@
+"""What every benchmark shares: the printed line, percentiles, timers and scratch databases."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from pickvs import db, migrations
+
+BACKENDS = ("sqlite", "postgresql")
+PG_ADMIN_URL = os.environ.get(
+    "PICKVS_BENCH_DATABASE_URL",
+    os.environ.get("PICKVS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One printed line: what was measured, the figure, the target and whether it was met."""
+
+    name: str
+    figure: str
+    target: str
+    met: bool
+    backend: str | None = None
+    extra: str = ""
+
+    def line(self) -> str:
+        where = f" [{self.backend}]" if self.backend else ""
+        verdict = "ok" if self.met else "MISSED"
+        extra = f"; {self.extra}" if self.extra else ""
+        return f"{self.name}{where}: {self.figure} (target {self.target}) {verdict}{extra}"
+
+
+@dataclass
+class Context:
+    """Options every benchmark receives from the command line."""
+
+    backends: Sequence[str] = BACKENDS
+    scale: float = 1.0  # < 1 shrinks every data set, for a quick smoke run
+    seed: int = 20261202
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="pickvs-bench-")))
+
+    def scaled(self, n: int, minimum: int = 1) -> int:
+        return max(minimum, int(n * self.scale))
+
+
+def percentile(samples: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile: simple and exact on the sample sizes used here."""
+    ordered = sorted(samples)
+    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def median(samples: Sequence[float]) -> float:
+    return statistics.median(samples)
+
+
+def time_calls(call: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:
+    """Wall time of each call in milliseconds, after a few warm-up calls."""
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+@contextmanager
+def scratch_database(backend: str, workdir: Path) -> Iterator[str]:
+    """A migrated, empty database of `backend` for one benchmark, removed afterwards."""
+    if backend == "sqlite":
+        path = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
+        url = f"sqlite:///{path}"
+        _migrate(url)
+        try:
+            yield url
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    admin_url = make_url(PG_ADMIN_URL)
+    name = f"pickvs_bench_{uuid.uuid4().hex[:8]}"
+    admin = db.make_engine(PG_ADMIN_URL)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine)
+    finally:
+        engine.dispose()
