@@ -9,32 +9,104 @@ provider, faults included. Usage::
         api.enqueue(429, error_body("EXCEEDED_FREQ_LIMIT"))   # scripts the *next* response
         api.enqueue(200, [], delay=1.0)              # slow answer, beyond a short client timeout
         api.enqueue(200, '[{"id": ', raw=True)       # body sent verbatim (truncated, HTML, ...)
+        api.enqueue(503, call="odds")                # scripts the next *odds* call only
         ...
         path, query = api.requests[0]                # every request, apiKey included
 
-Scripted responses are served first, in order; after them the fake answers like the provider:
-`/v4/sports/{sport}/odds` and `/scores` with the provider's 4xx error bodies for bad parameters
-(see `pickvs.odds.demo.demo_answer`), and quota headers on every success, charged by the cost
-rules of odds-api.md (markets x regions for odds, 0 for an empty list; 1 or 2 for scores).
-A call that would overrun `monthly_credits` gets 401 OUT_OF_USAGE_CREDITS, as the provider does.
+    # A month of slates on a moved clock: most days 3-12 games, off days, a 5-day break.
+    schedule = MonthSchedule.seeded(date(2027, 3, 1), days=31, seed=7)
+    with FakeOddsApi(clock=clock, schedule=schedule) as api: ...
+
+Scripted responses are served first, in order (a reply scripted for one call waits for it);
+after them the fake answers like the provider: `/v4/sports`, `/v4/sports/{sport}/events`,
+`/odds` and `/scores`, with the provider's 4xx error bodies for bad parameters (see
+`pickvs.odds.demo.demo_answer`), `commenceTimeFrom`/`To` honoured, and quota headers on every
+success, charged by the cost rules of odds-api.md (markets x regions for odds, 0 for an empty
+list; 1 for scores, 2 with `daysFrom`; nothing for sports and events). A call that would
+overrun `monthly_credits` gets 401 OUT_OF_USAGE_CREDITS, as the provider does.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from random import Random
 from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
-from pickvs.domain.budget import odds_call_cost, scores_call_cost
-from pickvs.odds.demo import DemoProvider, demo_answer
+from pickvs.domain.budget import FREE_CALL_COST, odds_call_cost, scores_call_cost
+from pickvs.domain.clock import Clock
+from pickvs.odds.demo import DemoProvider, demo_answer, filter_by_commence
 
 Query = dict[str, str]
+PAID_CALLS = ("odds", "scores")
+FREE_CALLS = ("sports", "events")
+MIN_GAMES, MAX_GAMES = 3, 12
+
+
+@dataclass(frozen=True)
+class MonthSchedule:
+    """How many games each slate day has: a month with off days and one long break.
+
+    Days outside the month have 3 to 12 games (the season goes on), so the first and last
+    fetches of a simulated month look ahead into an ordinary schedule.
+    """
+
+    first_day: date
+    days: int
+    seed: int
+    sizes: Mapping[date, int]
+
+    @classmethod
+    def seeded(
+        cls, first_day: date, days: int = 31, seed: int = 2026, break_length: int | None = None
+    ) -> MonthSchedule:
+        """Most days 3-12 games; about one single off day a week; one break (5 days in a month).
+
+        The break is long enough that some mornings no game tips within the three slate days
+        the odds call covers: those are the days with nothing to fetch.
+        """
+        rng = Random(f"fake-month:{seed}:{first_day.isoformat()}:{days}")
+        length = break_length if break_length is not None else (5 if days >= 21 else 3)
+        if days < length + 3:
+            raise ValueError(f"{days} days cannot hold a {length}-day break with games around it")
+        latest_start = days - length - 1
+        start = rng.randint(min(max(2, days // 3), latest_start), latest_start)
+        break_days = set(range(start, start + length))
+        candidates = [n for n in range(1, days - 1) if all(abs(n - b) > 1 for b in break_days)]
+        rng.shuffle(candidates)
+        off: set[int] = set()
+        for n in candidates:
+            if len(off) >= max(1, days // 8):
+                break
+            if all(abs(n - o) > 1 for o in off):
+                off.add(n)
+        sizes = {
+            first_day + timedelta(n): 0
+            if n in break_days | off
+            else rng.randint(MIN_GAMES, MAX_GAMES)
+            for n in range(days)
+        }
+        return cls(first_day, days, seed, sizes)
+
+    @property
+    def month(self) -> list[date]:
+        return [self.first_day + timedelta(n) for n in range(self.days)]
+
+    def games_on(self, day: date) -> int:
+        if day in self.sizes:
+            return self.sizes[day]
+        return Random(f"fake-month:{self.seed}:outside:{day.isoformat()}").randint(
+            MIN_GAMES, MAX_GAMES
+        )
+
+    def off_days(self) -> list[date]:
+        return [day for day in self.month if self.sizes[day] == 0]
 
 
 def error_body(error_code: str, message: str | None = None) -> dict[str, str]:
@@ -61,18 +133,23 @@ class FakeOddsApi:
         self,
         *,
         now: datetime | None = None,
+        clock: Clock | None = None,
         seed: int = 2026,
+        schedule: MonthSchedule | None = None,
         monthly_credits: int = 500,
         credits_used: int = 0,
     ) -> None:
-        self.now = now  # None: the real clock at each request
-        self.provider = DemoProvider(seed)
+        self.now = now  # None: `clock`, else the real clock at each request
+        self.clock = clock
+        self.schedule = schedule
+        self.provider = DemoProvider(seed, schedule.games_on if schedule else None)
         self.monthly_credits = monthly_credits
         self.credits_used = credits_used
         self.requests: list[tuple[str, Query]] = []
         self._odds: object | None = None
         self._scores: object | None = None
-        self._script: deque[tuple[int, object, dict[str, str] | None, float, bool]] = deque()
+        self._events: object | None = None
+        self._script: list[tuple[str | None, int, object, dict[str, str] | None, float, bool]] = []
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -93,6 +170,14 @@ class FakeOddsApi:
     def set_scores(self, payload: object | None) -> None:
         self._scores = payload
 
+    def set_events(self, payload: object | None) -> None:
+        """Serve this schedule body; None derives it from `set_odds`' body, else the provider."""
+        self._events = payload
+
+    def calls(self, kind: str) -> list[tuple[str, Query]]:
+        """Requests of one kind: `odds`, `scores`, `events` or `sports`."""
+        return [(path, query) for path, query in self.requests if _call_kind(path) == kind]
+
     def enqueue(
         self,
         status: int,
@@ -100,13 +185,18 @@ class FakeOddsApi:
         headers: dict[str, str] | None = None,
         delay: float = 0.0,
         raw: bool = False,
+        call: str | None = None,
     ) -> None:
         """Script the next response: `body` as JSON, or verbatim (str/bytes) when `raw`.
 
         A scripted 200 still gets quota headers (unless `headers` sets them); errors get only
-        the headers given. `delay` seconds pass before the status line is sent.
+        the headers given. `delay` seconds pass before the status line is sent. With `call`
+        (`odds`, `scores`, `events`, `sports`) it answers the next call of that kind only, so
+        a job's free look-up does not use up a reply meant for its paid call.
         """
-        self._script.append((status, body, headers, delay, raw))
+        if call is not None and call not in PAID_CALLS + FREE_CALLS:
+            raise ValueError(f"unknown call kind {call!r}")
+        self._script.append((call, status, body, headers, delay, raw))
 
     def start(self) -> Self:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -143,8 +233,11 @@ class FakeOddsApi:
     def _reply(self, method: str, path: str, query: Query) -> _Reply:
         with self._lock:
             self.requests.append((path, dict(query)))
-            if self._script:
-                return self._scripted(path, query, *self._script.popleft())
+            kind = _call_kind(path)
+            for index, (call, *reply) in enumerate(self._script):
+                if call is None or call == kind:
+                    del self._script[index]
+                    return self._scripted(path, query, *reply)
             return self._default(method, path, query)
 
     def _scripted(
@@ -164,11 +257,28 @@ class FakeOddsApi:
         reply.headers.update(headers or {})
         return reply
 
+    def _now(self) -> datetime:
+        if self.now is not None:
+            return self.now
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
+
+    def _override(self, kind: str, query: Query) -> object | None:
+        """A body set by the test, cut to the query's window as the provider would cut it."""
+        if kind == "scores":
+            return self._scores
+        if kind == "odds" and self._odds is not None:
+            return filter_by_commence(self._odds, query)
+        if kind == "events":
+            if self._events is not None:
+                return filter_by_commence(self._events, query)
+            if isinstance(self._odds, list):
+                return filter_by_commence(_without_lines(self._odds), query)
+        return None
+
     def _default(self, method: str, path: str, query: Query) -> _Reply:
-        now = self.now or datetime.now(UTC)
-        status, body = demo_answer(self.provider, method, path, query, now)
+        status, body = demo_answer(self.provider, method, path, query, self._now())
         if status == 200:
-            override = self._odds if path.endswith("/odds") else self._scores
+            override = self._override(_call_kind(path), query)
             body = body if override is None else override
             cost = _cost(path, query, body)
             if self.credits_used + cost > self.monthly_credits:
@@ -219,9 +329,26 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: pytest shows failures, not every request."""
 
 
+def _call_kind(path: str) -> str:
+    """`odds`, `scores`, `events` or `sports` (for `/v4/sports`), from the request path."""
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _without_lines(events: list[object]) -> list[object]:
+    return [
+        {key: value for key, value in event.items() if key != "bookmakers"}
+        if isinstance(event, dict)
+        else event
+        for event in events
+    ]
+
+
 def _cost(path: str, query: Query, body: object) -> int:
     """Credits the provider charges for a successful call (odds-api.md's cost column)."""
-    if path.endswith("/scores"):
+    kind = _call_kind(path)
+    if kind in FREE_CALLS:
+        return FREE_CALL_COST
+    if kind == "scores":
         return scores_call_cost(1 if query.get("daysFrom") else None)
     if body == []:
         return 0

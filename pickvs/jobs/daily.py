@@ -1,40 +1,90 @@
-"""The two daily jobs and on-demand grading. Each provider call is budget-checked first."""
+"""The two daily jobs and on-demand grading. A paid call is made only when it can bring
+something, and only after the month's budget allows it.
+
+fetch-odds asks the free schedule look-up (`/events`, 0 credits) whether any game tips in the
+odds window before spending credits on odds; process-results asks the database whether any
+started game awaits a result. A day with nothing to fetch therefore makes no paid call. A
+refused call (budget) is ledgered with its reason; the rest of the job still runs and the run
+is recorded as refused, with the reason and what was done.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from pickvs.config import settings
 from pickvs.db import session_scope
 from pickvs.domain import budget
 from pickvs.domain import results as result_rules
-from pickvs.jobs.runner import JobContext
+from pickvs.jobs.runner import JobContext, JobRefused
 from pickvs.jobs.source import make_client
-from pickvs.odds.parse import parse_odds, parse_scores
+from pickvs.odds.client import ProviderError
+from pickvs.odds.parse import parse_events, parse_odds, parse_scores
+from pickvs.odds.records import MalformedResponse
 from pickvs.services import grading, ingest, results
 
 FETCH_ODDS, PROCESS_RESULTS, GRADE = "fetch-odds", "process-results", "grade"
 
+SportBody = Callable[[JobContext, str], str]
+
 
 def fetch_odds(ctx: JobContext) -> str:
-    """One odds call per sport; a sport's games and lines are written all at once or not at all."""
-    reports = []
-    for sport in settings.sports:
-        cost = budget.odds_call_cost(len(settings.markets), len(settings.regions))
-        ctx.check_budget(f"/v4/sports/{sport}/odds", cost, settings.monthly_credits)
-        with make_client(ctx.clock, ctx.recorder(cost)) as client:
-            payload = client.get_odds(sport, settings.markets, settings.regions)
-        fetched_at = ctx.now()
-        parsed = parse_odds(payload, fetched_at, settings.markets)
-        with session_scope() as session:
-            report = ingest.apply_odds(session, parsed, fetched_at, ctx.run_id)
-        reports.append(f"{sport}: {report.describe()}")
-    return "; ".join(reports)
+    """Per sport, one odds call if a game tips in the window; each sport is written all at once."""
+    return _outcome(*_each_sport(ctx, _odds_for))
+
+
+def _odds_for(ctx: JobContext, sport: str) -> str:
+    window = budget.odds_window(ctx.now(), settings.tz)
+    needed, look_up = _schedule_look_up(ctx, sport, window)
+    if not needed:
+        return f"{sport}: {look_up}, no odds call made"
+    cost = budget.odds_call_cost(len(settings.markets), len(settings.regions))
+    ctx.check_budget(f"/v4/sports/{sport}/odds", cost, settings.monthly_credits)
+    with make_client(ctx.clock, ctx.recorder(cost)) as client:
+        payload = client.get_odds(
+            sport,
+            settings.markets,
+            settings.regions,
+            commence_from=window.start,
+            commence_to=window.end,
+        )
+    fetched_at = ctx.now()
+    parsed = parse_odds(payload, fetched_at, settings.markets)
+    with session_scope() as session:
+        report = ingest.apply_odds(session, parsed, fetched_at, ctx.run_id)
+    return f"{sport}: {look_up}; {report.describe()}"
+
+
+def _schedule_look_up(ctx: JobContext, sport: str, window: budget.Window) -> tuple[bool, str]:
+    """Whether the odds call is needed, from the free events call, and what the look-up saw.
+
+    The look-up only ever saves credits: if it fails, the odds call goes ahead (budget
+    permitting) rather than leaving players without lines.
+    """
+    try:
+        with make_client(ctx.clock, ctx.recorder(budget.FREE_CALL_COST)) as client:
+            parsed = parse_events(client.get_events(sport, window.start, window.end))
+    except (ProviderError, MalformedResponse) as exc:
+        return True, f"schedule look-up failed ({exc}), odds fetched anyway"
+    times = [event.commence_time for event in parsed.events]
+    in_window = sum(moment in window for moment in times)
+    unreadable = f", {len(parsed.issues)} unreadable" if parsed.issues else ""
+    note = (
+        f"{in_window} game(s) to tip on today's or the next {budget.ODDS_WINDOW_DAYS - 1} "
+        f"slate days{unreadable} (free look-up)"
+    )
+    return budget.odds_call_needed(times, window, len(parsed.issues)), note
 
 
 def process_results(ctx: JobContext) -> str:
-    """Scores for games that started and lack a result, then grading. No call if none needs one."""
-    notes = [_results_for(ctx, sport) for sport in settings.sports]
+    """Scores for games that started and lack a result, then grading. No call if none needs one.
+
+    Grading costs nothing, so it runs even when the budget refuses the scores call (an admin's
+    settlements still count).
+    """
+    notes, refusals = _each_sport(ctx, _results_for)
     notes.append(grade(ctx))
-    return "; ".join(notes)
+    return _outcome(notes, refusals)
 
 
 def _results_for(ctx: JobContext, sport: str) -> str:
@@ -59,6 +109,27 @@ def _results_for(ctx: JobContext, sport: str) -> str:
         report = results.apply_scores(session, parsed, sport, ctx.now(), days_from)
         ingest.record_issues(session, parsed.issues, ctx.now(), ctx.run_id)
     return f"{sport}: {report.describe()}{note}"
+
+
+def _each_sport(ctx: JobContext, body: SportBody) -> tuple[list[str], list[str]]:
+    """Run `body` for every sport; a refusal for one sport does not stop the others."""
+    notes: list[str] = []
+    refusals: list[str] = []
+    for sport in settings.sports:
+        try:
+            notes.append(body(ctx, sport))
+        except JobRefused as refused:
+            refusals.append(str(refused))
+            notes.append(f"{sport}: call refused")
+    return notes, refusals
+
+
+def _outcome(notes: list[str], refusals: list[str]) -> str:
+    """The run's detail, or a refusal carrying it when any call was refused."""
+    detail = "; ".join(notes)
+    if refusals:
+        raise JobRefused("; ".join(refusals), detail=detail)
+    return detail
 
 
 def grade(ctx: JobContext) -> str:

@@ -27,7 +27,15 @@ OK, FAILED, REFUSED, SKIPPED = "ok", "failed", "refused", "skipped"
 
 
 class JobRefused(Exception):
-    """A provider call was refused before it was made (budget, exhausted quota)."""
+    """A provider call was refused before it was made (budget, exhausted quota).
+
+    `detail` is what the job still did without the call (other sports, grading), so a refused
+    run reports that too.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass
@@ -123,7 +131,7 @@ def run_job(
         return _finish(run, OK, clock, detail=detail)
     except JobRefused as refused:
         log.warning("job %s refused: %s", name, refused)
-        return _finish(run, REFUSED, clock, error=str(refused))
+        return _finish(run, REFUSED, clock, detail=refused.detail, error=str(refused))
     except Exception as exc:
         log.exception("job %s failed", name)
         return _finish(run, FAILED, clock, error=f"{type(exc).__name__}: {exc}")

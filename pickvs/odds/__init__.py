@@ -11,14 +11,16 @@ from pickvs.odds.client import (
     QuotaExhausted,
 )
 from pickvs.odds.demo import DemoGame, DemoProvider, demo_answer, demo_schedule, demo_transport
-from pickvs.odds.parse import parse_instant, parse_odds, parse_scores
+from pickvs.odds.parse import parse_events, parse_instant, parse_odds, parse_scores
 from pickvs.odds.records import (
     EventRecord,
     IssueRecord,
     LineRecord,
     MalformedResponse,
+    ParsedEvents,
     ParsedOdds,
     ParsedScores,
+    ScheduledEvent,
     ScoreRecord,
 )
 
@@ -31,14 +33,17 @@ __all__ = [
     "LineRecord",
     "MalformedResponse",
     "OddsApiClient",
+    "ParsedEvents",
     "ParsedOdds",
     "ParsedScores",
     "ProviderError",
     "QuotaExhausted",
+    "ScheduledEvent",
     "ScoreRecord",
     "demo_answer",
     "demo_schedule",
     "demo_transport",
+    "parse_events",
     "parse_instant",
     "parse_odds",
     "parse_scores",

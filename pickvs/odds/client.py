@@ -1,4 +1,4 @@
-"""HTTP client for The Odds API v4: two calls, bounded retries, and a ledger hook per attempt.
+"""HTTP client for The Odds API v4: its calls, bounded retries, and a ledger hook per attempt.
 
 Every attempt, failed or not, is reported through `on_call` because every attempt may cost
 credits: the monthly budget is only trustworthy if the ledger sees all of them. The API key
@@ -14,12 +14,14 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from pickvs.domain.clock import ensure_utc
 from pickvs.odds.records import MalformedResponse
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,7 @@ class CallResult:
 
 
 class OddsApiClient:
-    """The two provider calls PickVs makes; the decoded JSON goes to `pickvs.odds.parse`."""
+    """The provider calls PickVs makes; the decoded JSON goes to `pickvs.odds.parse`."""
 
     def __init__(
         self,
@@ -124,18 +126,36 @@ class OddsApiClient:
         markets: Sequence[str],
         regions: Sequence[str],
         bookmakers: Sequence[str] | None = None,
+        commence_from: datetime | None = None,
+        commence_to: datetime | None = None,
     ) -> object:
-        """Upcoming and in-play games with lines; costs markets x regions credits (0 if empty)."""
+        """Upcoming and in-play games with lines; costs markets x regions credits (0 if empty).
+
+        `commence_from`/`commence_to` narrow it to games tipping in that window; the cost is
+        the same unless the narrower list comes back empty.
+        """
         params = {
             "markets": _joined_keys("markets", markets),
             "oddsFormat": "american",
             "dateFormat": "iso",
+            **_commence_window(commence_from, commence_to),
         }
         if bookmakers:
             params["bookmakers"] = _joined_keys("bookmakers", bookmakers)
         else:
             params["regions"] = _joined_keys("regions", regions)
         return self._get(f"/v4/sports/{_sport_key(sport)}/odds", params)
+
+    def get_events(
+        self,
+        sport: str,
+        commence_from: datetime | None = None,
+        commence_to: datetime | None = None,
+    ) -> object:
+        """The schedule: upcoming and in-play events, no lines and no scores. Free of credits,
+        so the jobs can learn whether a paid call would bring anything before making it."""
+        params = {"dateFormat": "iso", **_commence_window(commence_from, commence_to)}
+        return self._get(f"/v4/sports/{_sport_key(sport)}/events", params)
 
     def get_scores(self, sport: str, days_from: int | None) -> object:
         """Live and upcoming games, plus finished ones `days_from` back; 2 credits with it, else 1.
@@ -335,6 +355,22 @@ def _sport_key(sport: str) -> str:
     if not _KEY_RE.fullmatch(sport):
         raise ValueError(f"not a sport key: {sport!r}")
     return sport
+
+
+def _commence_window(start: datetime | None, end: datetime | None) -> dict[str, str]:
+    """The provider takes `YYYY-MM-DDTHH:MM:SSZ` exactly: no offset, no fraction of a second."""
+    if start is not None and end is not None and end <= start:
+        raise ValueError(f"commence window is empty: {start.isoformat()} to {end.isoformat()}")
+    params = {}
+    if start is not None:
+        params["commenceTimeFrom"] = _provider_instant(start)
+    if end is not None:
+        params["commenceTimeTo"] = _provider_instant(end)
+    return params
+
+
+def _provider_instant(moment: datetime) -> str:
+    return ensure_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _joined_keys(what: str, keys: Sequence[str]) -> str:

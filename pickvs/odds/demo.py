@@ -1,7 +1,8 @@
 """The demo source: an offline, deterministic stand-in for The Odds API.
 
-It answers the same two calls in the provider's exact JSON shapes, so a fresh install without a
-key runs the very code path the real feed does (client, parser, ingest, grading). Everything
+It answers the same calls in the provider's exact JSON shapes (odds, scores, and the free sports
+and events look-ups), so a fresh install without a key runs the very code path the real feed
+does (client, parser, ingest, grading). Everything
 about a game (teams, tip-off, lines, final score) is a pure function of the seed and the slate
 day, so separate processes agree and a refetch never rewrites history; `now` only decides which
 games a reply contains and how far an in-play game has got.
@@ -31,6 +32,7 @@ DEMO_SPORT = "basketball_nba"
 DEMO_SPORT_TITLE = "NBA"
 LEAGUE_TZ = ZoneInfo("America/New_York")
 SLATE_DAYS = 3  # today's slate and the next two, as the upcoming-games page shows
+EVENTS_DAYS = 8  # the schedule is listed further ahead than books post lines [guess]
 MAX_DAYS_FROM = 3
 
 NBA_TEAMS = (
@@ -107,11 +109,19 @@ class DemoGame:
         return now >= self.commence_time
 
 
-class DemoProvider:
-    """Deterministic NBA games, lines and scores for any date, from one seed."""
+SlateSizes = Callable[[date], int]
 
-    def __init__(self, seed: int = 2026) -> None:
+
+class DemoProvider:
+    """Deterministic NBA games, lines and scores for any date, from one seed.
+
+    `slate_sizes` may fix how many games each day has (0 for an off day), so a test double can
+    serve a season with off days and breaks; by default every day has 5 to 12.
+    """
+
+    def __init__(self, seed: int = 2026, slate_sizes: SlateSizes | None = None) -> None:
         self.seed = seed
+        self._slate_sizes = slate_sizes
         self._ratings = _team_ratings(seed)
         self._slates: dict[date, tuple[DemoGame, ...]] = {}
 
@@ -155,6 +165,21 @@ class DemoProvider:
             if (game.commence_time >= since if days_from else not game.is_final(now))
         ]
 
+    def events_payload(self, sport: str, now: datetime) -> list[JsonDict]:
+        """The free schedule look-up: games in play or still to come over the next slate days.
+
+        No lines and no scores. It reaches further ahead than the odds reply, as a schedule does.
+        """
+        if sport != DEMO_SPORT:
+            return []
+        today = slate_day(now, LEAGUE_TZ)
+        games = self._games_between(today - timedelta(days=1), today + timedelta(EVENTS_DAYS - 1))
+        return [
+            _event_base(game)
+            for game in games
+            if not game.is_final(now) and now - game.commence_time < IN_PLAY_WINDOW
+        ]
+
     def schedule(self, date_from: date, date_to: date) -> list[JsonDict]:
         """Events (no lines, no scores) of the slate days from `date_from` to `date_to`."""
         return [_event_base(game) for game in self._games_between(date_from, date_to)]
@@ -176,6 +201,14 @@ class DemoProvider:
         teams = list(NBA_TEAMS)
         rng.shuffle(teams)
         count = rng.randint(5, 12)
+        if self._slate_sizes is not None:
+            count = self._slate_sizes(day)
+            if not 0 <= count <= len(NBA_TEAMS) // 2:
+                raise ValueError(
+                    f"{day}: a slate has 0 to {len(NBA_TEAMS) // 2} games, not {count}"
+                )
+            if count == 0:
+                return ()
         tips = _tip_times(rng, day, count)
         games = [
             self._generate_game(day, away=teams[2 * n], home=teams[2 * n + 1], tip=tips[n], rng=rng)
@@ -265,7 +298,20 @@ def demo_transport(provider: DemoProvider, clock: Callable[[], datetime]) -> htt
     return httpx.MockTransport(handle)
 
 
-_PATH_RE = re.compile(r"/v4/sports/(?P<sport>[^/]+)/(?P<call>odds|scores)/?")
+_PATH_RE = re.compile(r"/v4/sports/(?P<sport>[^/]+)/(?P<call>odds|scores|events)/?")
+_SPORTS_PATH_RE = re.compile(r"/v4/sports/?")
+# The provider's only accepted form for commenceTimeFrom/To [doc]: no offset, no fraction.
+_COMMENCE_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+SPORTS_LIST = (
+    {
+        "key": DEMO_SPORT,
+        "group": "Basketball",
+        "title": DEMO_SPORT_TITLE,
+        "description": "US Basketball",
+        "active": True,
+        "has_outrights": False,
+    },
+)
 
 
 def demo_answer(
@@ -273,18 +319,75 @@ def demo_answer(
 ) -> tuple[int, object]:
     """Status and JSON body the provider would give, including its 4xx error bodies."""
     match = _PATH_RE.fullmatch(path)
-    if method != "GET" or match is None:
+    is_sports_list = _SPORTS_PATH_RE.fullmatch(path) is not None
+    if method != "GET" or (match is None and not is_sports_list):
         return 404, _error("Unknown endpoint", "NOT_FOUND")
     if not query.get("apiKey"):
         return 401, _error("API key is missing", "MISSING_KEY")
+    if match is None:
+        return 200, [dict(sport) for sport in SPORTS_LIST]
     if match["sport"] != DEMO_SPORT:
         return 404, _error(f"Unknown sport {match['sport']}", "UNKNOWN_SPORT")
     problem = _format_problem(query)
     if problem:
         return 422, problem
-    if match["call"] == "odds":
-        return _odds_answer(provider, query, now)
-    return _scores_answer(provider, query, now)
+    if match["call"] == "scores":
+        return _scores_answer(provider, query, now)
+    window = _commence_window(query)
+    if isinstance(window, dict):
+        return 422, window
+    if match["call"] == "events":
+        return 200, _within(provider.events_payload(DEMO_SPORT, now), window)
+    status, body = _odds_answer(provider, query, now)
+    return (status, _within(body, window)) if status == 200 else (status, body)
+
+
+Bounds = tuple[datetime | None, datetime | None]
+
+
+def _commence_window(query: Mapping[str, str]) -> Bounds | JsonDict:
+    """`commenceTimeFrom`/`To` as instants, or the 422 body for one not in the provider's form.
+
+    The error codes are our guess at the provider's naming; only the 422 status matters here.
+    """
+    bounds: list[datetime | None] = []
+    for name, code in (
+        ("commenceTimeFrom", "INVALID_COMMENCE_TIME_FROM"),
+        ("commenceTimeTo", "INVALID_COMMENCE_TIME_TO"),
+    ):
+        raw = query.get(name)
+        if raw is None:
+            bounds.append(None)
+        elif not _COMMENCE_RE.fullmatch(raw):
+            return _error(f"{name} must be in the format YYYY-MM-DDTHH:MM:SSZ", code)
+        else:
+            bounds.append(datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC))
+    return bounds[0], bounds[1]
+
+
+def filter_by_commence(events: object, query: Mapping[str, str]) -> object:
+    """`events` cut to the query's commence window (for bodies a test double substitutes)."""
+    window = _commence_window(query)
+    return events if isinstance(window, dict) else _within(events, window)
+
+
+def _within(events: object, window: Bounds) -> object:
+    """Events tipping inside the inclusive window, as the provider filters them."""
+    start, end = window
+    if (start is None and end is None) or not isinstance(events, list):
+        return events
+    return [event for event in events if _commence_between(event, start, end)]
+
+
+def _commence_between(event: object, start: datetime | None, end: datetime | None) -> bool:
+    if not isinstance(event, Mapping) or not isinstance(event.get("commence_time"), str):
+        return True  # not ours to judge: the parser reports it
+    try:
+        moment = datetime.strptime(event["commence_time"], "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return True
+    moment = moment.replace(tzinfo=UTC)
+    return (start is None or moment >= start) and (end is None or moment <= end)
 
 
 def _odds_answer(

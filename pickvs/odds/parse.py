@@ -23,8 +23,10 @@ from pickvs.odds.records import (
     IssueRecord,
     LineRecord,
     MalformedResponse,
+    ParsedEvents,
     ParsedOdds,
     ParsedScores,
+    ScheduledEvent,
     ScoreRecord,
 )
 
@@ -117,6 +119,26 @@ def parse_scores(payload: object) -> ParsedScores:
     issues = _Issues()
     scores = [_score_record(event, issues) for event in _unique_events(payload, issues)]
     return ParsedScores(scores=scores, issues=issues.items)
+
+
+def parse_events(payload: object) -> ParsedEvents:
+    """The schedule look-up: each event's header checked like the odds and scores ones.
+
+    An event that fails the checks is an issue, not a guess: the caller decides whether an
+    unreadable event is reason enough to make the paid call anyway.
+    """
+    issues = _Issues()
+    events = [
+        ScheduledEvent(
+            id=event.id,
+            sport=event.sport,
+            commence_time=event.commence_time,
+            home_team=event.home_team,
+            away_team=event.away_team,
+        )
+        for event in _unique_events(payload, issues)
+    ]
+    return ParsedEvents(events=events, issues=issues.items)
 
 
 def parse_instant(value: object) -> datetime | None:

@@ -72,3 +72,20 @@ class ParsedOdds:
 class ParsedScores:
     scores: list[ScoreRecord]
     issues: list[IssueRecord]
+
+
+@dataclass(frozen=True)
+class ScheduledEvent:
+    """An event in the free schedule look-up: who plays and when, nothing priced."""
+
+    id: str
+    sport: str
+    commence_time: datetime
+    home_team: str
+    away_team: str
+
+
+@dataclass(frozen=True)
+class ParsedEvents:
+    events: list[ScheduledEvent]
+    issues: list[IssueRecord]

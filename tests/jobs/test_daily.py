@@ -37,9 +37,11 @@ def count(engine: Engine, model: type) -> int:
         return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def calls(engine: Engine) -> list[ApiCall]:
+def calls(engine: Engine, kind: str | None = "odds") -> list[ApiCall]:
+    """Ledger rows of one call kind (`odds`, `scores`, `events`), or all of them with None."""
     with Session(engine) as session:
-        return list(session.execute(select(ApiCall).order_by(ApiCall.id)).scalars())
+        rows = list(session.execute(select(ApiCall).order_by(ApiCall.id)).scalars())
+    return [row for row in rows if kind is None or row.endpoint.endswith(f"/{kind}")]
 
 
 @pytest.fixture
@@ -56,7 +58,14 @@ def test_fetch_odds_stores_games_lines_and_ledger(
     assert "2 new game(s)" in (result.detail or "")
     # 2 books x 3 markets x 2 sides + 1 book x 3 x 2 = 18 lines
     assert count(engine, Game) == 2 and count(engine, OddsLine) == 18
-    (call,) = calls(engine)
+    # First the free schedule look-up, ledgered at 0 credits, then the paid call.
+    look_up, call = calls(engine, None)
+    assert (look_up.endpoint, look_up.outcome, look_up.credits_last, look_up.estimated_cost) == (
+        "/v4/sports/basketball_nba/events",
+        "ok",
+        0,
+        0,
+    )
     assert (call.outcome, call.status_code, call.credits_last, call.estimated_cost) == (
         "ok",
         200,
@@ -64,9 +73,15 @@ def test_fetch_odds_stores_games_lines_and_ledger(
         3,
     )
     assert call.credits_remaining is not None and call.endpoint == "/v4/sports/basketball_nba/odds"
-    _path, query = fake_api.requests[0][:2]
+    assert [path.rsplit("/", 1)[1] for path, _ in fake_api.requests] == ["events", "odds"]
+    _path, query = fake_api.requests[1][:2]
     assert query["markets"] == "h2h,spreads,totals" and query["regions"] == "us"
     assert query["oddsFormat"] == "american" and query["apiKey"] == "test-key-123"
+    # 12:00 UTC is 07:00 EST; the window ends as Nov 25 begins in New York (05:00 UTC).
+    assert (query["commenceTimeFrom"], query["commenceTimeTo"]) == (
+        "2026-11-22T12:00:00Z",
+        "2026-11-25T05:00:00Z",
+    )
     assert "test-key-123" not in (call.message or "") + call.endpoint
     # A second fetch appends history instead of overwriting.
     clock.advance(hours=1)
@@ -78,8 +93,10 @@ def test_transient_errors_are_retried_and_all_attempts_ledgered(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock
 ) -> None:
     fake_api.set_odds(payloads.odds_payload(TIP, NOW))
-    fake_api.enqueue(502, "<html>bad gateway</html>", raw=True)
-    fake_api.enqueue(429, {"message": "Too many requests", "error_code": "EXCEEDED_FREQ_LIMIT"})
+    fake_api.enqueue(502, "<html>bad gateway</html>", raw=True, call="odds")
+    fake_api.enqueue(
+        429, {"message": "Too many requests", "error_code": "EXCEEDED_FREQ_LIMIT"}, call="odds"
+    )
     assert run(daily.FETCH_ODDS, clock).outcome == "ok"
     assert [(c.attempt, c.outcome, c.status_code) for c in calls(engine)] == [
         (1, "error", 502),
@@ -101,21 +118,23 @@ def test_transient_errors_are_retried_and_all_attempts_ledgered(
 def test_failures_write_nothing_and_say_why(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock, status: int, body: dict, attempts: int
 ) -> None:
+    fake_api.set_odds(payloads.odds_payload(TIP, NOW))
     for _ in range(3):
-        fake_api.enqueue(status, body)
+        fake_api.enqueue(status, body, call="odds")
     result = run(daily.FETCH_ODDS, clock)
     assert result.outcome == "failed"
     assert body["message"] in (result.error or "")
     assert count(engine, Game) == 0 and count(engine, OddsLine) == 0
-    assert len(fake_api.requests) == attempts
+    assert len(fake_api.calls("odds")) == attempts
     assert [c.status_code for c in calls(engine)] == [status] * attempts
 
 
 def test_timeouts_are_retried_then_fail_cleanly(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock
 ) -> None:
+    fake_api.set_odds(payloads.odds_payload(TIP, NOW))
     for _ in range(3):
-        fake_api.enqueue(200, [], delay=1.5)  # beyond the 0.5 s client timeout
+        fake_api.enqueue(200, [], delay=1.5, call="odds")  # beyond the 0.5 s client timeout
     result = run(daily.FETCH_ODDS, clock)
     assert result.outcome == "failed"
     assert [c.error_code for c in calls(engine)] == ["TIMEOUT"] * 3
@@ -128,7 +147,8 @@ def test_timeouts_are_retried_then_fail_cleanly(
 def test_malformed_bodies_fail_without_partial_writes(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock, raw: str
 ) -> None:
-    fake_api.enqueue(200, raw, raw=True)
+    fake_api.set_odds(payloads.odds_payload(TIP, NOW))
+    fake_api.enqueue(200, raw, raw=True, call="odds")
     result = run(daily.FETCH_ODDS, clock)
     assert result.outcome == "failed"
     assert count(engine, Game) == 0 and count(engine, OddsLine) == 0
@@ -153,19 +173,22 @@ def test_bad_rows_are_skipped_and_recorded(
 def test_out_of_credits_stops_all_calls_until_next_month(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock
 ) -> None:
+    fake_api.set_odds(payloads.odds_payload(TIP, NOW))
     fake_api.enqueue(
-        429, {"message": "Usage quota has been reached", "error_code": "OUT_OF_USAGE_CREDITS"}
+        429,
+        {"message": "Usage quota has been reached", "error_code": "OUT_OF_USAGE_CREDITS"},
+        call="odds",
     )
     assert run(daily.FETCH_ODDS, clock).outcome == "failed"
-    assert len(fake_api.requests) == 1
+    assert len(fake_api.calls("odds")) == 1
     refused = run(daily.FETCH_ODDS, clock)
     assert refused.outcome == "refused" and "OUT_OF_USAGE_CREDITS" in (refused.error or "")
-    assert len(fake_api.requests) == 1  # no call was made
+    assert len(fake_api.calls("odds")) == 1  # no paid call was made
     assert calls(engine)[-1].outcome == "refused"
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
-    fake_api.set_odds([])
+    fake_api.set_odds(payloads.odds_payload(datetime(2026, 12, 2, 0, 40, tzinfo=UTC), clock.now()))
     assert run(daily.FETCH_ODDS, clock).outcome == "ok"
-    assert len(fake_api.requests) == 2
+    assert len(fake_api.calls("odds")) == 2
 
 
 def test_budget_refuses_a_call_that_would_overrun(
@@ -177,7 +200,7 @@ def test_budget_refuses_a_call_that_would_overrun(
     refused = run(daily.FETCH_ODDS, clock)  # 3 more would make 6
     assert refused.outcome == "refused"
     assert "3 of 5 used" in (refused.error or "")
-    assert len(fake_api.requests) == 1
+    assert len(fake_api.calls("odds")) == 1
     refusal = calls(engine)[-1]
     assert (refusal.outcome, refusal.estimated_cost, refusal.status_code) == ("refused", 3, None)
 
@@ -189,7 +212,7 @@ def test_results_skip_the_call_when_nothing_has_started(
     run(daily.FETCH_ODDS, clock)
     result = run(daily.PROCESS_RESULTS, clock)
     assert result.outcome == "ok" and "no call made" in (result.detail or "")
-    assert [r[0] for r in fake_api.requests] == ["/v4/sports/basketball_nba/odds"]
+    assert fake_api.calls("scores") == []
 
 
 def _player_with_picks(engine: Engine, clock: FixedClock) -> None:
@@ -236,7 +259,7 @@ def test_results_record_scores_and_grade(
     assert picks == {("h2h", "win", 0.5556), ("totals", "loss", -1.0), ("spreads", "push", 0.0)}
     assert games[payloads.BOS_MIL] == (115, 110, "final")
     assert games[payloads.LAL_DEN] == (100, 103, "final")
-    assert calls(engine)[-1].credits_last == 2
+    assert calls(engine, "scores")[-1].credits_last == 2
 
 
 def test_results_failure_keeps_games_unsettled(
@@ -245,7 +268,7 @@ def test_results_failure_keeps_games_unsettled(
     fake_api.set_odds(payloads.odds_payload(TIP, NOW))
     run(daily.FETCH_ODDS, clock)
     clock.set(TIP + timedelta(hours=8))
-    fake_api.enqueue(200, '[{"id": "x", "completed": tr', raw=True)
+    fake_api.enqueue(200, '[{"id": "x", "completed": tr', raw=True, call="scores")
     result = run(daily.PROCESS_RESULTS, clock)
     assert result.outcome == "failed"
     with Session(engine) as session:

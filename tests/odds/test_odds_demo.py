@@ -326,7 +326,14 @@ def test_the_transport_answers_errors_like_the_provider(provider: DemoProvider) 
                 422,
                 "INVALID_ODDS_FORMAT",
             ),
-            "/v4/sports/basketball_nba/events?apiKey=k": (404, "NOT_FOUND"),
+            "/v4/sports/basketball_nba/participants?apiKey=k": (404, "NOT_FOUND"),
+            "/v4/sports/basketball_nba/events?apiKey=k&commenceTimeFrom=2026-11-22": (
+                422,
+                "INVALID_COMMENCE_TIME_FROM",
+            ),
+            "/v4/sports/basketball_nba/odds?apiKey=k&regions=us"
+            "&commenceTimeTo=2026-11-22T12:00:00%2B00:00": (422, "INVALID_COMMENCE_TIME_TO"),
+            "/v4/sports/basketball_nba/events": (401, "MISSING_KEY"),
         }
         for url, (status, code) in cases.items():
             response = raw.get(url)
