@@ -1,15 +1,21 @@
-"""The credit budget: call costs per the provider's rules, calendar months in UTC, refusals."""
+"""The credit budget: call costs per the provider's rules, calendar months in UTC, refusals, and
+when the odds call is worth making at all."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pickvs.domain.budget import (
+    FREE_CALL_COST,
+    Window,
     month_start,
     next_month_start,
     odds_call_cost,
+    odds_call_needed,
+    odds_window,
     refusal_reason,
     scores_call_cost,
 )
@@ -91,3 +97,50 @@ def test_refusal_reason(
     assert (reason is not None) is refused
     if mentions:
         assert reason is not None and mentions in reason
+
+
+# ---------------------------------------------------------------------------- the odds window
+
+ET = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("now", "end"),
+    [
+        # 07:00 EST on Nov 22: today and the next two slate days end as Nov 25 begins in New York.
+        (utc(2026, 11, 22, 12), utc(2026, 11, 25, 5)),
+        # 23:30 EST on Nov 21 is already Nov 22 in UTC, but the slate day is still the 21st.
+        (utc(2026, 11, 22, 4, 30), utc(2026, 11, 24, 5)),
+        # 05:00 EST on Sat Mar 13 2027; clocks go forward on the 14th, so Mar 16 starts at 04:00 UTC.
+        (utc(2027, 3, 13, 10), utc(2027, 3, 16, 4)),
+    ],
+)
+def test_odds_window_is_now_to_the_end_of_the_third_slate_day(now: datetime, end: datetime) -> None:
+    window = odds_window(now, ET)
+    assert (window.start, window.end) == (now, end)
+
+
+WINDOW = Window(utc(2027, 3, 2, 10), utc(2027, 3, 5, 5))
+
+
+@pytest.mark.parametrize(
+    ("tips", "unreadable", "needed"),
+    [
+        ([], 0, False),  # an off day and the next two: nothing to fetch
+        ([utc(2027, 3, 2, 10)], 0, True),  # tips the moment the window opens
+        ([utc(2027, 3, 5, 0, 30)], 0, True),  # 19:30 EST on the third slate day
+        ([utc(2027, 3, 5, 5)], 0, False),  # midnight starting the fourth day: outside
+        ([utc(2027, 3, 2, 9, 59)], 0, False),  # already in play: no lines are taken for it
+        ([utc(2027, 3, 7, 0)], 0, False),  # the schedule lists it, but beyond the window
+        ([], 1, True),  # an event we could not read might tip in the window: call
+    ],
+)
+def test_odds_call_needed_only_when_a_game_tips_in_the_window(
+    tips: list[datetime], unreadable: int, needed: bool
+) -> None:
+    assert odds_call_needed(tips, WINDOW, unreadable) is needed
+
+
+def test_free_calls_cost_nothing_and_are_never_refused() -> None:
+    assert FREE_CALL_COST == 0
+    assert refusal_reason(FREE_CALL_COST, 500, 500) is None
