@@ -341,7 +341,7 @@ def _month_measures(month: MonthReport, target: int) -> Iterator[Measure]:
         f"{len(month.idle_odds_days)} mornings with no game in the odds window "
         f"({_days(month.idle_odds_days)}), {len(month.idle_results_days)} with no result due; "
         f"free look-ups on the former: {month.free_on_idle_days}"
-        + (f"; paid on {month.paid_on_idle_days}" if month.paid_on_idle_days else ""),
+        + (f"; paid: {_paid(month.paid_on_idle_days)}" if month.paid_on_idle_days else ""),
     )
     yield Measure(
         "most credits in one league day",
@@ -400,6 +400,10 @@ def _small_budget_measure(small: MonthReport) -> Measure:
 
 def _runs(report: MonthReport) -> str:
     return ", ".join(f"{key} {count}" for key, count in sorted(report.runs.items()))
+
+
+def _paid(calls: list[tuple[date, str]]) -> str:
+    return ", ".join(f"{kind} on {day:%b %d}" for day, kind in calls)
 
 
 def _days(days: list[date]) -> str:
