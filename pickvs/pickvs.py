@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import reflex as rx
 
-from pickvs import migrations
+from pickvs import migrations, preflight
 from pickvs.api import app as api_app
+from pickvs.config import settings
 from pickvs.jobs import scheduler
+from pickvs.logs import configure_from_settings
 from pickvs.pages.admin import admin_page
 from pickvs.pages.layout import DESCRIPTION, page_title
 from pickvs.pages.leaderboard import leaderboard_page
@@ -32,9 +35,21 @@ from pickvs.state.picks import MyPicksState
 from pickvs.state.profile import ProfileState
 from pickvs.state.slate import SlateState
 
+# At import, so every backend worker (which imports this module) logs the same way: stdout,
+# one line per event, JSON with PICKVS_LOG_FORMAT=json.
+configure_from_settings()
+log = logging.getLogger("pickvs.app")
+
 
 def _prepare_database() -> None:
-    """Migrate (idempotent, serialised across workers) so no request meets an old schema."""
+    """Check the configuration, then migrate (idempotent, serialised across workers) so no
+    request meets an old schema. A bad configuration stops the backend with one logged line
+    (`pickvs db upgrade`, run first by start.sh and the container, prints the same line)."""
+    try:
+        preflight.require(settings)
+    except preflight.ConfigurationError as exc:
+        log.critical("start-up check failed: %s", exc)
+        raise SystemExit(1) from None
     migrations.upgrade()
 
 
