@@ -116,10 +116,10 @@ def _new_file_beside(path: Path) -> Path:
 
 
 def _check_destination(path: Path, overwrite: bool) -> None:
+    if path.is_dir():
+        raise BackupError(f"{path} is a directory; name the backup file")
     if path.exists() and not overwrite:
         raise BackupError(f"{path} already exists; choose a new path or pass --overwrite")
-    if path.exists() and not path.is_file():
-        raise BackupError(f"{path} is not a file")
     if not path.parent.is_dir():
         raise BackupError(f"directory {path.parent} does not exist")
 
@@ -281,7 +281,7 @@ def restore_postgres(url: URL, backup: Path) -> BackupReport:
         ],
         env,
         url,
-        "pg_restore",
+        "pg_restore (one transaction: the database is unchanged)",
     )
     return BackupReport(backup, None)
 

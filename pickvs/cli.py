@@ -181,7 +181,7 @@ def check() -> None:
 
 
 @main.command("backup")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--overwrite", is_flag=True, help="Replace PATH if it exists.")
 @one_line_errors
 def backup(path: Path, overwrite: bool) -> None:
@@ -193,7 +193,7 @@ def backup(path: Path, overwrite: bool) -> None:
 
 
 @main.command("restore")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path))
 @one_line_errors
 def restore(path: Path) -> None:
     """Replace the database's contents with the backup at PATH (all or nothing)."""
