@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 
 import reflex as rx
 
 from pickvs import migrations, preflight
 from pickvs.api import app as api_app
-from pickvs.config import settings
+from pickvs.config import settings, settings_error
 from pickvs.jobs import scheduler
 from pickvs.logs import configure_from_settings
 from pickvs.pages.admin import admin_page
@@ -41,6 +42,18 @@ configure_from_settings()
 log = logging.getLogger("pickvs.app")
 
 
+def _stop(reason: str) -> None:
+    """One logged line, then exit 1: a configuration error is not a bug, so no traceback."""
+    log.critical("start-up check failed: %s", reason)
+    raise SystemExit(1)
+
+
+# Settings that did not validate stop the import itself: building the app (its pages' initial
+# state) already reads them, before any lifespan runs.
+if settings_error:
+    _stop(settings_error)
+
+
 def _prepare_database() -> None:
     """Check the configuration, then migrate (idempotent, serialised across workers) so no
     request meets an old schema. A bad configuration stops the backend with one logged line
@@ -49,7 +62,12 @@ def _prepare_database() -> None:
         preflight.require(settings)
     except preflight.ConfigurationError as exc:
         log.critical("start-up check failed: %s", exc)
-        raise SystemExit(1) from None
+        # Any exception raised here, SystemExit included, reaches Starlette's lifespan, which
+        # hands the server a full traceback to print. Nothing has started yet (no scheduler,
+        # no connections), so the worker leaves at once; the server then stops (granian shuts
+        # down on an unexpected worker exit).
+        logging.shutdown()
+        os._exit(1)
     migrations.upgrade()
 
 
