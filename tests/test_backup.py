@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -291,3 +293,46 @@ def test_find_pg_tool_picks_the_newest(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("PATH", str(on_path))
     monkeypatch.setattr(backup, "PG_BIN_GLOB", str(tmp_path / "pg" / "*" / "bin"))
     assert backup.find_pg_tool("pg_dump") == str(tmp_path / "pg" / "16" / "bin" / "pg_dump")
+
+
+def test_a_backup_while_the_app_keeps_writing_is_a_consistent_snapshot(
+    live: Engine, league: Snapshot, tmp_path: Path, backend: str
+) -> None:
+    """A writer commits, again and again, one transaction that moves both players' units to
+    the same new value in two statements. Any consistent copy has them equal."""
+    stop = threading.Event()
+    commits: list[int] = []
+
+    def write_until_stopped() -> None:
+        value = 0
+        with live.connect() as connection:
+            while not stop.is_set():
+                value += 1
+                with connection.begin():
+                    for name in ("alice", "bob"):
+                        connection.execute(
+                            update(User).where(User.username == name).values(total_units=value)
+                        )
+                        time.sleep(0.002)  # widen the window between the two statements
+                commits.append(value)
+
+    writer = threading.Thread(target=write_until_stopped)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(commits) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        before = len(commits)
+        made = pickvs("backup", str(tmp_path / f"busy.{suffix(backend)}"))
+        after = len(commits)
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+    assert made.exit_code == 0, made.stderr
+    assert before >= 5 and after > before  # the app really was writing throughout
+
+    restored = pickvs("restore", str(tmp_path / f"busy.{suffix(backend)}"))
+    assert restored.exit_code == 0, restored.stderr
+    with Session(db.get_engine()) as session:
+        units = dict(session.execute(select(User.username, User.total_units)).all())
+    assert units["alice"] == units["bob"] >= before
