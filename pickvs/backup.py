@@ -37,6 +37,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.engine import URL
 
 from pickvs import migrations
+from pickvs.preflight import read_only_uri, sqlite_path
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 PG_TIMEOUT_SECONDS = 3600
@@ -59,16 +60,16 @@ class BackupReport:
 
 
 def _sqlite_file(url: URL) -> Path:
-    database = url.database or ""
-    if database in ("", ":memory:"):
+    path = sqlite_path(url)
+    if path is None:
         raise BackupError("DATABASE_URL names an in-memory SQLite database: nothing to back up")
-    return Path(database)
+    return path
 
 
 @contextlib.contextmanager
 def _sqlite(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
-    target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
-    connection = sqlite3.connect(target, uri=True, timeout=30)
+    target = read_only_uri(path) if read_only else str(path)
+    connection = sqlite3.connect(target, uri=read_only, timeout=30)
     try:
         yield connection
     finally:

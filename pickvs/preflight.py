@@ -66,6 +66,11 @@ def sqlite_path(url: URL) -> Path | None:
     return None if database in ("", ":memory:") else Path(database)
 
 
+def read_only_uri(path: Path) -> str:
+    """Open a SQLite file without any chance of creating or changing it (`?`/`#` escaped)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def writable_directory_problem(directory: Path) -> str | None:
     """Why `directory` cannot hold PickVs's files, or None. Leaves nothing behind.
 
@@ -105,9 +110,7 @@ def _sqlite_problem(url: URL) -> str | None:
         problem = writable_directory_problem(path.parent)
         return f"DATABASE_URL: {problem}" if problem else None
     try:
-        connection = sqlite3.connect(
-            f"file:{path}?mode=ro", uri=True, timeout=CONNECT_TIMEOUT_SECONDS
-        )
+        connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
             connection.execute("PRAGMA schema_version").fetchone()
         finally:

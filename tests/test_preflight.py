@@ -63,7 +63,8 @@ BAD = [
     ("sport", {"PICKVS_SPORTS": "basketbal_nba"}, "PICKVS_SPORTS: unknown sport(s)"),
     ("market", {"PICKVS_MARKETS": "h2h,player_points"}, "PICKVS_MARKETS: unknown market(s)"),
     ("log-format", {"PICKVS_LOG_FORMAT": "xml"}, "PICKVS_LOG_FORMAT: Input should be"),
-    ("lock-minutes", {"PICKVS_LOCK_MINUTES": "soon"}, "PICKVS_LOCK_MINUTES: Input should be"),
+    # A value pydantic refuses is not echoed (it could be a secret pasted in the wrong place).
+    ("lock-minutes", {"PICKVS_LOCK_MINUTES": SECRET}, "PICKVS_LOCK_MINUTES: Input should be"),
 ]
 
 
