@@ -9,17 +9,21 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.engine import URL
 
-from pickvs import db, migrations
-from pickvs.config import settings
+from pickvs import backup as backups
+from pickvs import db, migrations, preflight
+from pickvs.config import SettingsError, settings
 from pickvs.domain.clock import SystemClock
 from pickvs.jobs import daily
 from pickvs.jobs.manual import run_now
 from pickvs.jobs.runner import OK, SKIPPED
 from pickvs.jobs.source import source_label
+from pickvs.logs import configure_from_settings
 from pickvs.services import admin, ledger
 from pickvs.services.errors import ServiceError
 
@@ -40,6 +44,8 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except ServiceError as error:
             fail(error.message)
+        except (SettingsError, preflight.ConfigurationError, backups.BackupError) as error:
+            fail(str(error))
         except click.exceptions.Exit:
             raise
         except Exception as exc:
@@ -53,10 +59,14 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-v", "--verbose", is_flag=True, help="Log what the command does.")
 def main(verbose: bool) -> None:
     """PickVs: a self-hostable NBA pick'em. Settings come from the environment or .env."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_from_settings(logging.INFO if verbose else logging.WARNING)
+
+
+def _preflight() -> URL:
+    """Validate the configuration and point the process at its database (one line on failure)."""
+    url = preflight.require(settings)
+    db.configure(url.render_as_string(hide_password=False))
+    return url
 
 
 def _run(name: str) -> None:
@@ -156,9 +166,41 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @one_line_errors
 def db_upgrade() -> None:
-    """Apply Alembic migrations up to the latest schema."""
+    """Check the configuration, then apply Alembic migrations up to the latest schema."""
+    _preflight()
     migrations.upgrade()
     click.echo(f"database at revision {migrations.current_revision()}")
+
+
+@main.command("check")
+@one_line_errors
+def check() -> None:
+    """Check the configuration and that the database answers; change nothing."""
+    url = preflight.require(settings)
+    click.echo(f"configuration ok: {preflight.describe_url(url)}, time zone {settings.timezone}")
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace PATH if it exists.")
+@one_line_errors
+def backup(path: Path, overwrite: bool) -> None:
+    """Copy the whole database to PATH while the app runs (SQLite file or pg_dump archive)."""
+    url = _preflight()
+    report = backups.backup(url, path, overwrite=overwrite)
+    revision = report.revision or migrations.current_revision()
+    click.echo(f"backed up {preflight.describe_url(url)} to {path} (revision {revision})")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@one_line_errors
+def restore(path: Path) -> None:
+    """Replace the database's contents with the backup at PATH (all or nothing)."""
+    url = _preflight()
+    backups.restore(url, path)
+    revision = migrations.current_revision()
+    click.echo(f"restored {preflight.describe_url(url)} from {path} (revision {revision})")
 
 
 @main.command("demo")

@@ -7,15 +7,19 @@ DESIGN.md's "Outside contracts" are declared exactly once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, field_validator
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pickvs.domain.markets import MARKETS
+from pickvs.domain.sports import SPORTS, unknown_sports
 
 CommaList = Annotated[list[str], NoDecode]
 
-KNOWN_MARKETS = ("h2h", "spreads", "totals")
+KNOWN_MARKETS = MARKETS
 
 
 def _split_commas(value: object) -> object:
@@ -54,6 +58,9 @@ class Settings(BaseSettings):
         default=True, validation_alias=AliasChoices("PICKVS_SCHEDULER", "PICKVS_SCHEDULER_ENABLED")
     )
     http_timeout_seconds: float = Field(default=15.0, gt=0, validation_alias="PICKVS_HTTP_TIMEOUT")
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="PICKVS_LOG_FORMAT"
+    )
 
     @field_validator("sports", "markets", "regions", "bookmakers", mode="before")
     @classmethod
@@ -66,6 +73,26 @@ class Settings(BaseSettings):
         unknown = [m for m in value if m not in KNOWN_MARKETS]
         if unknown:
             raise ValueError(f"unknown market(s) {unknown}; choose from {list(KNOWN_MARKETS)}")
+        return value
+
+    @field_validator("sports")
+    @classmethod
+    def _known_sports(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError(f"name at least one sport; choose from {list(SPORTS)}")
+        unknown = unknown_sports(value)
+        if unknown:
+            raise ValueError(f"unknown sport(s) {unknown}; choose from {list(SPORTS)}")
+        return value
+
+    @field_validator("odds_cron", "results_cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        """The scheduler builds its triggers at start: a typo here would only fail then."""
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a crontab line ({value!r}: {exc})") from None
         return value
 
     @field_validator("timezone")
@@ -91,4 +118,52 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'pickvs.db').as_posix()}"
 
 
-settings = Settings()
+class SettingsError(Exception):
+    """The environment does not make a valid configuration; `str()` is one line for an operator."""
+
+
+def describe(error: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable, never echoing its value.
+
+    Pydantic's own text spans several lines and repeats the input, which may be a secret; our
+    validators put the (non-secret) offending value into their message where it helps.
+    """
+    parts = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in item["loc"]) or "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {message}")
+    return "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment, turning a validation failure into one line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None
+
+
+class UnusableSettings:
+    """Stands in for `settings` when the environment is invalid.
+
+    Importing PickVs must not fail (the CLI has to print its one line, `--help` must work), but
+    nothing may run on guessed defaults either: every attribute read raises the same one-line
+    `SettingsError`, which the CLI prints and the app's start-up check reports.
+    """
+
+    def __init__(self, message: str) -> None:
+        self._message = message
+
+    def __getattr__(self, name: str) -> Any:
+        raise SettingsError(self._message)
+
+
+def _load_or_defer() -> tuple[Settings, str | None]:
+    try:
+        return load_settings(), None
+    except SettingsError as exc:
+        return cast(Settings, UnusableSettings(str(exc))), str(exc)
+
+
+settings, settings_error = _load_or_defer()

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 from collections.abc import AsyncIterator
 
 import reflex as rx
 
-from pickvs import migrations
+from pickvs import migrations, preflight
 from pickvs.api import app as api_app
+from pickvs.config import settings, settings_error
 from pickvs.jobs import scheduler
+from pickvs.logs import configure_from_settings
 from pickvs.pages.admin import admin_page
 from pickvs.pages.layout import DESCRIPTION, page_title
 from pickvs.pages.leaderboard import leaderboard_page
@@ -32,9 +36,38 @@ from pickvs.state.picks import MyPicksState
 from pickvs.state.profile import ProfileState
 from pickvs.state.slate import SlateState
 
+# At import, so every backend worker (which imports this module) logs the same way: stdout,
+# one line per event, JSON with PICKVS_LOG_FORMAT=json.
+configure_from_settings()
+log = logging.getLogger("pickvs.app")
+
+
+def _stop(reason: str) -> None:
+    """One logged line, then exit 1: a configuration error is not a bug, so no traceback."""
+    log.critical("start-up check failed: %s", reason)
+    raise SystemExit(1)
+
+
+# Settings that did not validate stop the import itself: building the app (its pages' initial
+# state) already reads them, before any lifespan runs.
+if settings_error:
+    _stop(settings_error)
+
 
 def _prepare_database() -> None:
-    """Migrate (idempotent, serialised across workers) so no request meets an old schema."""
+    """Check the configuration, then migrate (idempotent, serialised across workers) so no
+    request meets an old schema. A bad configuration stops the backend with one logged line
+    (`pickvs db upgrade`, run first by start.sh and the container, prints the same line)."""
+    try:
+        preflight.require(settings)
+    except preflight.ConfigurationError as exc:
+        log.critical("start-up check failed: %s", exc)
+        # Any exception raised here, SystemExit included, reaches Starlette's lifespan, which
+        # hands the server a full traceback to print. Nothing has started yet (no scheduler,
+        # no connections), so the worker leaves at once; the server then stops (granian shuts
+        # down on an unexpected worker exit).
+        logging.shutdown()
+        os._exit(1)
     migrations.upgrade()
 
 

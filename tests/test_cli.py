@@ -30,6 +30,9 @@ COMMANDS = [
     ["make-admin"],
     ["db", "upgrade"],
     ["demo"],
+    ["check"],
+    ["backup"],
+    ["restore"],
 ]
 
 
