@@ -18,7 +18,9 @@ GRID_COLUMNS = "minmax(4.5rem, 1.2fr) repeat(3, minmax(0, 1fr))"
 
 
 def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Component:
-    picked = side.pick_id > 0
+    # The player's pick on this side, from the state's small `picked` map (undefined: none).
+    pick_id = SlateState.picked[side.key].to(int)
+    picked = pick_id > 0
     return rx.vstack(
         rx.button(
             rx.el.span(  # phrasing content only inside a button
@@ -30,7 +32,7 @@ def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Compo
                 gap="0.2rem",
                 line_height="1",
             ),
-            on_click=SlateState.choose(card.id, market.market, side.selection, side.pick_id),
+            on_click=SlateState.choose(card.id, market.market, side.selection, pick_id),
             disabled=~card.is_open,
             variant=rx.cond(picked, "solid", "surface"),
             color_scheme=rx.cond(picked, "orange", "gray"),

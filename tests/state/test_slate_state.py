@@ -62,6 +62,11 @@ def side(state: SlateState, game_id: str, market: str, selection: str) -> SideVi
     return next(s for s in markets[market].sides if s.selection == selection)
 
 
+def pick_id(state: SlateState, game_id: str, market: str, selection: str) -> int:
+    """The player's pick on a side as the button sees it (0: not pressed)."""
+    return state.picked.get(side(state, game_id, market, selection).key, 0)
+
+
 def saved_picks(username: str) -> list[tuple[str, str, str, str, int, float | None]]:
     """What the database holds for a player: game, market, selection and the line taken."""
     with db.session_scope() as session:
@@ -93,12 +98,13 @@ def test_load_shows_today_and_the_next_two_slate_days(
     )
     assert tonight.books == "Lines: DraftKings"
     bucks = side(state, "tonight", "h2h", AWAY)
-    assert (bucks.main, bucks.sub, bucks.best, bucks.pick_id) == (
+    assert (bucks.main, bucks.sub, bucks.best, bucks.key) == (
         "+150",
         "",
         "best +165 FanDuel",
-        0,
+        "tonight/h2h/away",
     )
+    assert state.picked == {}
     assert bucks.label == "Pick Milwaukee Bucks moneyline +150"
     assert side(state, "tonight", "h2h", HOME).best == ""  # the reference book pays most
     spread = side(state, "tonight", "spreads", HOME)
@@ -125,20 +131,35 @@ def test_a_pick_is_saved_at_the_servers_line_then_changed_and_withdrawn(
     assert saved_picks("alice") == [("tonight", "spreads", AWAY, "draftkings", -110, 4.5)]
     assert (state.notice_game, state.notice_is_error) == ("tonight", False)
     assert state.notice == "Picked Milwaukee Bucks spread +4.5 -110 (DraftKings)."
-    picked = side(state, "tonight", "spreads", AWAY)
-    assert picked.pick_id > 0  # the button shows pressed
-    assert side(state, "tonight", "spreads", HOME).pick_id == 0
+    assert pick_id(state, "tonight", "spreads", AWAY) > 0  # the button shows pressed
+    assert pick_id(state, "tonight", "spreads", HOME) == 0
 
     state.choose("tonight", "spreads", HOME)  # the other side changes the pick
     assert saved_picks("alice") == [("tonight", "spreads", HOME, "draftkings", -110, -4.5)]
-    assert side(state, "tonight", "spreads", AWAY).pick_id == 0
-    mine = side(state, "tonight", "spreads", HOME)
-    assert mine.pick_id > 0
+    assert pick_id(state, "tonight", "spreads", AWAY) == 0
+    mine = pick_id(state, "tonight", "spreads", HOME)
+    assert mine > 0
+    assert state.picked == {"tonight/spreads/home": mine}  # the one pick, nothing stale
 
-    state.choose("tonight", "spreads", HOME, mine.pick_id)  # pressing it again withdraws
+    state.choose("tonight", "spreads", HOME, mine)  # pressing it again withdraws
     assert saved_picks("alice") == []
     assert state.notice == "Withdrew your spread pick on Boston Celtics."
-    assert side(state, "tonight", "spreads", HOME).pick_id == 0
+    assert pick_id(state, "tonight", "spreads", HOME) == 0
+    assert state.picked == {}
+
+
+def test_a_pick_that_goes_through_sends_only_the_picks_and_the_notice(
+    make_state: MakeState, league: dict[str, str]
+) -> None:
+    state = slate_for(make_state, league["alice"])
+    state._clean()  # what the page already holds after loading
+
+    state.choose("tonight", "h2h", AWAY)
+
+    assert state.dirty_vars == {"picked", "notice", "notice_game", "notice_is_error"}
+    state._clean()
+    state.choose("missing", "h2h", AWAY)  # a refusal reloads the whole slate
+    assert {"days", "picked", "notice"} <= state.dirty_vars
 
 
 @pytest.mark.parametrize(
@@ -185,7 +206,7 @@ def test_after_lock_a_pick_change_or_withdrawal_is_refused(
 ) -> None:
     state = slate_for(make_state, league["alice"])
     state.choose("noon", "h2h", HOME)
-    pick_id = side(state, "noon", "h2h", HOME).pick_id
+    noon_pick = pick_id(state, "noon", "h2h", HOME)
     before = saved_picks("alice")
     clock.set(TIPS["noon"])  # tip-off: still "scheduled" in the database, but locked
 
@@ -194,12 +215,12 @@ def test_after_lock_a_pick_change_or_withdrawal_is_refused(
     assert (state.notice_game, state.notice_is_error) == ("noon", True)
     state.choose("noon", "totals", "Over")
     assert state.notice == "This game is locked: picks closed at tip-off."
-    state.choose("noon", "h2h", HOME, pick_id)
+    state.choose("noon", "h2h", HOME, noon_pick)
     assert state.notice == "This game is locked: the pick can no longer be withdrawn."
 
     assert saved_picks("alice") == before
     assert card(state, "noon").is_open is False  # the reload shows it locked
-    assert side(state, "noon", "h2h", HOME).pick_id == pick_id
+    assert pick_id(state, "noon", "h2h", HOME) == noon_pick
     assert state.next_lock_at == "2026-11-23T00:30:00+00:00"
 
 
