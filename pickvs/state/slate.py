@@ -10,6 +10,7 @@ the refusal usually means the slate moved (a game locked, a line changed, anothe
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC
 
 import reflex as rx
@@ -64,18 +65,31 @@ class SlateState(AuthState):
             else "Picks close at tip-off."
         )
 
+    # The handlers are async and do their database work in a worker thread: Reflex runs a plain
+    # (sync) handler on the server's event loop, so one player's queries would hold up every
+    # other player's events and socket traffic. This event still holds this tab's state lock
+    # while it waits, so nothing else touches the state meanwhile.
+
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> rx.event.EventSpec | None:
+        return await asyncio.to_thread(self._load)
+
+    @rx.event
+    async def choose(
+        self, game_id: str, market: str, selection: str, pick_id: int = 0
+    ) -> rx.event.EventSpec | None:
+        """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
+        return await asyncio.to_thread(self._choose, game_id, market, selection, pick_id)
+
+    def _load(self) -> rx.event.EventSpec | None:
         if not self.token:
             return None  # the page's require_login guard is already sending the visitor away
         self.notice, self.notice_game = "", ""
         return self._reload()
 
-    @rx.event
-    def choose(
-        self, game_id: str, market: str, selection: str, pick_id: int = 0
+    def _choose(
+        self, game_id: str, market: str, selection: str, pick_id: int
     ) -> rx.event.EventSpec | None:
-        """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
         game_id, market, selection = str(game_id), str(market), str(selection)
         pick_id = pick_id if isinstance(pick_id, int) and not isinstance(pick_id, bool) else 0
         now, label = clock.now(), MARKET_LABELS.get(market, market).lower()
