@@ -1,12 +1,16 @@
 """The slate page's state: the coming days' games, the player's picks, and the pick buttons.
 
 The views come from `services.slate.slate_page` (see slate_views.py); other players' picks reach
-the state only for games that have locked. Each action re-verifies the player, calls the picks
-service, then reloads the slate so the page shows what the database holds.
+the state only for games that have locked. Each action re-verifies the player and calls the picks
+service. The player's own picks live apart from the cards, in `picked` (side key -> pick id), so a
+pick that goes through changes that small map and the notice, and the update sent to the browser
+stays a few hundred bytes however big the slate is; a refused one reloads the whole slate, since
+the refusal usually means the slate moved (a game locked, a line changed, another tab picked).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC
 
 import reflex as rx
@@ -14,13 +18,21 @@ import reflex as rx
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain.display import book_name
-from pickvs.domain.markets import MARKET_LABELS
+from pickvs.domain.markets import MARKET_LABELS, SIDES
+from pickvs.models import Pick
 from pickvs.services import picks, slate
 from pickvs.services.errors import BatchRejected, ServiceError
 from pickvs.services.picks import PickPolicy, PickRequest
 from pickvs.state import clock
 from pickvs.state.auth import AuthState
-from pickvs.state.slate_views import DayView, line_text, slate_days, tip_time
+from pickvs.state.slate_views import (
+    DayView,
+    line_text,
+    picked_sides,
+    side_key,
+    slate_days,
+    tip_time,
+)
 
 SLATE_DAYS = 3  # today's slate and the next two
 
@@ -34,6 +46,8 @@ def refusal(exc: ServiceError) -> str:
 
 class SlateState(AuthState):
     days: list[DayView] = []
+    # The player's picks on the cards shown: `SideView.key` -> pick id (absent: not picked).
+    picked: dict[str, int] = {}
     loaded: bool = False
     next_lock_at: str = ""  # ISO 8601 (UTC) of the soonest lock, for the client-side countdown
     next_lock_tip: str = ""  # the same instant as "7:30 PM EST"
@@ -51,18 +65,31 @@ class SlateState(AuthState):
             else "Picks close at tip-off."
         )
 
+    # The handlers are async and do their database work in a worker thread: Reflex runs a plain
+    # (sync) handler on the server's event loop, so one player's queries would hold up every
+    # other player's events and socket traffic. This event still holds this tab's state lock
+    # while it waits, so nothing else touches the state meanwhile.
+
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> rx.event.EventSpec | None:
+        return await asyncio.to_thread(self._load)
+
+    @rx.event
+    async def choose(
+        self, game_id: str, market: str, selection: str, pick_id: int = 0
+    ) -> rx.event.EventSpec | None:
+        """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
+        return await asyncio.to_thread(self._choose, game_id, market, selection, pick_id)
+
+    def _load(self) -> rx.event.EventSpec | None:
         if not self.token:
             return None  # the page's require_login guard is already sending the visitor away
         self.notice, self.notice_game = "", ""
         return self._reload()
 
-    @rx.event
-    def choose(
-        self, game_id: str, market: str, selection: str, pick_id: int = 0
+    def _choose(
+        self, game_id: str, market: str, selection: str, pick_id: int
     ) -> rx.event.EventSpec | None:
-        """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
         game_id, market, selection = str(game_id), str(market), str(selection)
         pick_id = pick_id if isinstance(pick_id, int) and not isinstance(pick_id, bool) else 0
         now, label = clock.now(), MARKET_LABELS.get(market, market).lower()
@@ -74,6 +101,7 @@ class SlateState(AuthState):
                 if pick_id > 0:
                     picks.withdraw_pick(session, player, pick_id, now, settings.lock_minutes)
                     message = f"Withdrew your {label} pick on {selection}."
+                    self._forget(pick_id)
                 else:
                     policy = PickPolicy(settings.lock_minutes, tuple(settings.bookmakers))
                     request = PickRequest(game_id, market, selection)
@@ -82,12 +110,22 @@ class SlateState(AuthState):
                     message = (
                         f"Picked {saved.selection} {label} {line} ({book_name(saved.bookmaker)})."
                     )
+                    self._remember(saved)
                 refused = False
             except ServiceError as exc:
                 session.rollback()
                 message, refused = refusal(exc), True
         self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
-        return self._reload()
+        return self._reload() if refused else None
+
+    def _remember(self, pick: Pick) -> None:
+        """Show `pick` pressed, and the other side of its market (if it was the pick) not."""
+        others = {side_key(pick.game_id, pick.market, s) for s in SIDES}
+        kept = {key: pid for key, pid in self.picked.items() if key not in others}
+        self.picked = {**kept, side_key(pick.game_id, pick.market, pick.side): pick.id or 0}
+
+    def _forget(self, pick_id: int) -> None:
+        self.picked = {key: pid for key, pid in self.picked.items() if pid != pick_id}
 
     def _reload(self) -> rx.event.EventSpec | None:
         with db.session_scope() as session:
@@ -104,6 +142,7 @@ class SlateState(AuthState):
                 days=SLATE_DAYS,
             )
             self.days = slate_days(page)
+            self.picked = picked_sides(page.cards)
         lock = page.next_lock
         self.next_lock_at = lock.astimezone(UTC).isoformat() if lock else ""
         self.next_lock_tip = tip_time(lock) if lock else ""

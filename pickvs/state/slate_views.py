@@ -7,6 +7,7 @@ time zone) so the pages only lay them out. Other players' picks enter a `CardVie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,7 +44,7 @@ class SideView:
     sub: str  # the price under a point ("" for a moneyline)
     best: str  # "best +160 FanDuel" when another book pays more, else ""
     label: str  # the button's accessible name
-    pick_id: int  # the player's pick on this side, 0 when not picked
+    key: str  # `side_key(...)`: where `SlateState.picked` holds the player's pick on this side
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,25 @@ class DayView:
     cards: list[CardView]
 
 
-NO_SIDE = SideView("", "", "", "", "", 0)
+NO_SIDE = SideView("", "", "", "", "", "")
 
 
-def _side(market: str, quote: Quote, best: Quote | None, game, mine) -> SideView:  # type: ignore[no-untyped-def]
+def side_key(game_id: str, market: str, side: str) -> str:
+    """`<game id>/<market>/<side>`: names one pick button, in `SideView.key` and in the state's
+    `picked` map, so a pick changes that small map and not the whole slate."""
+    return f"{game_id}/{market}/{side}"
+
+
+def picked_sides(cards: Iterable[GameCard]) -> dict[str, int]:
+    """The player's picks on these cards: side key -> pick id."""
+    return {
+        side_key(card.game.id, market, pick.side): pick.id or 0
+        for card in cards
+        for market, pick in card.my_picks.items()
+    }
+
+
+def _side(market: str, quote: Quote, best: Quote | None, game) -> SideView:  # type: ignore[no-untyped-def]
     selection = {HOME: game.home_team, AWAY: game.away_team, OVER: "Over", UNDER: "Under"}
     name = selection[quote.side]
     line = line_text(market, quote.point, quote.price)
@@ -96,10 +112,8 @@ def _side(market: str, quote: Quote, best: Quote | None, game, mine) -> SideView
     if better and best is not None:
         point = "" if market == H2H else format_point(best.point, market != TOTALS) + " "
         best_text = f"best {point}{format_price(best.price)} {book_name(best.bookmaker)}"
-    picked = mine.get(market)
-    pick_id = picked.id if picked is not None and picked.side == quote.side else 0
     label = f"Pick {name} {MARKET_LABELS[market].lower()} {line}"
-    return SideView(name, main, sub, best_text, label, pick_id or 0)
+    return SideView(name, main, sub, best_text, label, side_key(game.id, market, quote.side))
 
 
 def _card(card: GameCard, shown: list[PublicPick]) -> CardView:
@@ -108,7 +122,7 @@ def _card(card: GameCard, shown: list[PublicPick]) -> CardView:
         line = card.lines.get(market)
         order = (OVER, UNDER) if market == TOTALS else (AWAY, HOME)
         sides = [
-            _side(market, line.reference[side], line.best.get(side), game, card.my_picks)
+            _side(market, line.reference[side], line.best.get(side), game)
             if line is not None
             else NO_SIDE
             for side in order

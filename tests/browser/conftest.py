@@ -1,5 +1,6 @@
 """Browser tests: the production build served by `reflex run --env prod`, driven by Playwright in
-Debian's headless Chromium (Playwright cannot download its own browsers here).
+Debian's headless Chromium (Playwright cannot download its own browsers here). Starting and
+stopping the server, and Chromium's flags, are shared with the benchmarks (bench/app.py).
 
 `pickvs_app` builds and starts the real app once per session, on a free port, against a scratch
 SQLite database in demo mode; `new_page` opens pages in fresh browser contexts. Run with
@@ -8,16 +9,8 @@ SQLite database in demo mode; `new_page` opens pages in fresh browser contexts. 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,26 +18,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from bench import app as served
+from bench.app import BUN_BIN, CHROMIUM, CHROMIUM_ARGS, ROOT
 from pickvs import db, migrations
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-BUN_BIN = ROOT / ".tools" / "bun" / "node_modules" / ".bin"
 # Overridable so two suites (e.g. two engineers) can build side by side without clobbering.
 E2E_WEB_DIR = Path(os.environ.get("PICKVS_E2E_WEB_DIR", str(ROOT / ".tools" / "e2e-web")))
-
-# The first start compiles the pages, installs the frontend packages and runs the Vite build.
-START_TIMEOUT = float(os.environ.get("PICKVS_E2E_START_TIMEOUT", "900"))
-CHROMIUM = os.environ.get("PICKVS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 800},
@@ -56,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Let the suite-wide per-test timeout cover test bodies only, not the production build.
 
     The build happens in the session fixture's setup, billed to whichever browser test runs
-    first; `pickvs_app` bounds it with its own START_TIMEOUT and reports the server log.
+    first; `pickvs_app` bounds it with bench.app's START_TIMEOUT and reports the server log.
     """
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
@@ -71,67 +52,7 @@ class RunningApp:
     log_path: Path
 
     def log_tail(self, lines: int = 60) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _server_env(port: int, data_dir: Path, database_url: str, states_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "PICKVS_DATA_DIR": str(data_dir),
-            "DATABASE_URL": database_url,
-            # Empty (not unset) so an operator's .env cannot switch the tests to a live key.
-            "ODDS_API_KEY": "",
-            "REFLEX_TELEMETRY_ENABLED": "false",
-            "REFLEX_CHECK_LATEST_VERSION": "false",
-            # Baked into the build as the backend's address. In prod the backend serves the
-            # frontend on the same port; the browser swaps `localhost` for the page's own host.
-            "REFLEX_API_URL": f"http://localhost:{port}",
-            "REFLEX_DEPLOY_URL": f"http://localhost:{port}",
-            # Build in a web dir of its own (kept between runs for its node_modules), and keep
-            # session state apart, so a dev server running from this checkout is left alone.
-            "REFLEX_WEB_WORKDIR": str(E2E_WEB_DIR),
-            "REFLEX_STATES_WORKDIR": str(states_dir),
-            "REFLEX_DIR": env.get("REFLEX_DIR", str(ROOT / ".tools" / "reflex")),
-            "NPM_CONFIG_REGISTRY": env.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    for name in ("REFLEX_FRONTEND_PORT", "REFLEX_BACKEND_PORT", "REFLEX_ENV_MODE"):
-        env.pop(name, None)
-    if (BUN_BIN / "bun").exists():
-        # bun from npm, installed by scripts/setup.sh; Reflex's own bun download fails offline.
-        env["PATH"] = f"{BUN_BIN}{os.pathsep}{env.get('PATH', '')}"
-        env["REFLEX_USE_SYSTEM_BUN"] = "1"
-    return env
-
-
-def _answers(url: str, expect: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200 and expect in response.read().decode(errors="replace")
-    except (OSError, urllib.error.URLError):
-        return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop Reflex and everything it spawned (server workers, bun): the whole process group."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):  # group already gone
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):  # then SIGKILL below
-            process.wait(timeout=20)
-    # Workers may outlive the parent by a moment; SIGKILL whatever is left of the group.
-    with contextlib.suppress(ProcessLookupError):  # group already gone
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
+        return served.log_tail(self.log_path, lines)
 
 
 def _report(config: pytest.Config, line: str) -> None:
@@ -160,7 +81,7 @@ def pickvs_app(
     migrations.upgrade(engine)
     engine.dispose()
 
-    port = _free_port()
+    port = served.free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     app = RunningApp(
         url=f"http://127.0.0.1:{port}",
@@ -168,42 +89,18 @@ def pickvs_app(
         data_dir=data_dir,
         log_path=ARTIFACTS / "browser-server.log",
     )
-    # Prod serves frontend and backend on one port, and Reflex requires the two to be equal.
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--loglevel", "info",
-               "--frontend-port", str(port), "--backend-port", str(port),
-               "--backend-host", "127.0.0.1"]  # fmt: skip
-    with app.log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=_server_env(port, data_dir, database_url, work / "states"),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so teardown reaches every child
-        )
+    env = served.server_env(
+        port, E2E_WEB_DIR, work / "states", data_dir=data_dir, database_url=database_url
+    )
     try:
-        started = time.monotonic()
-        while not (_answers(f"{app.url}/ping", "pong") and _answers(f"{app.url}/", "PickVs")):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"reflex exited with {process.returncode} before serving:\n{app.log_tail()}",
-                    pytrace=False,
-                )
-            if time.monotonic() - started > START_TIMEOUT:
-                pytest.fail(
-                    f"PickVs did not answer on {app.url} within {START_TIMEOUT:.0f}s "
-                    f"(PICKVS_E2E_START_TIMEOUT):\n{app.log_tail()}",
-                    pytrace=False,
-                )
-            time.sleep(1)
-        _report(
-            pytestconfig,
-            f"PickVs built and ready on {app.url} in {time.monotonic() - started:.0f}s",
-        )
+        server = served.start(ROOT, port, env, app.log_path, expect="PickVs")
+    except served.StartFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        _report(pytestconfig, f"PickVs built and ready on {app.url} in {server.ready_after:.0f}s")
         yield app
     finally:
-        _stop(process)
+        served.stop(server.process)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from pickvs.services import auth
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import CardView, SideView
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
-from tests.state.conftest import redirect_target
+from tests.state.conftest import redirect_target, run
 
 MakeState = Callable[..., Any]
 NOW = utc("2026-11-22T12:00")  # the `clock` fixture's start: 7 am ET, Sunday Nov 22
@@ -49,7 +49,7 @@ def league(engine: Engine) -> dict[str, str]:
 def slate_for(make_state: MakeState, token: str) -> SlateState:
     state = make_state(SlateState, url="/")
     state.token = token
-    assert state.load() is None
+    assert run(state.load()) is None
     return state
 
 
@@ -60,6 +60,11 @@ def card(state: SlateState, game_id: str) -> CardView:
 def side(state: SlateState, game_id: str, market: str, selection: str) -> SideView:
     markets = {m.market: m for m in card(state, game_id).markets}
     return next(s for s in markets[market].sides if s.selection == selection)
+
+
+def pick_id(state: SlateState, game_id: str, market: str, selection: str) -> int:
+    """The player's pick on a side as the button sees it (0: not pressed)."""
+    return state.picked.get(side(state, game_id, market, selection).key, 0)
 
 
 def saved_picks(username: str) -> list[tuple[str, str, str, str, int, float | None]]:
@@ -93,12 +98,13 @@ def test_load_shows_today_and_the_next_two_slate_days(
     )
     assert tonight.books == "Lines: DraftKings"
     bucks = side(state, "tonight", "h2h", AWAY)
-    assert (bucks.main, bucks.sub, bucks.best, bucks.pick_id) == (
+    assert (bucks.main, bucks.sub, bucks.best, bucks.key) == (
         "+150",
         "",
         "best +165 FanDuel",
-        0,
+        "tonight/h2h/away",
     )
+    assert state.picked == {}
     assert bucks.label == "Pick Milwaukee Bucks moneyline +150"
     assert side(state, "tonight", "h2h", HOME).best == ""  # the reference book pays most
     spread = side(state, "tonight", "spreads", HOME)
@@ -121,24 +127,39 @@ def test_a_pick_is_saved_at_the_servers_line_then_changed_and_withdrawn(
 ) -> None:
     state = slate_for(make_state, league["alice"])
 
-    assert state.choose("tonight", "spreads", AWAY) is None
+    assert run(state.choose("tonight", "spreads", AWAY)) is None
     assert saved_picks("alice") == [("tonight", "spreads", AWAY, "draftkings", -110, 4.5)]
     assert (state.notice_game, state.notice_is_error) == ("tonight", False)
     assert state.notice == "Picked Milwaukee Bucks spread +4.5 -110 (DraftKings)."
-    picked = side(state, "tonight", "spreads", AWAY)
-    assert picked.pick_id > 0  # the button shows pressed
-    assert side(state, "tonight", "spreads", HOME).pick_id == 0
+    assert pick_id(state, "tonight", "spreads", AWAY) > 0  # the button shows pressed
+    assert pick_id(state, "tonight", "spreads", HOME) == 0
 
-    state.choose("tonight", "spreads", HOME)  # the other side changes the pick
+    run(state.choose("tonight", "spreads", HOME))  # the other side changes the pick
     assert saved_picks("alice") == [("tonight", "spreads", HOME, "draftkings", -110, -4.5)]
-    assert side(state, "tonight", "spreads", AWAY).pick_id == 0
-    mine = side(state, "tonight", "spreads", HOME)
-    assert mine.pick_id > 0
+    assert pick_id(state, "tonight", "spreads", AWAY) == 0
+    mine = pick_id(state, "tonight", "spreads", HOME)
+    assert mine > 0
+    assert state.picked == {"tonight/spreads/home": mine}  # the one pick, nothing stale
 
-    state.choose("tonight", "spreads", HOME, mine.pick_id)  # pressing it again withdraws
+    run(state.choose("tonight", "spreads", HOME, mine))  # pressing it again withdraws
     assert saved_picks("alice") == []
     assert state.notice == "Withdrew your spread pick on Boston Celtics."
-    assert side(state, "tonight", "spreads", HOME).pick_id == 0
+    assert pick_id(state, "tonight", "spreads", HOME) == 0
+    assert state.picked == {}
+
+
+def test_a_pick_that_goes_through_sends_only_the_picks_and_the_notice(
+    make_state: MakeState, league: dict[str, str]
+) -> None:
+    state = slate_for(make_state, league["alice"])
+    state._clean()  # what the page already holds after loading
+
+    run(state.choose("tonight", "h2h", AWAY))
+
+    assert state.dirty_vars == {"picked", "notice", "notice_game", "notice_is_error"}
+    state._clean()
+    run(state.choose("missing", "h2h", AWAY))  # a refusal reloads the whole slate
+    assert {"days", "picked", "notice"} <= state.dirty_vars
 
 
 @pytest.mark.parametrize(
@@ -159,7 +180,7 @@ def test_a_refused_pick_shows_the_services_message(
 ) -> None:
     state = slate_for(make_state, league["alice"])
 
-    state.choose(game_id, market, selection)
+    run(state.choose(game_id, market, selection))
 
     assert message in state.notice
     assert (state.notice_game, state.notice_is_error) == (game_id, True)
@@ -170,11 +191,11 @@ def test_the_same_side_twice_is_refused_and_nothing_changes(
     make_state: MakeState, league: dict[str, str]
 ) -> None:
     state = slate_for(make_state, league["alice"])
-    state.choose("tonight", "h2h", AWAY)
+    run(state.choose("tonight", "h2h", AWAY))
     stale = make_state(SlateState)  # another tab that has not reloaded
     stale.token = league["alice"]
 
-    stale.choose("tonight", "h2h", AWAY)
+    run(stale.choose("tonight", "h2h", AWAY))
 
     assert stale.notice == "You already picked Milwaukee Bucks in this market."
     assert saved_picks("alice") == [("tonight", "h2h", AWAY, "draftkings", 150, None)]
@@ -184,22 +205,22 @@ def test_after_lock_a_pick_change_or_withdrawal_is_refused(
     make_state: MakeState, league: dict[str, str], clock: FixedClock
 ) -> None:
     state = slate_for(make_state, league["alice"])
-    state.choose("noon", "h2h", HOME)
-    pick_id = side(state, "noon", "h2h", HOME).pick_id
+    run(state.choose("noon", "h2h", HOME))
+    noon_pick = pick_id(state, "noon", "h2h", HOME)
     before = saved_picks("alice")
     clock.set(TIPS["noon"])  # tip-off: still "scheduled" in the database, but locked
 
-    state.choose("noon", "h2h", AWAY)
+    run(state.choose("noon", "h2h", AWAY))
     assert state.notice == "This game is locked: picks closed at tip-off."
     assert (state.notice_game, state.notice_is_error) == ("noon", True)
-    state.choose("noon", "totals", "Over")
+    run(state.choose("noon", "totals", "Over"))
     assert state.notice == "This game is locked: picks closed at tip-off."
-    state.choose("noon", "h2h", HOME, pick_id)
+    run(state.choose("noon", "h2h", HOME, noon_pick))
     assert state.notice == "This game is locked: the pick can no longer be withdrawn."
 
     assert saved_picks("alice") == before
     assert card(state, "noon").is_open is False  # the reload shows it locked
-    assert side(state, "noon", "h2h", HOME).pick_id == pick_id
+    assert pick_id(state, "noon", "h2h", HOME) == noon_pick
     assert state.next_lock_at == "2026-11-23T00:30:00+00:00"
 
 
@@ -216,14 +237,14 @@ def test_a_forged_or_expired_token_goes_to_log_in_and_saves_nothing(
     )
     state.token = forged
 
-    assert redirect_target(state.choose("tonight", "h2h", AWAY)) == "/login?next=/"
+    assert redirect_target(run(state.choose("tonight", "h2h", AWAY))) == "/login?next=/"
     assert (state.token, state.days, state.is_authenticated) == ("", [], False)
     assert saved_picks("alice") == []
 
     state = slate_for(make_state, league["alice"])
     clock.advance(days=8)  # the token expires while the tab stays open
-    assert redirect_target(state.choose("tonight", "h2h", AWAY)) == "/login?next=/"
-    assert redirect_target(state.load()) is None  # token gone: the page guard redirects
+    assert redirect_target(run(state.choose("tonight", "h2h", AWAY))) == "/login?next=/"
+    assert redirect_target(run(state.load())) is None  # token gone: the page guard redirects
     assert saved_picks("alice") == []
 
 
@@ -234,14 +255,14 @@ def test_other_players_picks_stay_out_of_the_state_until_lock(
         bob = auth.current_user(session, league["bob"], NOW)
         make_picks(session, bob, NOW, ("noon", "h2h", HOME), ("tonight", "totals", "Under"))
     alice = slate_for(make_state, league["alice"])
-    alice.choose("tonight", "h2h", AWAY)
+    run(alice.choose("tonight", "h2h", AWAY))
 
     everything = repr(alice.dict())
     assert "Milwaukee Bucks" in everything and "bob" not in everything
     assert all(c.picks == [] for day in alice.days for c in day.cards)
 
     clock.set(TIPS["noon"])
-    alice.load()
+    run(alice.load())
 
     shown = [(p.username, p.market, p.selection) for p in card(alice, "noon").picks]
     assert shown == [("bob", "Moneyline", "Boston Celtics -180")]

@@ -1,0 +1,118 @@
+"""The benchmarks' league: 12 games on today's slate with lines, and registered players with
+tokens, written through the same services the app uses (ingest, auth) into a scratch database.
+
+The served app signs tokens with `secret`; the players' tokens are made here with the same key,
+so no password has to be checked (or bcrypt run) on the server to log them in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import bcrypt
+from sqlmodel import Session
+
+from pickvs import db
+from pickvs.config import settings
+from pickvs.domain import slate
+from pickvs.services import auth
+from tests.services.builders import PASSWORD, Book, make_game
+
+GAMES = 12
+TEAMS = [
+    "Atlanta Hawks", "Boston Celtics", "Brooklyn Nets", "Charlotte Hornets", "Chicago Bulls",
+    "Cleveland Cavaliers", "Dallas Mavericks", "Denver Nuggets", "Detroit Pistons",
+    "Golden State Warriors", "Houston Rockets", "Indiana Pacers", "Los Angeles Clippers",
+    "Los Angeles Lakers", "Memphis Grizzlies", "Miami Heat", "Milwaukee Bucks",
+    "Minnesota Timberwolves", "New Orleans Pelicans", "New York Knicks", "Oklahoma City Thunder",
+    "Orlando Magic", "Philadelphia 76ers", "Phoenix Suns",
+]  # fmt: skip
+FIRST_TIP = timedelta(minutes=30)  # no game may lock while a benchmark runs
+MIN_SLATE_LEFT = timedelta(hours=1)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def tip_offs(now: datetime, count: int = GAMES) -> list[datetime]:
+    """`count` tip-offs spread over what is left of today's slate day (league time), from
+    30 minutes ahead; late at night (under an hour left) over the next slate day instead."""
+    today = slate.slate_day(now, settings.tz)
+    _, end = slate.slate_bounds(today, settings.tz)
+    start = now + FIRST_TIP
+    if end - start < MIN_SLATE_LEFT:
+        start, end = slate.slate_bounds(today + timedelta(days=1), settings.tz)
+        start = max(start, now + FIRST_TIP)
+    step = (end - timedelta(minutes=1) - start) / count
+    return [start + step * i for i in range(count)]
+
+
+def seed_slate(database_url: str, now: datetime, seed: int) -> list[str]:
+    """12 games with three markets at two books (one paying more somewhere): their ids."""
+    rng = random.Random(seed)
+    teams = rng.sample(TEAMS, 2 * GAMES)
+    engine = db.make_engine(database_url)
+    ids = []
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            for index, tip in enumerate(tip_offs(now)):
+                home, away = teams[2 * index], teams[2 * index + 1]
+                favourite = -rng.randrange(110, 260, 5)
+                spread = rng.choice([-1.5, -3.5, -4.5, -6.5, -8.5])
+                total = rng.randrange(2100, 2400, 10) / 10 + 0.5
+                books = (
+                    Book("draftkings", (favourite, -favourite - 20), (spread, -110, -110),
+                         (total, -108, -112)),
+                    Book("fanduel", (favourite - 5, -favourite - 10), (spread, -105, -115),
+                         (total, -110, -110)),
+                )  # fmt: skip
+                game_id = f"bench-{seed}-{index:02d}"
+                make_game(session, game_id, tip, *books, fetched_at=now - timedelta(minutes=5),
+                          home=home, away=away)  # fmt: skip
+                ids.append(game_id)
+            session.commit()
+    finally:
+        engine.dispose()
+    return ids
+
+
+@contextlib.contextmanager
+def _signing_key(secret: str) -> Iterator[None]:
+    previous, settings.secret_key = settings.secret_key, secret
+    try:
+        yield
+    finally:
+        settings.secret_key = previous
+
+
+@contextlib.contextmanager
+def _cheap_bcrypt() -> Iterator[None]:
+    """Cost 4 while seeding, as the test suites do: the hash format is the same, only the
+    work differs, and no benchmark checks a password."""
+    real = bcrypt.gensalt
+    bcrypt.gensalt = lambda rounds=4, prefix=b"2b": real(4, prefix)
+    try:
+        yield
+    finally:
+        bcrypt.gensalt = real
+
+
+def seed_players(database_url: str, count: int, now: datetime, secret: str) -> list[str]:
+    """Register `count` players; their tokens, signed with `secret`."""
+    engine = db.make_engine(database_url)
+    tokens = []
+    try:
+        with _cheap_bcrypt(), _signing_key(secret), Session(engine) as session:
+            for index in range(count):
+                name = f"bench{index:04d}"
+                user = auth.register(session, f"{name}@example.com", name, PASSWORD, now)
+                tokens.append(auth.create_token(user, now))
+            session.commit()
+    finally:
+        engine.dispose()
+    return tokens

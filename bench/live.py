@@ -1,0 +1,231 @@
+"""Live players: pick submitted -> change visible, on the production build, under load.
+
+200 players (scaled by --scale), each on its own event socket as a browser tab: it connects with
+its token in the hydrate (as `AuthState` keeps it in localStorage), waits for the slate to load,
+then picks, changes and withdraws on the 12 open games for 60 s, one action at a time, waiting
+THINK seconds (1 to 3, a fast human tapping down a slate) between an answer and its next tap, so
+200 players offer about 100 picks a second. Without a pause a closed loop of 200 players measures
+only the server's throughput (latency = players / picks per second), not what a player sees. Latency is from sending the `choose` event to
+the arrival of the state update that shows the new pick (or its absence). The players run in a
+separate process (asyncio, one socket each, see bench/eventsocket.py) so they do not share the
+server's interpreter; the server's memory is the RSS of its whole process tree, from /proc.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from typing import Any
+
+from bench import app, league
+from bench.common import Context, Measure, median, percentile, scratch_database
+
+PLAYERS = 200
+DURATION = 60.0  # seconds of picking
+THINK = (1.0, 3.0)  # seconds between an answer and the same player's next tap (mean 2 s)
+ANSWER_TIMEOUT = 10.0
+P95_TARGET_MS = 150.0
+
+ROOT_STATE = "reflex___state____state"
+AUTH_STATE = f"{ROOT_STATE}.pickvs___state____app_state.pickvs___state___auth____auth_state"
+SLATE_STATE = f"{AUTH_STATE}.pickvs___state___slate____slate_state"
+TOKEN_VAR = f"{AUTH_STATE}.token_rx_state_"
+ROUTER_DATA = {"pathname": "/", "asPath": "/"}
+
+
+def run(ctx: Context) -> Iterable[Measure]:
+    for backend in ctx.backends:
+        yield from _run_on(ctx, backend)
+
+
+def _run_on(ctx: Context, backend: str) -> Iterator[Measure]:
+    players = ctx.scaled(PLAYERS, minimum=2)
+    duration = max(5.0, DURATION * ctx.scale)
+    secret, now = league.new_secret(), datetime.now(UTC)
+    with scratch_database(backend, ctx.workdir) as url:
+        league.seed_slate(url, now, ctx.seed)
+        tokens = league.seed_players(url, players, now, secret)
+        with app.pickvs_served(ctx.workdir, url, secret, f"live-{backend}") as server:
+            idle_rss = app.tree_rss_bytes(server.process.pid)
+            port = int(server.url.rsplit(":", 1)[1])
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+                future = pool.submit(drive, port, tokens, duration, ctx.seed)
+                peak_rss = _watch_rss(server.process.pid, future)
+                result: Result = future.result()
+            end_rss = app.tree_rss_bytes(server.process.pid)
+    yield from _measures(result, backend, players, duration, idle_rss, peak_rss, end_rss)
+
+
+def _watch_rss(pid: int, future: Any) -> int:
+    """Peak RSS of the server's process tree, sampled twice a second until `future` is done."""
+    peak = 0
+    while not future.done():
+        peak = max(peak, app.tree_rss_bytes(pid))
+        time.sleep(0.5)
+    return peak
+
+
+def _measures(
+    result: Result, backend: str, players: int, duration: float, idle: int, peak: int, end: int
+) -> Iterator[Measure]:
+    mb = 1024 * 1024
+    shape = f"{players} players, {duration:.0f} s, think {THINK[0]}-{THINK[1]} s"
+    if result.latencies_ms:
+        p95 = percentile(result.latencies_ms, 95)
+        yield Measure(
+            "live: pick -> change visible, p95",
+            f"{p95:.0f} ms",
+            f"<= {P95_TARGET_MS:.0f} ms",
+            p95 <= P95_TARGET_MS,
+            backend,
+            f"p50 {median(result.latencies_ms):.0f} ms, max {max(result.latencies_ms):.0f} ms, "
+            f"{len(result.latencies_ms)} picks ({len(result.latencies_ms) / duration:.0f}/s); "
+            f"{shape}",
+        )
+    else:
+        yield Measure("live: pick -> change visible, p95", "no picks", "<= 150 ms", False, backend)
+    errors = sum(result.errors.values())
+    detail = ", ".join(f"{kind} {n}" for kind, n in sorted(result.errors.items())) or "none"
+    yield Measure("live: errors", str(errors), "0", errors == 0, backend,
+                  f"{detail}; {result.connected}/{players} players connected")  # fmt: skip
+    yield Measure(
+        "live: server memory (RSS, process tree)",
+        f"peak {peak / mb:.0f} MB",
+        "reported",
+        True,
+        backend,
+        f"idle {idle / mb:.0f} MB before the players, {end / mb:.0f} MB after",
+    )
+
+
+# --- the players: runs in the child process ----------------------------------------------------
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    connected: int = 0
+
+
+def drive(port: int, tokens: list[str], duration: float, seed: int) -> Result:
+    """Connect every player, let them pick for `duration` seconds, and collect the figures."""
+    return asyncio.run(_drive(port, tokens, duration, seed))
+
+
+async def _drive(port: int, tokens: list[str], duration: float, seed: int) -> Result:
+    from reflex_base.constants import Reflex
+
+    result = Result()
+    players = [Player(token, random.Random(seed + n), result) for n, token in enumerate(tokens)]
+    # Connect in small waves, as tabs opening over a few seconds would.
+    for wave in range(0, len(players), 20):
+        await asyncio.gather(*(p.open(port, Reflex.VERSION) for p in players[wave : wave + 20]))
+    deadline = time.monotonic() + duration
+    await asyncio.gather(*(p.play(deadline) for p in players if p.ready))
+    await asyncio.gather(*(p.close() for p in players))
+    return result
+
+
+class Player:
+    """One simulated browser tab on the slate page."""
+
+    def __init__(self, token: str, rng: random.Random, result: Result):
+        self.token, self.rng, self.result = token, rng, result
+        self.socket: Any = None
+        self.cards: list[dict[str, Any]] = []  # open cards with lines, as the page holds them
+        self.picked: dict[str, int] = {}  # side key -> pick id
+        self.ready = False
+        self._loaded = asyncio.Event()
+        self._answer: asyncio.Future[dict[str, Any]] | None = None
+
+    async def open(self, port: int, version: str) -> None:
+        from bench.eventsocket import EventSocket, SocketClosed
+
+        self.socket = EventSocket("127.0.0.1", port, self._on_update)
+        hydrate = {
+            "name": f"{ROOT_STATE}.hydrate_and_load",
+            "payload": {"vars": {TOKEN_VAR: self.token}},
+            "router_data": ROUTER_DATA,
+        }
+        try:
+            await self.socket.connect(str(uuid.uuid4()), {"event": hydrate}, version)
+            await asyncio.wait_for(self._loaded.wait(), ANSWER_TIMEOUT * 3)
+        except (SocketClosed, OSError, TimeoutError) as exc:
+            self.result.errors[f"connect failed ({type(exc).__name__})"] += 1
+            return
+        if not self.cards:
+            self.result.errors["slate loaded without open games"] += 1
+            return
+        self.ready = True
+        self.result.connected += 1
+
+    async def play(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            await asyncio.sleep(self.rng.uniform(*THINK))
+            if self.socket.closed.is_set():
+                self.result.errors[f"disconnected ({self.socket.close_reason})"] += 1
+                return
+            if not await self._tap():
+                return
+
+    async def _tap(self) -> bool:
+        """Tap one side of one market: pick it, switch to it, or withdraw it if it is ours."""
+        card = self.rng.choice(self.cards)
+        market = self.rng.choice([m for m in card["markets"] if m["has_line"]])
+        side = self.rng.choice(market["sides"])
+        pick_id = self.picked.get(side["key"], 0)
+        payload = {"game_id": card["id"], "market": market["market"],
+                   "selection": side["selection"], "pick_id": pick_id}  # fmt: skip
+        self._answer = asyncio.get_running_loop().create_future()
+        sent = time.perf_counter()
+        self.socket.emit({"name": f"{SLATE_STATE}.choose", "payload": payload,
+                          "router_data": ROUTER_DATA})  # fmt: skip
+        try:
+            update = await asyncio.wait_for(self._answer, ANSWER_TIMEOUT)
+        except TimeoutError:
+            self.result.errors["no answer within 10 s"] += 1
+            return False
+        latency = (time.perf_counter() - sent) * 1000
+        slate = update["delta"][SLATE_STATE]
+        if update.get("events"):
+            self.result.errors["handler sent events (error or redirect)"] += 1
+        elif slate.get("notice_is_error_rx_state_"):
+            self.result.errors[f"refused: {slate.get('notice_rx_state_', '')[:60]}"] += 1
+        elif (self.picked.get(side["key"], 0) > 0) == (pick_id > 0):
+            self.result.errors["update did not show the change"] += 1
+        else:
+            self.result.latencies_ms.append(latency)
+        return True
+
+    def _on_update(self, update: dict[str, Any]) -> None:
+        slate = (update.get("delta") or {}).get(SLATE_STATE)
+        if slate is None:
+            if update.get("events") and self._answer is not None and not self._answer.done():
+                self._answer.set_result({"delta": {SLATE_STATE: {}}, **update})
+            return
+        if "days_rx_state_" in slate:
+            self.cards = [
+                card
+                for day in slate["days_rx_state_"]
+                for card in day["cards"]
+                if card["is_open"] and any(m["has_line"] for m in card["markets"])
+            ]
+        if "picked_rx_state_" in slate:
+            self.picked = slate["picked_rx_state_"]
+        if slate.get("loaded_rx_state_"):
+            self._loaded.set()
+        if self._answer is not None and not self._answer.done() and self._loaded.is_set():
+            self._answer.set_result(update)
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()

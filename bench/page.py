@@ -1,0 +1,192 @@
+"""Page weight: the slate's cold load to interactive, and the bytes it costs next to a blank app.
+
+Both apps are production builds served by `reflex run --env prod` on loopback, built in this run:
+PickVs on a scratch SQLite database with the 12-game slate and one logged-in player, and
+Reflex's own blank template (`reflex init --template blank`, which needs no network beyond the
+npm registry for its packages). Each load is a fresh Chromium context (cold HTTP cache) with the
+player's token already in localStorage, as a returning player's browser holds it.
+
+Interactive means the first pick button is on screen and enabled: that happens only once the
+page has hydrated over the event socket, verified the token and loaded the slate. Bytes are
+everything the load transferred: HTTP responses as encoded on the wire (CDP
+`Network.loadingFinished` `encodedDataLength`) plus the event socket's frames both ways, counted
+until the network has been quiet for 500 ms.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bench import app, league
+from bench.common import Context, Measure, median, scratch_database
+
+LOADS = 5  # cold loads per app; the median is reported
+LOAD_TARGET_S = 1.0
+WEIGHT_TARGET = 1.25  # x the blank app's bytes
+BLANK_WEB_DIR = app.ROOT / ".tools" / "bench-blank-web"
+VIEWPORT = {"width": 1280, "height": 800}
+# For the blank app, which has no button that waits on the backend: note when the event socket
+# delivers the update that marks the page hydrated (Reflex's `is_hydrated`), its interactive.
+HYDRATED_HOOK = """
+(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener("message", (e) => {
+      if (window.__hydratedAt === undefined && String(e.data).includes('"is_hydrated_rx_state_":true'))
+        window.__hydratedAt = performance.now();
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+})();
+"""
+
+
+@dataclass(frozen=True)
+class Load:
+    interactive_s: float
+    http_bytes: int
+    socket_bytes: int
+    requests: int
+
+    @property
+    def total(self) -> int:
+        return self.http_bytes + self.socket_bytes
+
+
+def run(ctx: Context) -> Iterable[Measure]:
+    loads = ctx.scaled(LOADS, minimum=2)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=app.CHROMIUM, args=app.CHROMIUM_ARGS, headless=True
+        )
+        try:
+            with _blank_app(ctx.workdir) as blank_url:
+                blank = [_cold_load(browser, blank_url, None, None) for _ in range(loads)]
+            with _pickvs_app(ctx) as (url, token, first_game):
+                slate = [_cold_load(browser, url, token, first_game) for _ in range(loads)]
+        finally:
+            browser.close()
+    yield from _measures(slate, blank)
+
+
+def _measures(slate: list[Load], blank: list[Load]) -> Iterator[Measure]:
+    kb = 1024
+    seconds = median([load.interactive_s for load in slate])
+    yield Measure(
+        "page: slate cold load to interactive (12 games, loopback)",
+        f"{seconds:.2f} s",
+        f"<= {LOAD_TARGET_S:.1f} s",
+        seconds <= LOAD_TARGET_S,
+        extra=(
+            f"median of {len(slate)}, max {max(load.interactive_s for load in slate):.2f} s; "
+            "the blank app, to hydrated over its socket: "
+            f"{median([load.interactive_s for load in blank]):.2f} s"
+        ),
+    )
+    ours, theirs = median([x.total for x in slate]), median([x.total for x in blank])
+    ratio = ours / theirs
+    first, base = slate[0], blank[0]
+    yield Measure(
+        "page: slate bytes transferred vs a blank Reflex app",
+        f"{ratio:.2f} x ({ours / kb:.0f} KB vs {theirs / kb:.0f} KB)",
+        f"<= {WEIGHT_TARGET:.2f} x",
+        ratio <= WEIGHT_TARGET,
+        extra=(
+            f"slate: HTTP {first.http_bytes / kb:.0f} KB in {first.requests} responses + socket "
+            f"{first.socket_bytes / kb:.0f} KB; blank: HTTP {base.http_bytes / kb:.0f} KB in "
+            f"{base.requests} + socket {base.socket_bytes / kb:.0f} KB"
+        ),
+    )
+
+
+def _cold_load(browser: Browser, url: str, token: str | None, first_game: str | None) -> Load:
+    context = browser.new_context(viewport=VIEWPORT, base_url=url)
+    try:
+        if token is not None:
+            # The player's browser already holds the token (AuthState's rx.LocalStorage).
+            context.add_init_script(f"localStorage.setItem('pickvs_token', {token!r});")
+        else:
+            context.add_init_script(HYDRATED_HOOK)
+        page = context.new_page()
+        counter = _ByteCounter(page)
+        page.goto("/", wait_until="commit")
+        if first_game is not None:
+            button = f"#game-{first_game} button[aria-pressed]"
+            interactive_ms = page.wait_for_function(
+                f"""() => {{
+                    const b = document.querySelector({button!r});
+                    return b && !b.disabled ? performance.now() : false;
+                }}""",
+                polling="raf",
+                timeout=30_000,
+            ).json_value()
+        else:
+            interactive_ms = page.wait_for_function(
+                "() => window.__hydratedAt", polling="raf", timeout=30_000
+            ).json_value()
+        page.wait_for_load_state("networkidle")
+        return Load(interactive_ms / 1000, counter.http, counter.socket, counter.responses)
+    finally:
+        context.close()
+
+
+class _ByteCounter:
+    """Bytes on the wire for one page, from the DevTools protocol."""
+
+    def __init__(self, page: Page):
+        self.http = self.socket = self.responses = 0
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.webSocketFrameSent", self._frame)
+
+    def _finished(self, event: dict) -> None:
+        self.http += int(event.get("encodedDataLength", 0))
+        self.responses += 1
+
+    def _frame(self, event: dict) -> None:
+        self.socket += len(event.get("response", {}).get("payloadData", "").encode())
+
+
+@contextmanager
+def _blank_app(workdir: Path) -> Iterator[str]:
+    """Reflex's blank template, initialised and served in production mode."""
+    root = workdir / "blankapp"
+    root.mkdir(exist_ok=True)
+    port = app.free_port()
+    env = app.server_env(port, BLANK_WEB_DIR, workdir / "blank-states")
+    if not (root / "rxconfig.py").exists():
+        subprocess.run(
+            [sys.executable, "-m", "reflex", "init", "--template", "blank", "--loglevel", "info"],
+            cwd=root, env=env, check=True, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=app.START_TIMEOUT,
+        )  # fmt: skip
+    try:
+        with app.running(root, port, env, workdir / "blank-server.log", expect="") as server:
+            yield server.url
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def _pickvs_app(ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """PickVs with today's 12 games and one player: (url, the player's token, first game)."""
+    secret, now = league.new_secret(), datetime.now(UTC)
+    with scratch_database("sqlite", ctx.workdir) as url:
+        games = league.seed_slate(url, now, ctx.seed)
+        (token,) = league.seed_players(url, 1, now, secret)
+        with app.pickvs_served(ctx.workdir, url, secret, "page") as server:
+            yield server.url, token, games[0]
