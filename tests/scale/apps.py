@@ -1,4 +1,5 @@
-"""Start and stop real PickVs servers (`reflex run --env prod`) for the scale and outage tests.
+"""Start and stop real PickVs servers for the scale and outage tests, the way an operator does:
+`scripts/start.sh` (migrate, seed the demo league when empty, `reflex run --env prod`).
 
 The environment, readiness probe and process-group teardown are the browser suite's own
 (tests/browser/conftest.py); only the web dir differs, so a build here never clashes with the
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -49,25 +49,24 @@ def start_server(
     work: Path,
     log_path: Path,
     backend_only: bool = False,
+    workers: int | None = None,
     extra_env: dict[str, str] | None = None,
     timeout: float = 900,
 ) -> Server:
-    """`reflex run --env prod` (pages and backend, or the backend alone), ready to serve."""
+    """`scripts/start.sh` (pages and backend, or the backend alone), ready to serve."""
     data_dir = work / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = _server_env(port, data_dir, database_url, work / "states")
     env.update({"REFLEX_WEB_WORKDIR": str(SCALE_WEB_DIR), "PICKVS_SECRET_KEY": SECRET_KEY})
     env.update(extra_env or {})
-    ports = ["--backend-port", str(port)]
+    command = [str(ROOT / "scripts" / "start.sh")]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     if backend_only:
-        # rxconfig pins frontend_port=3000, and Reflex refuses --backend-only with any frontend
-        # port set; 0 (falsy) clears it for this run only.
-        env["REFLEX_FRONTEND_PORT"] = "0"
-        ports = ["--backend-only", *ports]
+        command += ["--backend-only", "--backend-port", str(port)]
     else:  # prod serves both on one port, and Reflex insists the two are equal
-        ports = ["--frontend-port", str(port), *ports]
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--loglevel", "info",
-               *ports, "--backend-host", "127.0.0.1"]  # fmt: skip
+        command += ["--frontend-port", str(port), "--backend-port", str(port)]
+    command += ["--backend-host", "127.0.0.1", "--loglevel", "info"]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
