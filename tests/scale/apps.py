@@ -98,7 +98,9 @@ def wait_until_serving(server: Server, backend_only: bool, timeout: float) -> No
                 f"reflex exited with {server.process.returncode}:\n{server.log_tail()}"
             )
         if time.monotonic() - started > timeout:
-            raise RuntimeError(f"{server.url} did not answer in {timeout:.0f}s:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"{server.url} did not answer in {timeout:.0f}s:\n{server.log_tail()}"
+            )
         time.sleep(1)
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+# Debian's Chromium through Playwright, exactly as the browser suite launches it.
+from tests.browser.conftest import browser, playwright  # noqa: F401
 from tests.scale.cluster import Cluster
 
 
