@@ -109,6 +109,11 @@ class Reply:
     status: int
     body: Any
     seconds: float
+    headers: dict[str, str]
+
+
+def lowered(headers: Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def call(
@@ -123,12 +128,12 @@ def call(
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, raw = response.status, response.read()
+            status, raw, headers = response.status, response.read(), lowered(response.headers)
     except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
+        status, raw, headers = error.code, error.read(), lowered(error.headers)
     seconds = time.monotonic() - started
     try:
         parsed = json.loads(raw) if raw else None
     except ValueError:
         parsed = raw.decode(errors="replace")
-    return Reply(status, parsed, seconds)
+    return Reply(status, parsed, seconds, headers)

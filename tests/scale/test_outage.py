@@ -64,6 +64,7 @@ def assert_unavailable(reply: Reply) -> None:
     assert reply.status == 503, reply
     assert reply.seconds < ANSWER_WITHIN, reply
     assert reply.body == {"detail": UNAVAILABLE}, reply
+    assert reply.headers.get("retry-after") == "5", reply
     print(f"during the outage: 503 in {reply.seconds:.2f}s")
 
 
