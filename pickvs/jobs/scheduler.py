@@ -48,15 +48,21 @@ def previous_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
     """
     for lookback in (timedelta(hours=2), timedelta(days=2), LOOKBACK):
         latest = None
-        candidate = trigger.get_next_fire_time(None, now - lookback)
-        while candidate is not None and candidate <= now:
+        candidate = _next_fire_utc(trigger, now - lookback)
+        # Each step must move forward, so no trigger quirk can keep this loop going.
+        while candidate is not None and candidate <= now and (latest is None or candidate > latest):
             latest = candidate
-            candidate = trigger.get_next_fire_time(
-                None, candidate.astimezone(UTC) + timedelta(seconds=1)
-            )
+            candidate = _next_fire_utc(trigger, candidate + timedelta(seconds=1))
         if latest is not None:
-            return latest.astimezone(UTC)  # unambiguous: in the repeated hour, 01:30 is two times
+            return latest
     return None
+
+
+def _next_fire_utc(trigger: CronTrigger, after: datetime) -> datetime | None:
+    """In UTC: same-zone datetimes compare by wall clock, and in the repeated hour 01:30 is two
+    different times."""
+    fire = trigger.get_next_fire_time(None, after.astimezone(UTC))
+    return fire.astimezone(UTC) if fire is not None else None
 
 
 def run_scheduled(name: str, clock: Clock, trigger_kind: str = "schedule") -> JobRun | None:
