@@ -6,9 +6,12 @@ services never build engines, they receive a session.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
@@ -17,7 +20,15 @@ from sqlmodel import Session, create_engine
 
 from pickvs.config import settings
 
+log = logging.getLogger("pickvs.db")
+
 _engine: Engine | None = None
+
+# A Neon compute that scaled to zero takes a few seconds to accept connections again, and a
+# restarting server refuses them for a moment: wait this long between connect attempts (three
+# retries, 3.5 s in all) before the request gets its 503. Only connecting is retried; a
+# statement that fails mid-transaction is never replayed.
+CONNECT_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0)
 
 
 def normalize_url(raw: str) -> URL:
@@ -48,6 +59,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def connect_with_retry(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """`do_connect` hook: open a DBAPI connection, retrying a refused or starting-up server.
+
+    psycopg raises OperationalError for every connect failure, without a SQLSTATE to tell a
+    refused port from a wrong password, so each is retried; the bound keeps a real
+    misconfiguration's error only seconds late. The last failure goes to the caller, wrapped by
+    SQLAlchemy as usual (the API maps it to 503).
+    """
+    operational_error = dialect.loaded_dbapi.OperationalError
+    for attempt, delay in enumerate(CONNECT_RETRY_DELAYS, start=1):
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except operational_error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            log.warning(
+                "database connect attempt %d failed (%s); retrying in %.1fs", attempt, reason, delay
+            )
+            time.sleep(delay)
+    return dialect.connect(*cargs, **cparams)  # the last attempt: its error goes to the caller
+
+
 def make_engine(raw_url: str) -> Engine:
     """Build an engine with the pool settings each backend needs."""
     url = normalize_url(raw_url)
@@ -67,14 +99,18 @@ def make_engine(raw_url: str) -> Engine:
         # Neon's pooler is PgBouncer in transaction mode: server-side prepared statements
         # would land on another backend, so psycopg must not prepare.
         connect_args["prepare_threshold"] = None
-    return create_engine(
+    engine = create_engine(
         url,
+        # A pooled connection is pinged before use, so one the server dropped (a restart, or
+        # Neon suspending an idle compute) is replaced instead of failing the request.
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
         pool_recycle=300,
         connect_args=connect_args,
     )
+    event.listen(engine, "do_connect", connect_with_retry)
+    return engine
 
 
 def configure(raw_url: str | None = None) -> Engine:

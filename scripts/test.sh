@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run every check CI runs: ruff, the test suite on SQLite and PostgreSQL, then the browser tests
-# against the production build in Debian's headless Chromium.
+# Run every check CI runs: ruff, the test suite on SQLite and PostgreSQL, the browser tests
+# against the production build in Debian's headless Chromium, then the scale tests (several
+# workers on Redis, a database outage).
 #
 #   ./scripts/test.sh
 #
@@ -190,8 +191,11 @@ ensure_chromium
 ensure_postgres
 
 step "ruff" ruff check .
-step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser"
+step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser and not scale"
 step "browser tests" browser_tests
+# Two workers on Redis (127.0.0.1:6379) and two instances on one PostgreSQL, and a database
+# outage survived (a throwaway cluster of its own, stopped and started).
+step "scale tests" python -m pytest -m scale tests/scale
 
 if [ "${#FAILED[@]}" -gt 0 ]; then
     log "failed: ${FAILED[*]}"

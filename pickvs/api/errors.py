@@ -23,6 +23,7 @@ from pickvs.services.errors import BatchRejected, ServiceError
 log = logging.getLogger("pickvs.api")
 
 MAX_LISTED = 5
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def install(app: FastAPI) -> None:
@@ -74,8 +75,14 @@ async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
 
 
 async def database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+    # Raised only once the engine's connect retries are spent (or a query lost its server):
+    # say when to come back rather than leave clients to guess.
     log.error("database unavailable: %s", exc.orig)
-    return error_response(503, ErrorOut(detail="The database is unavailable; try again soon."))
+    return error_response(
+        503,
+        ErrorOut(detail="The database is unavailable; try again soon."),
+        {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
 
 
 async def integrity_error(_request: Request, exc: IntegrityError) -> JSONResponse:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -39,15 +39,30 @@ def cron_triggers() -> dict[str, CronTrigger]:
 
 
 def previous_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
-    """The latest scheduled time at or before `now`: the slot a run at `now` belongs to."""
-    latest = None
-    candidate = trigger.get_next_fire_time(None, now - LOOKBACK)
-    for _ in range(100_000):
-        if candidate is None or candidate > now:
-            break
-        latest = candidate
-        candidate = trigger.get_next_fire_time(None, candidate + timedelta(seconds=1))
-    return latest
+    """The latest scheduled time at or before `now`: the slot a run at `now` belongs to.
+
+    Walks forward from a little before `now`, widening the window only when it holds no fire
+    time, so an every-minute crontab costs a few steps rather than 35 days of minutes. Steps are
+    taken in UTC: local-time arithmetic drops `fold`, and in the repeated hour when daylight
+    saving ends the trigger would be asked about an hour it already passed, and loop there.
+    """
+    for lookback in (timedelta(hours=2), timedelta(days=2), LOOKBACK):
+        latest = None
+        candidate = _next_fire_utc(trigger, now - lookback)
+        # Each step must move forward, so no trigger quirk can keep this loop going.
+        while candidate is not None and candidate <= now and (latest is None or candidate > latest):
+            latest = candidate
+            candidate = _next_fire_utc(trigger, candidate + timedelta(seconds=1))
+        if latest is not None:
+            return latest
+    return None
+
+
+def _next_fire_utc(trigger: CronTrigger, after: datetime) -> datetime | None:
+    """In UTC: same-zone datetimes compare by wall clock, and in the repeated hour 01:30 is two
+    different times."""
+    fire = trigger.get_next_fire_time(None, after.astimezone(UTC))
+    return fire.astimezone(UTC) if fire is not None else None
 
 
 def run_scheduled(name: str, clock: Clock, trigger_kind: str = "schedule") -> JobRun | None:

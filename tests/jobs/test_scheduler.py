@@ -38,6 +38,22 @@ def test_previous_fire_time_is_the_due_slot_in_league_time() -> None:
     assert slot == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 
 
+def test_previous_fire_time_of_an_every_minute_crontab_across_the_end_of_daylight_saving() -> None:
+    """2026-11-01: 01:00-02:00 happens twice in New York (EDT, then EST). An every-minute
+    crontab's slot is the minute just passed, in and after the repeated hour, found quickly."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger.from_crontab("* * * * *", timezone=ET)
+    for now, due in (
+        (datetime(2026, 11, 1, 5, 30, 20, tzinfo=UTC), datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
+        (datetime(2026, 11, 1, 6, 30, 20, tzinfo=UTC), datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
+        (datetime(2026, 12, 2, 0, 45, 59, tzinfo=UTC), datetime(2026, 12, 2, 0, 45, tzinfo=UTC)),
+    ):
+        started = time.monotonic()
+        assert scheduler.previous_fire_time(trigger, now) == due
+        assert time.monotonic() - started < 0.5
+
+
 def test_scheduler_jobs_coalesce_in_league_time_zone() -> None:
     sched = scheduler.build_scheduler(FixedClock())
     jobs = {job.id: job for job in sched.get_jobs()}
