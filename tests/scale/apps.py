@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import ROOT, _answers, _server_env, _stop
+from bench.app import ROOT, answers, server_env, stop
 
 SCALE_WEB_DIR = Path(os.environ.get("PICKVS_SCALE_WEB_DIR", str(ROOT / ".tools" / "scale-web")))
 SECRET_KEY = "pickvs-scale-tests-signing-key-0123456789abcdef012345"  # shared by every instance
@@ -39,7 +39,7 @@ class Server:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop(self.process)
 
 
 def start_server(
@@ -56,8 +56,10 @@ def start_server(
     """`scripts/start.sh` (pages and backend, or the backend alone), ready to serve."""
     data_dir = work / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = _server_env(port, data_dir, database_url, work / "states")
-    env.update({"REFLEX_WEB_WORKDIR": str(SCALE_WEB_DIR), "PICKVS_SECRET_KEY": SECRET_KEY})
+    env = server_env(
+        port, SCALE_WEB_DIR, work / "states", data_dir=data_dir, database_url=database_url
+    )
+    env["PICKVS_SECRET_KEY"] = SECRET_KEY
     env.update(extra_env or {})
     command = [str(ROOT / "scripts" / "start.sh")]
     if workers is not None:
@@ -90,8 +92,8 @@ def start_server(
 def wait_until_serving(server: Server, backend_only: bool, timeout: float) -> None:
     started = time.monotonic()
     while not (
-        _answers(f"{server.url}/ping", "pong")
-        and (backend_only or _answers(f"{server.url}/", "PickVs"))
+        answers(f"{server.url}/ping", "pong")
+        and (backend_only or answers(f"{server.url}/", "PickVs"))
     ):
         if server.process.poll() is not None:
             raise RuntimeError(
