@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
@@ -136,3 +136,21 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# pg advisory lock key for writers that update many game rows at once (pickvs.migrations uses
+# another key for schema upgrades).
+LEAGUE_WRITE_LOCK_KEY = 7_205_518
+
+
+def lock_league_writes(session: Session) -> None:
+    """Take the league-wide write lock until the session's transaction ends.
+
+    fetch-odds and process-results may fire in the same second on different workers; each
+    updates an overlapping set of game rows in its own order, and PostgreSQL would abort one of
+    them as a deadlock. A transaction-scoped advisory lock makes them take turns (it is released
+    at commit or rollback, so it also works through a transaction-mode pooler). SQLite already
+    admits one writer at a time.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEAGUE_WRITE_LOCK_KEY})

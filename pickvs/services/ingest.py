@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from pickvs.db import lock_league_writes
 from pickvs.domain.locks import SCHEDULED
 from pickvs.models import DataIssue, Game, GameStatus, OddsLine
 from pickvs.odds.records import EventRecord, IssueRecord, ParsedOdds
@@ -34,6 +35,7 @@ def apply_odds(
     session: Session, parsed: ParsedOdds, fetched_at: datetime, job_run_id: int | None = None
 ) -> IngestReport:
     """Write one fetch in the caller's transaction: all of it or, on any error, none of it."""
+    lock_league_writes(session)
     existing = _games_by_id(session, [event.id for event in parsed.events])
     new = updated = lines = in_play = 0
     for event in parsed.events:

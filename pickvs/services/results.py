@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from pickvs.db import lock_league_writes
 from pickvs.domain import results as rules
 from pickvs.models import Game, GameStatus
 from pickvs.odds.records import ParsedScores, ScoreRecord
@@ -59,6 +60,7 @@ def apply_scores(
     session: Session, parsed: ParsedScores, sport: str, now: datetime, days_from: int
 ) -> ResultsReport:
     """Apply one successful scores fetch, in the caller's transaction."""
+    lock_league_writes(session)
     by_id = {record.id: record for record in parsed.scores}
     games = {
         game.id: game

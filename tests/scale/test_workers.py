@@ -55,11 +55,6 @@ EVERY_MINUTE = "* * * * *"
 SETTLE_MARGIN = timedelta(seconds=20)  # a trigger's run is claimed within a second or two
 LOCK_AFTER = timedelta(seconds=45)  # two sign-ups and two picks fit before tip-off
 RECONNECTS = 12  # reloads allowed to land a browser on the other worker
-# Known defect, not this suite's (reported): fetch-odds and process-results, fired in the same
-# second, update overlapping game rows in different orders, and PostgreSQL may abort one of them
-# as a deadlock. The run is recorded, failed, and the next trigger runs again; any other
-# failure fails this test.
-KNOWN_FAILURE = "DeadlockDetected"
 
 
 @dataclass(frozen=True)
@@ -201,7 +196,7 @@ def assert_one_run_per_trigger(scene: Scene, until: datetime) -> Counter[str]:
     stale = [run for run in scheduled if run.outcome == "running" and run.slot and as_utc(run.slot) < until - timedelta(minutes=1)]  # fmt: skip
     assert stale == []
     failed = [run for run in scheduled if run.outcome == "failed"]
-    assert [run.error for run in failed if KNOWN_FAILURE not in (run.error or "")] == []
+    assert [run.error for run in failed] == []
     for run in sorted(scheduled, key=lambda run: run.id or 0):
         if run.outcome != "ok":  # shown in the test log, for the record
             reason = (run.error or run.detail or "").splitlines()[0][:100]
