@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run every check CI runs: ruff, the test suite on SQLite and PostgreSQL, then the browser tests
-# against the production build in Debian's headless Chromium.
+# Run every check CI runs: ruff, the test suite on SQLite and PostgreSQL, the browser tests
+# against the production build in Debian's headless Chromium, then the container's scripts.
 #
 #   ./scripts/test.sh
 #
@@ -190,8 +190,10 @@ ensure_chromium
 ensure_postgres
 
 step "ruff" ruff check .
-step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser"
+step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser and not deploy"
 step "browser tests" browser_tests
+# The image's build and start scripts, run as the Dockerfile runs them (no Docker engine here).
+step "deploy tests" python -m pytest -m deploy tests/deploy
 
 if [ "${#FAILED[@]}" -gt 0 ]; then
     log "failed: ${FAILED[*]}"
