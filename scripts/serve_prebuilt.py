@@ -19,6 +19,7 @@ Run by scripts/serve.sh, from the checkout (Reflex reads rxconfig.py from the wo
 from __future__ import annotations
 
 import sys
+import time
 
 from reflex.istate.manager import reset_disk_state_manager
 from reflex.utils import exec as reflex_exec
@@ -98,7 +99,9 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    started = time.monotonic()
     prepare_data()
+    print(f"serve_prebuilt: data ready in {time.monotonic() - started:.1f}s", file=sys.stderr)
     serve(argv[0], int(argv[1]))
     return 0
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -53,7 +54,9 @@ def dockerfile_runtime_env(path: Path = DOCKERFILE) -> dict[str, str]:
     """The `ENV` settings of the Dockerfile's last stage (the runtime image), in order."""
     text = path.read_text()
     instructions = text.replace("\\\n", " ").splitlines()
-    last_from = max(i for i, line in enumerate(instructions) if line.strip().upper().startswith("FROM "))
+    last_from = max(
+        i for i, line in enumerate(instructions) if line.strip().upper().startswith("FROM ")
+    )
     env: dict[str, str] = {}
     for line in instructions[last_from:]:
         if line.strip().upper().startswith("ENV "):
@@ -248,6 +251,17 @@ class ServedApp:
     def log_tail(self) -> str:
         return _tail(self.log_path) if self.log_path else ""
 
+    def processes(self) -> list[int]:
+        """The server and its workers: every process in its group."""
+        assert self.process is not None
+        pids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    if os.getpgid(int(entry)) == self.process.pid:
+                        pids.append(int(entry))
+        return pids
+
 
 def _group_alive(pgid: int, grace: float = 3.0) -> bool:
     """True if any process of the group is still there after `grace` seconds."""
@@ -273,3 +287,36 @@ def served_app(frontend_build: FrontendBuild, tmp_path: Path) -> Iterator[Served
         yield app
     finally:
         app.kill()
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A throwaway Redis of our own: the shared one on 6379 holds other suites' sessions."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: apt-get install redis-server", pytrace=False)
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while not _redis_answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start on port {port}", pytrace=False)
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

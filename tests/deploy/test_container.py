@@ -6,12 +6,18 @@ on the frontend scripts/build-frontend.sh built, as the Dockerfile's builder sta
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import Connection, text
 
+from pickvs import db
 from tests.deploy.conftest import START_LIMIT, ServedApp, http
 from tests.fake_provider import FakeOddsApi
 
@@ -19,6 +25,7 @@ pytestmark = pytest.mark.deploy
 
 PLAYER = {"email": "dana@example.com", "username": "dana", "password": "kept-across-restarts"}
 JOB_DELAY = 4.0  # seconds the fake provider holds the odds call while SIGTERM arrives
+CHROMIUM = os.environ.get("PICKVS_CHROMIUM", "/usr/bin/chromium")
 
 
 def job_runs(data_dir: Path) -> list[tuple[str, str]]:
@@ -32,10 +39,37 @@ def api_calls(data_dir: Path) -> list[tuple[str, str]]:
         return conn.execute("SELECT endpoint, outcome FROM api_call ORDER BY id").fetchall()
 
 
+@contextlib.contextmanager
+def db_session(url: str) -> Iterator[Connection]:
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 def leaderboard_names(app: ServedApp) -> list[str]:
     status, rows = http("GET", f"{app.url}/api/leaderboard?period=all&limit=100")
     assert status == 200, rows
     return sorted(row["username"] for row in rows)
+
+
+def log_in_through_the_page(app: ServedApp, username: str, password: str) -> None:
+    """The built pages, their event socket and the backend, all on the one port, in Chromium."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
+        )
+        try:
+            page = browser.new_page(base_url=app.url)
+            page.goto("/login")
+            page.get_by_label("Username or email").fill(username)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Log in", exact=True).click()
+            expect(page.locator("#nav-username")).to_have_text(username, timeout=20_000)
+        finally:
+            browser.close()
 
 
 def test_serves_fast_stops_clean_and_keeps_its_data(served_app: ServedApp, report) -> None:
@@ -78,6 +112,7 @@ def test_serves_fast_stops_clean_and_keeps_its_data(served_app: ServedApp, repor
     assert (app.data_dir / "secret_key").read_text() == secret
     assert http("GET", f"{app.url}/api/picks/me", token=token) == (200, [])
     assert leaderboard_names(app) == players  # the demo league was not seeded twice
+    log_in_through_the_page(app, "dana", PLAYER["password"])
 
     code, _ = app.terminate()
     assert code == 0
@@ -109,3 +144,36 @@ def test_sigterm_lets_the_running_job_finish(served_app: ServedApp, report) -> N
     assert [outcome for endpoint, outcome in api_calls(app.data_dir) if "odds" in endpoint] == [
         "ok"
     ]
+
+
+def test_the_larger_case_postgresql_redis_and_several_workers(
+    served_app: ServedApp, pg_databases, redis_url: str, report
+) -> None:
+    """docker-compose.scale.yml's settings: PostgreSQL, Redis, and so several workers."""
+    app = served_app
+    app.settings = {
+        "DATABASE_URL": pg_databases.create("pickvs_deploy"),
+        "REFLEX_REDIS_URL": redis_url,
+    }
+    took = app.start()
+    report(f"PostgreSQL + Redis: /health after {took:.1f}s with {len(app.processes()) - 1} workers")
+    assert len(app.processes()) >= 3  # Reflex runs more than one worker once Redis answers
+    status, health = http("GET", f"{app.url}/health")
+    assert health["database"]["backend"] == "postgresql"
+    status, body = http("POST", f"{app.url}/auth/register", PLAYER)
+    assert status == 201, body
+    token = body["token"]
+
+    code, _ = app.terminate()
+    assert code == 0
+    app.start()
+    # Every worker signs and checks tokens with the one key made before they started.
+    for _ in range(10):  # new connections, spread over the workers
+        assert http("GET", f"{app.url}/api/picks/me", token=token) == (200, [])
+    code, _ = app.terminate()
+    assert code == 0
+
+    with db_session(app.settings["DATABASE_URL"]) as conn:
+        runs = conn.execute(text("SELECT job, outcome FROM job_run ORDER BY id")).all()
+    # Each worker has a scheduler; the missed runs were still caught up once, not per worker.
+    assert sorted(runs) == [("fetch-odds", "ok"), ("process-results", "ok")]
