@@ -57,7 +57,7 @@ WORKDIR /app
 # Same path as in the builder: the virtualenv and its editable install point at /app.
 COPY --from=builder /app /app
 # Reflex keeps per-session state files in /app/.states; everything else stays read-only.
-RUN mkdir /app/.states && chown pickvs:pickvs /app/.states
+RUN mkdir -p /app/.states && chown pickvs:pickvs /app/.states
 
 # Written as NAME=value, one per line: tests/deploy starts serve.sh with exactly these (its
 # own /data directory, port and PATH standing in for the container's).

@@ -28,15 +28,20 @@ JOB_DELAY = 4.0  # seconds the fake provider holds the odds call while SIGTERM a
 CHROMIUM = os.environ.get("PICKVS_CHROMIUM", "/usr/bin/chromium")
 
 
+def read_sqlite(data_dir: Path, query: str) -> list[tuple[str, str]]:
+    """Rows read straight from the SQLite file in /data."""
+    uri = f"file:{data_dir / 'pickvs.db'}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        return conn.execute(query).fetchall()
+
+
 def job_runs(data_dir: Path) -> list[tuple[str, str]]:
-    """(job, outcome) of every job_run row, read straight from the SQLite file in /data."""
-    with sqlite3.connect(f"file:{data_dir / 'pickvs.db'}?mode=ro", uri=True) as conn:
-        return conn.execute("SELECT job, outcome FROM job_run ORDER BY id").fetchall()
+    """(job, outcome) of every job_run row."""
+    return read_sqlite(data_dir, "SELECT job, outcome FROM job_run ORDER BY id")
 
 
 def api_calls(data_dir: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(f"file:{data_dir / 'pickvs.db'}?mode=ro", uri=True) as conn:
-        return conn.execute("SELECT endpoint, outcome FROM api_call ORDER BY id").fetchall()
+    return read_sqlite(data_dir, "SELECT endpoint, outcome FROM api_call ORDER BY id")
 
 
 @contextlib.contextmanager
@@ -98,6 +103,9 @@ def test_serves_fast_stops_clean_and_keeps_its_data(served_app: ServedApp, repor
     code, took = app.terminate()
     report(f"SIGTERM: exit {code} after {took:.1f}s")
     assert code == 0
+    # Its connections were closed: the write-ahead log went back into the one database file
+    # (checked before anything here opens that file again).
+    assert not (app.data_dir / "pickvs.db-wal").exists()
     assert "running" not in [outcome for _, outcome in job_runs(app.data_dir)]
 
     second_start = app.start()
