@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 import reflex as rx
 
-from pickvs import migrations, preflight
+from pickvs import db, migrations, preflight
 from pickvs.api import app as api_app
 from pickvs.config import settings, settings_error
 from pickvs.jobs import scheduler
@@ -77,7 +77,8 @@ async def scheduler_lifespan() -> AsyncIterator[None]:
 
     Start and stop run in a thread: start-up may catch up a missed run, and shutdown waits for a
     running job, neither of which may block the event loop that serves pages. The scheduler
-    itself honours PICKVS_SCHEDULER=false.
+    itself honours PICKVS_SCHEDULER=false. Stopping (SIGTERM) then closes the database pool, so
+    SQLite folds its write-ahead log back into the one database file a backup copies.
     """
     await asyncio.to_thread(_prepare_database)
     await asyncio.to_thread(scheduler.start_background)
@@ -85,6 +86,7 @@ async def scheduler_lifespan() -> AsyncIterator[None]:
         yield
     finally:
         await asyncio.to_thread(scheduler.stop)
+        db.get_engine().dispose()
 
 
 app = rx.App(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every check CI runs: ruff, the test suite on SQLite and PostgreSQL, the browser tests
-# against the production build in Debian's headless Chromium, then the scale tests (several
-# workers on Redis, a database outage).
+# against the production build in Debian's headless Chromium, then the container's scripts
+# and the scale tests (several workers on Redis, a database outage).
 #
 #   ./scripts/test.sh
 #
@@ -191,10 +191,12 @@ ensure_chromium
 ensure_postgres
 
 step "ruff" ruff check .
-step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser and not scale"
+step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser and not deploy and not scale"
 step "browser tests" browser_tests
-# Two workers on Redis (127.0.0.1:6379) and two instances on one PostgreSQL, and a database
-# outage survived (a throwaway cluster of its own, stopped and started).
+# The image's build and start scripts, run as the Dockerfile runs them (no Docker engine here).
+step "deploy tests" python -m pytest -m deploy tests/deploy
+# Two workers on Redis and two instances on one PostgreSQL, and a database outage survived (a
+# throwaway cluster of its own, stopped and started).
 step "scale tests" python -m pytest -m scale tests/scale
 
 if [ "${#FAILED[@]}" -gt 0 ]; then
