@@ -48,6 +48,20 @@ ensure_chromium() {
     fi
 }
 
+# --- Redis -------------------------------------------------------------------------------------
+# The deploy and scale suites start throwaway Redis servers of their own (several workers share
+# Reflex's state there); only the binary is needed.
+ensure_redis_server() {
+    command -v redis-server >/dev/null 2>&1 && return 0
+    log "installing Debian's redis-server (apt)"
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        || ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            redis-server >/dev/null; then
+        log "redis-server is missing and could not be installed (need root or sudo)"
+        return 1
+    fi
+}
+
 # --- PostgreSQL ------------------------------------------------------------------------------
 PG_TMP=""
 PG_USER=""
@@ -188,6 +202,7 @@ browser_tests() {
 }
 
 ensure_chromium
+ensure_redis_server
 ensure_postgres
 
 step "ruff" ruff check .

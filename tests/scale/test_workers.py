@@ -16,7 +16,6 @@ the frontend into .tools/scale-web (PICKVS_SCALE_WEB_DIR), a few minutes; later 
 
 from __future__ import annotations
 
-import os
 import pickle
 import time
 import uuid
@@ -40,6 +39,7 @@ from pickvs.services import admin
 from tests.browser.conftest import VIEWPORTS
 from tests.browser.test_slate import card, pick_button, seed, sign_up
 from tests.conftest import PostgresDatabases
+from tests.redis_server import throwaway_redis
 from tests.scale.apps import Server, call, start_server
 from tests.scale.cluster import free_port
 from tests.services.builders import Book
@@ -49,8 +49,6 @@ pytestmark = [pytest.mark.scale, pytest.mark.timeout(1500)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WORKERS = 2
-# A Redis database of this suite's own (db 13), so other users of a shared Redis are untouched.
-REDIS_URL = os.environ.get("PICKVS_SCALE_REDIS_URL", "redis://127.0.0.1:6379/13")
 EVERY_MINUTE = "* * * * *"
 SETTLE_MARGIN = timedelta(seconds=20)  # a trigger's run is claimed within a second or two
 LOCK_AFTER = timedelta(seconds=45)  # two sign-ups and two picks fit before tip-off
@@ -63,41 +61,37 @@ class Scene:
     first: Server
     first_ready: datetime
     redis: redis.Redis
+    redis_url: str
 
 
 @pytest.fixture(scope="module")
 def scene(
     pg_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Scene]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.fail(
-            f"Redis is required at {REDIS_URL} ({exc}); set PICKVS_SCALE_REDIS_URL", pytrace=False
+    with throwaway_redis(tmp_path_factory.mktemp("redis")) as redis_url:
+        client = redis.Redis.from_url(redis_url)
+        database_url = pg_databases.create("pickvs_scale")
+        engine = db.make_engine(database_url)
+        migrations.upgrade(engine)
+        engine.dispose()
+        server = start_server(
+            port=free_port(),
+            database_url=database_url,
+            work=tmp_path_factory.mktemp("scale-a"),
+            log_path=ARTIFACTS / "scale-server-a.log",
+            workers=WORKERS,
+            extra_env=shared_env(redis_url),
         )
-    database_url = pg_databases.create("pickvs_scale")
-    engine = db.make_engine(database_url)
-    migrations.upgrade(engine)
-    engine.dispose()
-    server = start_server(
-        port=free_port(),
-        database_url=database_url,
-        work=tmp_path_factory.mktemp("scale-a"),
-        log_path=ARTIFACTS / "scale-server-a.log",
-        workers=WORKERS,
-        extra_env=shared_env(),
-    )
-    try:
-        yield Scene(database_url, server, datetime.now(UTC), client)
-    finally:
-        server.stop()
-        client.close()
+        try:
+            yield Scene(database_url, server, datetime.now(UTC), client, redis_url)
+        finally:
+            server.stop()
+            client.close()
 
 
-def shared_env() -> dict[str, str]:
+def shared_env(redis_url: str) -> dict[str, str]:
     return {
-        "REFLEX_REDIS_URL": REDIS_URL,
+        "REFLEX_REDIS_URL": redis_url,
         "PICKVS_ODDS_CRON": EVERY_MINUTE,
         "PICKVS_RESULTS_CRON": EVERY_MINUTE,
     }
@@ -310,7 +304,7 @@ def test_two_workers_then_two_instances_share_players_leaderboard_and_one_run_pe
         log_path=ARTIFACTS / "scale-server-b.log",
         backend_only=True,
         workers=WORKERS,
-        extra_env=shared_env(),
+        extra_env=shared_env(scene.redis_url),
         timeout=240,
     )
     try:
