@@ -11,6 +11,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -127,11 +128,26 @@ def test_serves_fast_stops_clean_and_keeps_its_data(served_app: ServedApp, repor
     assert app.build.snapshot() == built, "starting the server touched the built frontend"
 
 
+def tonight_event() -> dict[str, str]:
+    """A schedule entry (the provider's events shape) tipping two hours from now."""
+    tip = datetime.now(UTC) + timedelta(hours=2)
+    return {
+        "id": "d3b07384d113edec49eaa6238ad5ff00",
+        "sport_key": "basketball_nba",
+        "sport_title": "NBA",
+        "commence_time": tip.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "home_team": "Boston Celtics",
+        "away_team": "Milwaukee Bucks",
+    }
+
+
 def test_sigterm_lets_the_running_job_finish(served_app: ServedApp, report) -> None:
     app = served_app
     with FakeOddsApi() as provider:
-        # Start-up catches up the missed fetch-odds run; its odds call hangs for JOB_DELAY.
-        provider.enqueue(200, [], delay=JOB_DELAY)
+        # Start-up catches up the missed fetch-odds run. Its free look-up sees a game tipping
+        # tonight, so the job makes the odds call, which the provider holds for JOB_DELAY.
+        provider.set_events([tonight_event()])
+        provider.enqueue(200, [], delay=JOB_DELAY, call="odds")
         app.settings = {"ODDS_API_KEY": "deploy-test-key", "ODDS_API_BASE_URL": provider.base_url}
         app.start()
         deadline = time.monotonic() + 30
