@@ -103,6 +103,24 @@ def answers(url: str, expect: str) -> bool:
         return False
 
 
+def spawn(
+    command: list[str], cwd: Path, env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
+    """Start a server with its output in `log_path`, in a process group of its own, so that
+    `stop` reaches every worker and bun it spawns."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """Stop Reflex and everything it spawned (server workers, bun): the whole process group."""
     if process.poll() is None:
@@ -151,16 +169,7 @@ def start(
                "--backend-host", "127.0.0.1"]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches every child
-        )
+    process = spawn(command, cwd, env, log_path)
     started = time.monotonic()
     try:
         while not (answers(f"{url}/ping", "pong") and answers(f"{url}/", expect)):

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from bench import app as served
 from bench.app import BUN_BIN, CHROMIUM, CHROMIUM_ARGS, ROOT
 from pickvs import db, migrations
+from tests.reporting import report_line
 
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -55,16 +56,6 @@ class RunningApp:
         return served.log_tail(self.log_path, lines)
 
 
-def _report(config: pytest.Config, line: str) -> None:
-    """Print past output capture: the build time is what the CI budget watches."""
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if capture is None or reporter is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line(line)
-
-
 @pytest.fixture(scope="session")
 def pickvs_app(
     tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
@@ -97,7 +88,7 @@ def pickvs_app(
     except served.StartFailed as exc:
         pytest.fail(str(exc), pytrace=False)
     try:
-        _report(pytestconfig, f"PickVs built and ready on {app.url} in {server.ready_after:.0f}s")
+        report_line(pytestconfig, f"PickVs built and ready on {app.url} in {server.ready_after:.0f}s")
         yield app
     finally:
         served.stop(server.process)

@@ -13,7 +13,6 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -24,7 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.app import free_port, spawn
 from tests.redis_server import throwaway_redis
+from tests.reporting import report_line
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -66,12 +67,6 @@ def dockerfile_runtime_env(path: Path = DOCKERFILE) -> dict[str, str]:
                 assert sep, f"Dockerfile: write ENV as NAME=value, not {pair!r}"
                 env[name] = value
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def base_env() -> dict[str, str]:
@@ -120,23 +115,13 @@ def frontend_build(pytestconfig: pytest.Config) -> FrontendBuild:
             pytest.fail(f"build-frontend.sh took over {BUILD_TIMEOUT:.0f}s:\n{_tail(log_path)}")
     if result.returncode != 0:
         pytest.fail(f"build-frontend.sh exited {result.returncode}:\n{_tail(log_path)}")
-    _report(pytestconfig, f"frontend built in {time.monotonic() - started:.0f}s")
+    report_line(pytestconfig, f"frontend built in {time.monotonic() - started:.0f}s")
     return FrontendBuild(web_dir=DEPLOY_WEB_DIR, port=port)
-
-
-def _report(config: pytest.Config, line: str) -> None:
-    """Print past output capture: the CI budget watches these figures."""
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if capture is None or reporter is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line(line)
 
 
 @pytest.fixture
 def report(pytestconfig: pytest.Config):
-    return lambda line: _report(pytestconfig, line)
+    return lambda line: report_line(pytestconfig, line)
 
 
 def http(
@@ -202,12 +187,7 @@ class ServedApp:
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"deploy-serve-{self.work.name}-{self.starts}.log"
         started = time.monotonic()
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [str(SERVE_SCRIPT)], cwd=ROOT, env=self.env(), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own group: teardown finds every worker
-            )  # fmt: skip
+        self.process = spawn([str(SERVE_SCRIPT)], ROOT, self.env(), self.log_path)
         while True:
             elapsed = time.monotonic() - started
             if self.process.poll() is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.app import ROOT, answers, server_env, stop
+from bench.app import ROOT, answers, server_env, spawn, stop
 
 SCALE_WEB_DIR = Path(os.environ.get("PICKVS_SCALE_WEB_DIR", str(ROOT / ".tools" / "scale-web")))
 SECRET_KEY = "pickvs-scale-tests-signing-key-0123456789abcdef012345"  # shared by every instance
@@ -69,17 +69,7 @@ def start_server(
     else:  # prod serves both on one port, and Reflex insists the two are equal
         command += ["--frontend-port", str(port), "--backend-port", str(port)]
     command += ["--backend-host", "127.0.0.1", "--loglevel", "info"]
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so teardown reaches every worker
-        )
+    process = spawn(command, ROOT, env, log_path)
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
     try:
         wait_until_serving(server, backend_only, timeout)
