@@ -144,6 +144,8 @@ class Pick(SQLModel, table=True):
         Index("ix_pick_game_status", "game_id", "status"),
         Index("ix_pick_user_status", "user_id", "status"),
         Index("ix_pick_status_graded", "status", "graded_at"),
+        # Grading finds the players and tip-offs it just changed by the instant it stamped.
+        Index("ix_pick_graded_user", "graded_at", "user_id"),
     )
 
     id: int | None = Field(
@@ -172,6 +174,32 @@ class Pick(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
     graded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class UserTipTotals(SQLModel, table=True):
+    """A player's graded wagers on the games of one tip-off instant: the compact roll-up the
+    month and week boards sum instead of scanning every pick.
+
+    Derived like the user's own columns: grading rebuilds the rows of every (player, tip-off)
+    whose picks it changed, from the picks, never adding to them. Keyed by the UTC tip-off
+    rather than a slate day, so it needs no time zone and a period starting at any league-local
+    midnight is a range of it.
+    """
+
+    __tablename__ = "user_tip"
+    __table_args__ = (Index("ix_user_tip_tip", "tip", "user_id"),)
+
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    tip: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True, nullable=False))
+    units: float = Field(sa_column=Column(Float, nullable=False))
+    wagered: float = Field(sa_column=Column(Float, nullable=False))
+    wins: int = Field(sa_column=Column(Integer, nullable=False))
+    losses: int = Field(sa_column=Column(Integer, nullable=False))
+    pushes: int = Field(sa_column=Column(Integer, nullable=False))
 
 
 class JobRun(SQLModel, table=True):

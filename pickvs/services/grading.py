@@ -3,8 +3,13 @@
 Picks on a settled game are (re)graded whenever their stored result differs from what the
 game's current settlement gives (first grading, a corrected score, an admin's settlement or
 void). Comparing results rather than timestamps means a correction is never missed because it
-was stamped at the same instant as, or earlier than, the last grading. User totals are then
-recomputed from the picks, never incremented, so running this twice changes nothing.
+was stamped at the same instant as, or earlier than, the last grading.
+
+Every pick this run changes is stamped `graded_at = now`; that stamp is how the rest of the run
+finds the work it made. The roll-up rows (`user_tip`) of each changed (player, tip-off) are then
+rebuilt from the picks, and each changed player's leaderboard columns are summed from their
+roll-up rows: derived, never incremented, so running this twice changes nothing, and a run
+that changed one game touches only the players who picked it.
 """
 
 from __future__ import annotations
@@ -12,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, tuple_, update
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
-from pickvs.models import Game, Pick, User
+from pickvs.models import Game, Pick, User, UserTipTotals
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,10 @@ class GradeReport:
 
 def grade(session: Session, now: datetime) -> GradeReport:
     picks = _grade_picks(session, now)
-    users = recompute_user_totals(session)
+    if not picks:
+        return GradeReport(0, 0)
+    refresh_roll_up(session, now)
+    users = recompute_user_totals(session, now)
     return GradeReport(picks, users)
 
 
@@ -60,25 +68,67 @@ def _grade_picks(session: Session, now: datetime) -> int:
     return session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def recompute_user_totals(session: Session) -> int:
-    """Derive every user's columns from their graded picks (one UPDATE ... FROM, one reset)."""
-    wagered = Pick.status.in_(rules.WAGERED)
+def _changed_users(now: datetime):  # type: ignore[no-untyped-def]
+    """Players with a pick stamped by this run (a run at the same instant included)."""
+    return select(Pick.user_id).where(Pick.graded_at == now)
+
+
+def _changed_tips(now: datetime):  # type: ignore[no-untyped-def]
+    """(player, tip-off) pairs with a pick stamped by this run."""
+    return (
+        select(Pick.user_id, Game.commence_time)
+        .join(Game, Game.id == Pick.game_id)
+        .where(Pick.graded_at == now)
+    )
+
+
+def refresh_roll_up(session: Session, now: datetime) -> None:
+    """Rebuild the `user_tip` rows of every (player, tip-off) this run changed, from the picks."""
+    key = tuple_(UserTipTotals.user_id, UserTipTotals.tip)
+    session.execute(
+        delete(UserTipTotals)
+        .where(key.in_(_changed_tips(now)))
+        .execution_options(synchronize_session=False)
+    )
+    rebuilt = (
+        select(
+            Pick.user_id,
+            Game.commence_time,
+            func.sum(rules.result_units(Pick.status, Pick.to_win)),
+            func.sum(rules.wagered_units(Pick.status)),
+            rules.count_if(Pick.status, rules.WIN),
+            rules.count_if(Pick.status, rules.LOSS),
+            rules.count_if(Pick.status, rules.PUSH),
+        )
+        .join(Game, Game.id == Pick.game_id)
+        .where(
+            Pick.status.in_(rules.WAGERED),
+            tuple_(Pick.user_id, Game.commence_time).in_(_changed_tips(now)),
+        )
+        .group_by(Pick.user_id, Game.commence_time)
+    )
+    columns = ("user_id", "tip", "units", "wagered", "wins", "losses", "pushes")
+    session.execute(insert(UserTipTotals).from_select(columns, rebuilt))
+
+
+def recompute_user_totals(session: Session, now: datetime) -> int:
+    """Derive the leaderboard columns of the players this run changed from their roll-up rows
+    (one UPDATE ... FROM, and one reset for players left with nothing wagered)."""
+    changed = User.id.in_(_changed_users(now))
     totals = (
         select(
-            Pick.user_id.label("user_id"),
-            func.coalesce(func.sum(rules.result_units(Pick.status, Pick.to_win)), 0.0).label(
-                "units"
-            ),
-            func.sum(rules.wagered_units(Pick.status)).label("wagered"),
-            rules.count_if(Pick.status, rules.WIN).label("wins"),
-            rules.count_if(Pick.status, rules.LOSS).label("losses"),
-            rules.count_if(Pick.status, rules.PUSH).label("pushes"),
+            UserTipTotals.user_id.label("user_id"),
+            func.sum(UserTipTotals.units).label("units"),
+            func.sum(UserTipTotals.wagered).label("wagered"),
+            func.sum(UserTipTotals.wins).label("wins"),
+            func.sum(UserTipTotals.losses).label("losses"),
+            func.sum(UserTipTotals.pushes).label("pushes"),
         )
-        .where(wagered)
-        .group_by(Pick.user_id)
+        .where(UserTipTotals.user_id.in_(_changed_users(now)))
+        .group_by(UserTipTotals.user_id)
         .subquery()
     )
-    changed = session.execute(
+    updated = session.execute(
         update(User)
         .where(User.id == totals.c.user_id)
         .values(
@@ -91,19 +141,11 @@ def recompute_user_totals(session: Session) -> int:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
-    has_wagers = exists().where(Pick.user_id == User.id, wagered)
+    has_wagers = exists().where(UserTipTotals.user_id == User.id)
     reset = session.execute(
         update(User)
-        .where(
-            ~has_wagers,
-            or_(
-                User.total_units != 0,
-                User.total_wagered != 0,
-                User.roi.is_not(None),
-                User.wins + User.losses + User.pushes != 0,
-            ),
-        )
+        .where(changed, ~has_wagers)
         .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return int(changed) + int(reset)  # type: ignore[arg-type]
+    return int(updated) + int(reset)  # type: ignore[arg-type]

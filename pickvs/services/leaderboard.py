@@ -1,4 +1,8 @@
-"""The leaderboard: all time from the users' derived columns, periods from the picks themselves."""
+"""The leaderboard: all time from the users' derived columns, periods from the `user_tip` roll-up.
+
+Both are kept current by grading from the same picks and rules, so a period that covers the
+whole history gives the all-time figures.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from sqlmodel import Session
 from pickvs.domain import grading as rules
 from pickvs.domain import slate
 from pickvs.domain.accounts import username_key
-from pickvs.models import Game, Pick, User
+from pickvs.models import User, UserTipTotals
 from pickvs.services.errors import InvalidInput
 
 PERIODS = ("all", "month", "week")
@@ -121,9 +125,9 @@ def _all_time():  # type: ignore[no-untyped-def]
 
 
 def _since(start: datetime):  # type: ignore[no-untyped-def]
-    """Players with graded picks on games that tipped in the period."""
-    units = func.sum(rules.result_units(Pick.status, Pick.to_win))
-    wagered = func.sum(rules.wagered_units(Pick.status))
+    """Players with graded wagers on games that tipped in the period, summed from the roll-up."""
+    units = func.sum(UserTipTotals.units)
+    wagered = func.sum(UserTipTotals.wagered)
     return (
         select(
             User.username,
@@ -131,13 +135,12 @@ def _since(start: datetime):  # type: ignore[no-untyped-def]
             units.label("units"),
             wagered.label("wagered"),
             rules.roi(units, wagered).label("roi"),
-            rules.count_if(Pick.status, rules.WIN).label("wins"),
-            rules.count_if(Pick.status, rules.LOSS).label("losses"),
-            rules.count_if(Pick.status, rules.PUSH).label("pushes"),
+            func.sum(UserTipTotals.wins).label("wins"),
+            func.sum(UserTipTotals.losses).label("losses"),
+            func.sum(UserTipTotals.pushes).label("pushes"),
         )
-        .join(Pick, Pick.user_id == User.id)
-        .join(Game, Game.id == Pick.game_id)
-        .where(Pick.status.in_(rules.WAGERED), Game.commence_time >= start)
+        .join(UserTipTotals, UserTipTotals.user_id == User.id)
+        .where(UserTipTotals.tip >= start)
         .group_by(User.id, User.username, User.username_key)
         .subquery()
     )
