@@ -14,7 +14,7 @@ one transaction, then the planner statistics are refreshed, as autovacuum would 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -64,6 +64,10 @@ ODDS_COLUMNS = (
 PICK_COLUMNS = (
     "user_id", "game_id", "market", "side", "selection", "bookmaker", "price", "point",
     "to_win", "status", "result_units", "created_at", "updated_at", "graded_at",
+)  # fmt: skip
+TIMESTAMP_COLUMNS = frozenset(
+    ("created_at", "updated_at", "commence_time", "settled_at", "last_seen_at", "last_update",
+     "fetched_at", "graded_at")
 )  # fmt: skip
 
 
@@ -224,11 +228,10 @@ def _picks(rng: random.Random, games: Sequence[GameRow], n_users: int, n_picks: 
         running += k
         cumulative.append(running)
     per_market = sum(p for _, p in MARKET_TASTE)
-    per_game = n_picks / len(games)
     population = range(1, n_users + 1)
     made = 0
-    for game in games:
-        wanted = min(n_users, max(1, round(per_game / per_market)))
+    for left, game in zip(range(len(games), 0, -1), games, strict=True):
+        wanted = min(n_users, max(1, round((n_picks - made) / left / per_market)))
         pickers = set(rng.choices(population, cum_weights=cumulative, k=wanted))
         while len(pickers) < wanted:
             pickers.add(rng.randint(1, n_users))
@@ -287,7 +290,7 @@ def _load(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[tup
             marks = ", ".join("?" for _ in columns)
             cur = raw.cursor()
             cur.executemany(
-                f'INSERT INTO "{table}" ({names}) VALUES ({marks})', (_sqlite_row(r) for r in rows)
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})', _sqlite_rows(columns, rows)
             )
             cur.close()
         raw.commit()
@@ -295,9 +298,14 @@ def _load(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[tup
         raw.close()
 
 
-def _sqlite_row(row: tuple) -> tuple:  # type: ignore[type-arg]
-    """Timestamps as the models store them on SQLite: naive UTC text."""
-    return tuple(
-        v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
-        for v in row
-    )
+def _sqlite_rows(columns: Sequence[str], rows: Iterable[tuple]) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """Timestamps as the models store them on SQLite: naive UTC text with microseconds (the
+    text is compared as text, so the format must be exactly the one SQLAlchemy binds)."""
+    at = [n for n, name in enumerate(columns) if name in TIMESTAMP_COLUMNS]
+    for row in rows:
+        values = list(row)
+        for n in at:
+            if values[n] is not None:
+                utc = values[n].astimezone(UTC).replace(tzinfo=None)
+                values[n] = utc.isoformat(" ", "microseconds")
+        yield tuple(values)
