@@ -143,9 +143,6 @@ class Pick(SQLModel, table=True):
         UniqueConstraint("user_id", "game_id", "market", name="uq_pick_user_game_market"),
         Index("ix_pick_game_status", "game_id", "status"),
         Index("ix_pick_user_status", "user_id", "status"),
-        Index("ix_pick_status_graded", "status", "graded_at"),
-        # Grading finds the players and tip-offs it just changed by the instant it stamped.
-        Index("ix_pick_graded_user", "graded_at", "user_id"),
     )
 
     id: int | None = Field(
@@ -187,7 +184,7 @@ class UserTipTotals(SQLModel, table=True):
     """
 
     __tablename__ = "user_tip"
-    __table_args__ = (Index("ix_user_tip_tip", "tip", "user_id"),)
+    __table_args__ = (Index("ix_user_tip_tip", "tip"),)
 
     user_id: int = Field(
         sa_column=Column(

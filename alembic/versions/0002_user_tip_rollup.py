@@ -1,4 +1,4 @@
-"""user_tip roll-up for the period leaderboards; pick index for grading's changed rows
+"""user_tip roll-up for the period leaderboards; one unused pick index fewer for grading to keep
 
 Revision ID: 0002
 Revises: 0001
@@ -6,6 +6,7 @@ Create Date: 2026-12-02
 
 The roll-up is filled from the picks already graded, so the month and week boards of an
 existing league read the same figures the pick-scanning query gave before the upgrade.
+ix_pick_status_graded served no query, and every index costs grading a write per pick.
 """
 
 from collections.abc import Sequence
@@ -48,15 +49,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "tip"),
     )
     with op.batch_alter_table("user_tip", schema=None) as batch_op:
-        batch_op.create_index("ix_user_tip_tip", ["tip", "user_id"], unique=False)
+        batch_op.create_index("ix_user_tip_tip", ["tip"], unique=False)
     with op.batch_alter_table("pick", schema=None) as batch_op:
-        batch_op.create_index("ix_pick_graded_user", ["graded_at", "user_id"], unique=False)
+        batch_op.drop_index("ix_pick_status_graded")
     op.execute(BACKFILL)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("pick", schema=None) as batch_op:
-        batch_op.drop_index("ix_pick_graded_user")
+        batch_op.create_index("ix_pick_status_graded", ["status", "graded_at"], unique=False)
     with op.batch_alter_table("user_tip", schema=None) as batch_op:
         batch_op.drop_index("ix_user_tip_tip")
     op.drop_table("user_tip")

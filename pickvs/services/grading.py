@@ -6,10 +6,10 @@ void). Comparing results rather than timestamps means a correction is never miss
 was stamped at the same instant as, or earlier than, the last grading.
 
 Every pick this run changes is stamped `graded_at = now`; that stamp is how the rest of the run
-finds the work it made. The roll-up rows (`user_tip`) of each changed (player, tip-off) are then
-rebuilt from the picks, and each changed player's leaderboard columns are summed from their
-roll-up rows: derived, never incremented, so running this twice changes nothing, and a run
-that changed one game touches only the players who picked it.
+finds the work it made. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
+then rebuilt from the picks, and the leaderboard columns of everyone who picked at those
+tip-offs are summed from their roll-up rows: derived, never incremented, so running this twice
+changes nothing, and a run that changed one game touches only that tip-off's players.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, tuple_, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
@@ -68,26 +68,36 @@ def _grade_picks(session: Session, now: datetime) -> int:
     return session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def _changed_users(now: datetime):  # type: ignore[no-untyped-def]
-    """Players with a pick stamped by this run (a run at the same instant included)."""
-    return select(Pick.user_id).where(Pick.graded_at == now)
-
-
 def _changed_tips(now: datetime):  # type: ignore[no-untyped-def]
-    """(player, tip-off) pairs with a pick stamped by this run."""
+    """Tip-off instants of the games with a pick stamped by this run (a run at the same
+    instant included: rebuilding more than changed is harmless, missing some is not)."""
     return (
-        select(Pick.user_id, Game.commence_time)
-        .join(Game, Game.id == Pick.game_id)
+        select(Game.commence_time)
+        .join(Pick, Pick.game_id == Game.id)
         .where(Pick.graded_at == now)
+        .distinct()
+    )
+
+
+def _players_at(tips):  # type: ignore[no-untyped-def]
+    """Everyone with a pick on a game of those tip-offs: whose totals may have moved."""
+    return (
+        select(Pick.user_id)
+        .join(Game, Game.id == Pick.game_id)
+        .where(Game.commence_time.in_(tips))
     )
 
 
 def refresh_roll_up(session: Session, now: datetime) -> None:
-    """Rebuild the `user_tip` rows of every (player, tip-off) this run changed, from the picks."""
-    key = tuple_(UserTipTotals.user_id, UserTipTotals.tip)
+    """Rebuild the `user_tip` rows of every tip-off this run changed, from the picks.
+
+    A tip-off is an instant a handful of games share, so a daily run rebuilds a day's rows;
+    a full regrade rebuilds them all, in the same two statements.
+    """
+    tips = _changed_tips(now)
     session.execute(
         delete(UserTipTotals)
-        .where(key.in_(_changed_tips(now)))
+        .where(UserTipTotals.tip.in_(tips))
         .execution_options(synchronize_session=False)
     )
     rebuilt = (
@@ -101,10 +111,7 @@ def refresh_roll_up(session: Session, now: datetime) -> None:
             rules.count_if(Pick.status, rules.PUSH),
         )
         .join(Game, Game.id == Pick.game_id)
-        .where(
-            Pick.status.in_(rules.WAGERED),
-            tuple_(Pick.user_id, Game.commence_time).in_(_changed_tips(now)),
-        )
+        .where(Pick.status.in_(rules.WAGERED), Game.commence_time.in_(tips))
         .group_by(Pick.user_id, Game.commence_time)
     )
     columns = ("user_id", "tip", "units", "wagered", "wins", "losses", "pushes")
@@ -112,9 +119,9 @@ def refresh_roll_up(session: Session, now: datetime) -> None:
 
 
 def recompute_user_totals(session: Session, now: datetime) -> int:
-    """Derive the leaderboard columns of the players this run changed from their roll-up rows
-    (one UPDATE ... FROM, and one reset for players left with nothing wagered)."""
-    changed = User.id.in_(_changed_users(now))
+    """Derive the leaderboard columns of the players of the changed tip-offs from their
+    roll-up rows (one UPDATE ... FROM, and one reset for players left with nothing wagered)."""
+    players = _players_at(_changed_tips(now))
     totals = (
         select(
             UserTipTotals.user_id.label("user_id"),
@@ -124,7 +131,7 @@ def recompute_user_totals(session: Session, now: datetime) -> int:
             func.sum(UserTipTotals.losses).label("losses"),
             func.sum(UserTipTotals.pushes).label("pushes"),
         )
-        .where(UserTipTotals.user_id.in_(_changed_users(now)))
+        .where(UserTipTotals.user_id.in_(players))
         .group_by(UserTipTotals.user_id)
         .subquery()
     )
@@ -144,7 +151,7 @@ def recompute_user_totals(session: Session, now: datetime) -> int:
     has_wagers = exists().where(UserTipTotals.user_id == User.id)
     reset = session.execute(
         update(User)
-        .where(changed, ~has_wagers)
+        .where(User.id.in_(players), ~has_wagers)
         .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -1,5 +1,5 @@
 """The `user_tip` roll-up: grading keeps it equal to what scanning the picks gives, and
-rebuilds only the players and tip-offs it changed.
+rebuilds only the tip-offs it changed.
 
 The hand-worked league of test_grading (all four games tip at 00:10Z Nov 21), plus g5, a game
 at a later tip-off (00:40Z Nov 22) that alice and carol pick, so the roll-up has two tip-offs:
@@ -94,14 +94,15 @@ def test_one_row_per_player_and_tip_off_equal_to_the_picks(session: Session) -> 
     assert (round(alice.total_units, 6), alice.total_wagered) == (2.509091, 4.0)
 
 
-def test_a_void_rebuilds_only_the_players_of_that_game(session: Session) -> None:
-    """The admin voids g1 (alice and bob picked it; carol did not):
+def test_a_void_rebuilds_only_its_tip_off(session: Session) -> None:
+    """The admin voids g1 (alice and bob picked it): the TIP rows of all three players are
+    rebuilt (carol's comes out the same), the LATER rows are not touched.
     alice TIP: only g2 Under +0.909091 left, 1-0-0;  bob TIP: 0 - 1 + 0 = -1, 3 wagered, 0-1-2."""
     graded(session)
     before = roll_up(session)
     report = admin.void(session, "g1", by="ref", now=RESULTS_AT + timedelta(days=2))
     session.commit()
-    assert (report.picks_graded, report.users_updated) == (3, 2)
+    assert (report.picks_graded, report.users_updated) == (3, 3)
     after = roll_up(session)
     assert after[("alice", TIP)] == (0.909091, 1.0, (1, 0, 0))
     assert after[("bob", TIP)] == (-1.0, 3.0, (0, 1, 2))
