@@ -180,17 +180,15 @@ class UserTipTotals(SQLModel, table=True):
     Derived like the user's own columns: grading rebuilds the rows of every (player, tip-off)
     whose picks it changed, from the picks, never adding to them. Keyed by the UTC tip-off
     rather than a slate day, so it needs no time zone and a period starting at any league-local
-    midnight is a range of it.
+    midnight is a range of it. No foreign key: a full regrade writes ~400,000 rows, and a
+    per-row key check would cost more than the rows; the boards join `user`, so a row can
+    never show a player who is gone.
     """
 
     __tablename__ = "user_tip"
     __table_args__ = (Index("ix_user_tip_tip", "tip"),)
 
-    user_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, nullable=False
-        )
-    )
+    user_id: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False))
     tip: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True, nullable=False))
     units: float = Field(sa_column=Column(Float, nullable=False))
     wagered: float = Field(sa_column=Column(Float, nullable=False))

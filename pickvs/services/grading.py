@@ -14,6 +14,7 @@ changes nothing, and a run that changed one game touches only that tip-off's pla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,8 @@ from sqlmodel import Session
 
 from pickvs.domain import grading as rules
 from pickvs.models import Game, Pick, User, UserTipTotals
+
+TIPS_PER_STATEMENT = 2000
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,10 @@ def grade(session: Session, now: datetime) -> GradeReport:
     picks = _grade_picks(session, now)
     if not picks:
         return GradeReport(0, 0)
-    refresh_roll_up(session, now)
-    users = recompute_user_totals(session, now)
+    tips = changed_tips(session, now)
+    for chunk in _chunks(tips):
+        refresh_roll_up(session, chunk)
+    users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(tips))
     return GradeReport(picks, users)
 
 
@@ -68,18 +73,25 @@ def _grade_picks(session: Session, now: datetime) -> int:
     return session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def _changed_tips(now: datetime):  # type: ignore[no-untyped-def]
+def changed_tips(session: Session, now: datetime) -> list[datetime]:
     """Tip-off instants of the games with a pick stamped by this run (a run at the same
-    instant included: rebuilding more than changed is harmless, missing some is not)."""
-    return (
-        select(Game.commence_time)
-        .join(Pick, Pick.game_id == Game.id)
-        .where(Pick.graded_at == now)
-        .distinct()
-    )
+    instant included: rebuilding more than changed is harmless, missing some is not).
+
+    Read once as a short list (a season has ~1,500 tip-off instants) so that the statements
+    after it are planned on real numbers: right after a large grading the planner's statistics
+    still show no pick with this stamp.
+    """
+    stamped = select(Pick.game_id).where(Pick.graded_at == now)
+    stmt = select(Game.commence_time).where(Game.id.in_(stamped)).distinct()
+    return list(session.execute(stmt).scalars())
 
 
-def _players_at(tips):  # type: ignore[no-untyped-def]
+def _chunks(tips: Sequence[datetime]) -> list[Sequence[datetime]]:
+    """Slices that stay under any driver's limit on bound parameters."""
+    return [tips[n : n + TIPS_PER_STATEMENT] for n in range(0, len(tips), TIPS_PER_STATEMENT)]
+
+
+def _players_at(tips: Sequence[datetime]):  # type: ignore[no-untyped-def]
     """Everyone with a pick on a game of those tip-offs: whose totals may have moved."""
     return (
         select(Pick.user_id)
@@ -88,13 +100,12 @@ def _players_at(tips):  # type: ignore[no-untyped-def]
     )
 
 
-def refresh_roll_up(session: Session, now: datetime) -> None:
+def refresh_roll_up(session: Session, tips: Sequence[datetime]) -> None:
     """Rebuild the `user_tip` rows of every tip-off this run changed, from the picks.
 
     A tip-off is an instant a handful of games share, so a daily run rebuilds a day's rows;
     a full regrade rebuilds them all, in the same two statements.
     """
-    tips = _changed_tips(now)
     session.execute(
         delete(UserTipTotals)
         .where(UserTipTotals.tip.in_(tips))
@@ -118,10 +129,10 @@ def refresh_roll_up(session: Session, now: datetime) -> None:
     session.execute(insert(UserTipTotals).from_select(columns, rebuilt))
 
 
-def recompute_user_totals(session: Session, now: datetime) -> int:
+def recompute_user_totals(session: Session, tips: Sequence[datetime]) -> int:
     """Derive the leaderboard columns of the players of the changed tip-offs from their
     roll-up rows (one UPDATE ... FROM, and one reset for players left with nothing wagered)."""
-    players = _players_at(_changed_tips(now))
+    players = _players_at(tips)
     totals = (
         select(
             UserTipTotals.user_id.label("user_id"),
