@@ -37,6 +37,8 @@ class Measure:
 
     def line(self) -> str:
         where = f" [{self.backend}]" if self.backend else ""
+        if not self.target:  # a figure for the record (data size, load time): nothing to meet
+            return f"{self.name}{where}: {self.figure}" + (f"; {self.extra}" if self.extra else "")
         verdict = "ok" if self.met else "MISSED"
         extra = f"; {self.extra}" if self.extra else ""
         return f"{self.name}{where}: {self.figure} (target {self.target}) {verdict}{extra}"
@@ -64,6 +66,20 @@ def percentile(samples: Sequence[float], pct: float) -> float:
 
 def median(samples: Sequence[float]) -> float:
     return statistics.median(samples)
+
+
+def info(name: str, figure: str, backend: str | None = None) -> Measure:
+    """A line with no target: what the data was, how long loading it took."""
+    return Measure(name, figure, target="", met=True, backend=backend)
+
+
+def latency(name: str, samples: Sequence[float], backend: str, median_ms: float, p95_ms: float | None = None) -> Measure:
+    """Median (and p95) of per-call milliseconds against their targets."""
+    mid, p95 = median(samples), percentile(samples, 95)
+    target = f"median <= {median_ms:g} ms" + (f", p95 <= {p95_ms:g} ms" if p95_ms else "")
+    met = mid <= median_ms and (p95_ms is None or p95 <= p95_ms)
+    figure = f"median {mid:.2f} ms, p95 {p95:.2f} ms over {len(samples)} calls"
+    return Measure(name, figure, target, met, backend)
 
 
 def time_calls(call: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:

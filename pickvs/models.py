@@ -143,7 +143,6 @@ class Pick(SQLModel, table=True):
         UniqueConstraint("user_id", "game_id", "market", name="uq_pick_user_game_market"),
         Index("ix_pick_game_status", "game_id", "status"),
         Index("ix_pick_user_status", "user_id", "status"),
-        Index("ix_pick_status_graded", "status", "graded_at"),
     )
 
     id: int | None = Field(
@@ -172,6 +171,30 @@ class Pick(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
     graded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class UserTipTotals(SQLModel, table=True):
+    """A player's graded wagers on the games of one tip-off instant: the compact roll-up the
+    month and week boards sum instead of scanning every pick.
+
+    Derived like the user's own columns: grading rebuilds the rows of every (player, tip-off)
+    whose picks it changed, from the picks, never adding to them. Keyed by the UTC tip-off
+    rather than a slate day, so it needs no time zone and a period starting at any league-local
+    midnight is a range of it. No foreign key: a full regrade writes ~400,000 rows, and a
+    per-row key check would cost more than the rows; the boards join `user`, so a row can
+    never show a player who is gone.
+    """
+
+    __tablename__ = "user_tip"
+    __table_args__ = (Index("ix_user_tip_tip", "tip"),)
+
+    user_id: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False))
+    tip: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True, nullable=False))
+    units: float = Field(sa_column=Column(Float, nullable=False))
+    wagered: float = Field(sa_column=Column(Float, nullable=False))
+    wins: int = Field(sa_column=Column(Integer, nullable=False))
+    losses: int = Field(sa_column=Column(Integer, nullable=False))
+    pushes: int = Field(sa_column=Column(Integer, nullable=False))
 
 
 class JobRun(SQLModel, table=True):

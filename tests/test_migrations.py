@@ -53,3 +53,64 @@ def test_postgres_urls_use_psycopg3() -> None:
     assert neon.url.query["sslmode"] == "require"
     assert neon.pool._pre_ping  # type: ignore[attr-defined]
     neon.dispose()
+
+
+def test_0002_fills_the_roll_up_from_picks_already_graded(
+    backend: str, tmp_path, pg_databases
+) -> None:  # type: ignore[no-untyped-def]
+    """An existing league upgraded to 0002 gets its period boards from the new roll-up at once.
+
+    alice, one tip-off: a win at +150 (1.5) and a loss (-1) => 0.5, 2 wagered, 1-1-0; her void
+    and her pending pick count nowhere. bob: a push => 0, 1 wagered, 0-0-1.
+    """
+    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine, "0001")
+        tip = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+        with engine.begin() as conn:
+            for n, name in ((1, "alice"), (2, "bob")):
+                conn.execute(
+                    text(
+                        'INSERT INTO "user" (id, email, username, username_key, password_hash, '
+                        "is_admin, created_at, total_units, total_wagered, wins, losses, pushes) "
+                        "VALUES (:id, :email, :name, :name, 'x', false, :at, 0, 0, 0, 0, 0)"
+                    ),
+                    {"id": n, "email": f"{name}@example.com", "name": name, "at": tip},
+                )
+            for game in ("g1", "g2", "g3", "g4"):
+                conn.execute(
+                    text(
+                        "INSERT INTO game (id, sport, home_team, away_team, commence_time, "
+                        "status, created_at, updated_at) "
+                        "VALUES (:id, 'nba', :home, :away, :at, 'final', :at, :at)"
+                    ),
+                    {"id": game, "home": f"{game} h", "away": f"{game} a", "at": tip},
+                )
+            for user_id, game, status, units in (
+                (1, "g1", "win", 1.5),
+                (1, "g2", "loss", -1.0),
+                (1, "g3", "void", 0.0),
+                (1, "g4", "pending", None),
+                (2, "g1", "push", 0.0),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO pick (user_id, game_id, market, side, selection, bookmaker, "
+                        "price, point, to_win, status, result_units, created_at, updated_at) "
+                        "VALUES (:u, :g, 'h2h', 'home', 'x', 'draftkings', 150, NULL, 1.5, "
+                        ":status, :units, :at, :at)"
+                    ),
+                    {"u": user_id, "g": game, "status": status, "units": units, "at": tip},
+                )
+        migrations.upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT user_id, units, wagered, wins, losses, pushes FROM user_tip "
+                    "ORDER BY user_id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [(1, 0.5, 2.0, 1, 1, 0), (2, 0.0, 1.0, 0, 0, 1)]
+    finally:
+        engine.dispose()

@@ -1,16 +1,18 @@
-"""Grading rules, written once as SQL expressions so grading stays set-based.
+"""Grading rules, written once and evaluable two ways: as SQL expressions, so grading stays
+set-based, and over plain Python values (`lang=PY`), for a per-pick check or a comparison run.
 
 A pick's *margin* is how far its side finished ahead of the line: positive wins, zero pushes,
 negative loses. Moneyline is a spread of zero; a total compares the combined score to the point.
-Evaluate these through any SQLAlchemy `select` (tests do so with literals).
+Evaluate the SQL form through any SQLAlchemy `select` (tests do so with literals); the Python
+form follows SQL's NULL rules, so both give the same answer on the same inputs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Float, case, cast, func, literal
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from pickvs.domain.markets import AWAY, H2H, HOME, OVER, UNDER
 from pickvs.domain.odds import STAKE_UNITS
@@ -23,51 +25,127 @@ SETTLED_GAME_STATUSES = ("final", *VOID_GAME_STATUSES)
 Expr = ColumnElement[Any]
 
 
-def _f(value: Any) -> Expr:
-    return cast(value, Float)
+class Lang(Protocol):
+    """The few operations the rules are written in."""
+
+    def choose(self, *branches: tuple[Any, Any], otherwise: Any) -> Any: ...
+    def number(self, value: Any) -> Any: ...
+    def among(self, value: Any, options: tuple[str, ...]) -> Any: ...
+    def or_zero(self, value: Any) -> Any: ...
 
 
-def margin(market: Any, side: Any, point: Any, home_score: Any, away_score: Any) -> Expr:
+class _Sql:
+    """Build SQLAlchemy expressions."""
+
+    @staticmethod
+    def _value(value: Any) -> Any:
+        return value if value is None or isinstance(value, ClauseElement) else literal(value)
+
+    def choose(self, *branches: tuple[Any, Any], otherwise: Any) -> Expr:
+        whens = [(condition, self._value(value)) for condition, value in branches]
+        return case(*whens, else_=self._value(otherwise))
+
+    def number(self, value: Any) -> Expr:
+        return cast(value, Float)
+
+    def among(self, value: Any, options: tuple[str, ...]) -> Expr:
+        return value.in_(options)  # type: ignore[no-any-return]
+
+    def or_zero(self, value: Any) -> Expr:
+        return func.coalesce(value, 0.0)
+
+
+class _Unknown:
+    """SQL's NULL for the Python form: arithmetic and comparisons with it stay unknown (falsy)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def _unknown(self, *_: Any) -> _Unknown:
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __neg__ = _unknown
+    __gt__ = __lt__ = __ge__ = __le__ = __eq__ = __ne__ = _unknown  # type: ignore[assignment]
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL = _Unknown()
+
+
+class _Py:
+    """Evaluate over plain values, the first true branch winning, like SQL's CASE."""
+
+    def choose(self, *branches: tuple[Any, Any], otherwise: Any) -> Any:
+        for condition, value in branches:
+            if condition:
+                return value
+        return NULL if otherwise is None else otherwise
+
+    def number(self, value: Any) -> Any:
+        return NULL if value is None or value is NULL else float(value)
+
+    def among(self, value: Any, options: tuple[str, ...]) -> bool:
+        return value in options
+
+    def or_zero(self, value: Any) -> Any:
+        return 0.0 if value is None or value is NULL else value
+
+
+SQL: Lang = _Sql()
+PY: Lang = _Py()
+
+
+def margin(
+    market: Any, side: Any, point: Any, home_score: Any, away_score: Any, lang: Lang = SQL
+) -> Any:
     """Picked side's result against the line (spread: score + point - opponent's score)."""
-    line = case((market == H2H, literal(0.0)), else_=func.coalesce(_f(point), 0.0))
-    home, away = _f(home_score), _f(away_score)
-    return case(
+    line = lang.choose((market == H2H, 0.0), otherwise=lang.or_zero(lang.number(point)))
+    home, away = lang.number(home_score), lang.number(away_score)
+    return lang.choose(
         (side == HOME, home - away + line),
         (side == AWAY, away - home + line),
         (side == OVER, home + away - line),
         (side == UNDER, line - home - away),
+        otherwise=None,
     )
 
 
 def outcome(
-    game_status: Any, market: Any, side: Any, point: Any, home_score: Any, away_score: Any
-) -> Expr:
+    game_status: Any,
+    market: Any,
+    side: Any,
+    point: Any,
+    home_score: Any,
+    away_score: Any,
+    lang: Lang = SQL,
+) -> Any:
     """Final status of a pick on a settled game; postponed or cancelled games void it."""
-    m = margin(market, side, point, home_score, away_score)
-    return case(
-        (game_status.in_(VOID_GAME_STATUSES), literal(VOID)),
-        (m > 0, literal(WIN)),
-        (m == 0, literal(PUSH)),
-        else_=literal(LOSS),
+    m = margin(market, side, point, home_score, away_score, lang)
+    return lang.choose(
+        (lang.among(game_status, VOID_GAME_STATUSES), VOID),
+        (m > 0, WIN),
+        (m == 0, PUSH),
+        otherwise=LOSS,
     )
 
 
-def result_units(status: Any, to_win: Any) -> Expr:
+def result_units(status: Any, to_win: Any, lang: Lang = SQL) -> Any:
     """Win pays the price fixed at submission; loss costs the stake; push and void are 0."""
-    return case(
-        (status == WIN, _f(to_win)),
-        (status == LOSS, literal(-STAKE_UNITS)),
-        else_=literal(0.0),
+    return lang.choose(
+        (status == WIN, lang.number(to_win)), (status == LOSS, -STAKE_UNITS), otherwise=0.0
     )
 
 
-def wagered_units(status: Any) -> Expr:
-    return case((status.in_(WAGERED), literal(STAKE_UNITS)), else_=literal(0.0))
+def wagered_units(status: Any, lang: Lang = SQL) -> Any:
+    return lang.choose((lang.among(status, WAGERED), STAKE_UNITS), otherwise=0.0)
 
 
 def roi(total_units: Any, total_wagered: Any) -> Expr:
     """Units per unit wagered; NULL (shown as —) when nothing was wagered, never 0 or an error."""
-    return case((total_wagered > 0, _f(total_units) / _f(total_wagered)), else_=None)
+    return case((total_wagered > 0, cast(total_units, Float) / cast(total_wagered, Float)), else_=None)
 
 
 def count_if(status: Any, wanted: str) -> Expr:

@@ -3,20 +3,28 @@
 Picks on a settled game are (re)graded whenever their stored result differs from what the
 game's current settlement gives (first grading, a corrected score, an admin's settlement or
 void). Comparing results rather than timestamps means a correction is never missed because it
-was stamped at the same instant as, or earlier than, the last grading. User totals are then
-recomputed from the picks, never incremented, so running this twice changes nothing.
+was stamped at the same instant as, or earlier than, the last grading.
+
+Every pick this run changes is stamped `graded_at = now`; that stamp is how the rest of the run
+finds the work it made. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
+then rebuilt from the picks, and the leaderboard columns of everyone who picked at those
+tip-offs are summed from their roll-up rows: derived, never incremented, so running this twice
+changes nothing, and a run that changed one game touches only that tip-off's players.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
-from pickvs.models import Game, Pick, User
+from pickvs.models import Game, Pick, User, UserTipTotals
+
+TIPS_PER_STATEMENT = 2000
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,12 @@ class GradeReport:
 
 def grade(session: Session, now: datetime) -> GradeReport:
     picks = _grade_picks(session, now)
-    users = recompute_user_totals(session)
+    if not picks:
+        return GradeReport(0, 0)
+    tips = changed_tips(session, now)
+    for chunk in _chunks(tips):
+        refresh_roll_up(session, chunk)
+    users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(tips))
     return GradeReport(picks, users)
 
 
@@ -60,25 +73,80 @@ def _grade_picks(session: Session, now: datetime) -> int:
     return session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def recompute_user_totals(session: Session) -> int:
-    """Derive every user's columns from their graded picks (one UPDATE ... FROM, one reset)."""
-    wagered = Pick.status.in_(rules.WAGERED)
+def changed_tips(session: Session, now: datetime) -> list[datetime]:
+    """Tip-off instants of the games with a pick stamped by this run (a run at the same
+    instant included: rebuilding more than changed is harmless, missing some is not).
+
+    Read once as a short list (a season has ~1,500 tip-off instants) so that the statements
+    after it are planned on real numbers: right after a large grading the planner's statistics
+    still show no pick with this stamp.
+    """
+    stamped = select(Pick.game_id).where(Pick.graded_at == now)
+    stmt = select(Game.commence_time).where(Game.id.in_(stamped)).distinct()
+    return list(session.execute(stmt).scalars())
+
+
+def _chunks(tips: Sequence[datetime]) -> list[Sequence[datetime]]:
+    """Slices that stay under any driver's limit on bound parameters."""
+    return [tips[n : n + TIPS_PER_STATEMENT] for n in range(0, len(tips), TIPS_PER_STATEMENT)]
+
+
+def _players_at(tips: Sequence[datetime]):  # type: ignore[no-untyped-def]
+    """Everyone with a pick on a game of those tip-offs: whose totals may have moved."""
+    return (
+        select(Pick.user_id)
+        .join(Game, Game.id == Pick.game_id)
+        .where(Game.commence_time.in_(tips))
+    )
+
+
+def refresh_roll_up(session: Session, tips: Sequence[datetime]) -> None:
+    """Rebuild the `user_tip` rows of every tip-off this run changed, from the picks.
+
+    A tip-off is an instant a handful of games share, so a daily run rebuilds a day's rows;
+    a full regrade rebuilds them all, in the same two statements.
+    """
+    session.execute(
+        delete(UserTipTotals)
+        .where(UserTipTotals.tip.in_(tips))
+        .execution_options(synchronize_session=False)
+    )
+    rebuilt = (
+        select(
+            Pick.user_id,
+            Game.commence_time,
+            func.sum(rules.result_units(Pick.status, Pick.to_win)),
+            func.sum(rules.wagered_units(Pick.status)),
+            rules.count_if(Pick.status, rules.WIN),
+            rules.count_if(Pick.status, rules.LOSS),
+            rules.count_if(Pick.status, rules.PUSH),
+        )
+        .join(Game, Game.id == Pick.game_id)
+        .where(Pick.status.in_(rules.WAGERED), Game.commence_time.in_(tips))
+        .group_by(Pick.user_id, Game.commence_time)
+    )
+    columns = ("user_id", "tip", "units", "wagered", "wins", "losses", "pushes")
+    session.execute(insert(UserTipTotals).from_select(columns, rebuilt))
+
+
+def recompute_user_totals(session: Session, tips: Sequence[datetime]) -> int:
+    """Derive the leaderboard columns of the players of the changed tip-offs from their
+    roll-up rows (one UPDATE ... FROM, and one reset for players left with nothing wagered)."""
+    players = _players_at(tips)
     totals = (
         select(
-            Pick.user_id.label("user_id"),
-            func.coalesce(func.sum(rules.result_units(Pick.status, Pick.to_win)), 0.0).label(
-                "units"
-            ),
-            func.sum(rules.wagered_units(Pick.status)).label("wagered"),
-            rules.count_if(Pick.status, rules.WIN).label("wins"),
-            rules.count_if(Pick.status, rules.LOSS).label("losses"),
-            rules.count_if(Pick.status, rules.PUSH).label("pushes"),
+            UserTipTotals.user_id.label("user_id"),
+            func.sum(UserTipTotals.units).label("units"),
+            func.sum(UserTipTotals.wagered).label("wagered"),
+            func.sum(UserTipTotals.wins).label("wins"),
+            func.sum(UserTipTotals.losses).label("losses"),
+            func.sum(UserTipTotals.pushes).label("pushes"),
         )
-        .where(wagered)
-        .group_by(Pick.user_id)
+        .where(UserTipTotals.user_id.in_(players))
+        .group_by(UserTipTotals.user_id)
         .subquery()
     )
-    changed = session.execute(
+    updated = session.execute(
         update(User)
         .where(User.id == totals.c.user_id)
         .values(
@@ -91,19 +159,11 @@ def recompute_user_totals(session: Session) -> int:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
-    has_wagers = exists().where(Pick.user_id == User.id, wagered)
+    has_wagers = exists().where(UserTipTotals.user_id == User.id)
     reset = session.execute(
         update(User)
-        .where(
-            ~has_wagers,
-            or_(
-                User.total_units != 0,
-                User.total_wagered != 0,
-                User.roi.is_not(None),
-                User.wins + User.losses + User.pushes != 0,
-            ),
-        )
+        .where(User.id.in_(players), ~has_wagers)
         .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return int(changed) + int(reset)  # type: ignore[arg-type]
+    return int(updated) + int(reset)  # type: ignore[arg-type]

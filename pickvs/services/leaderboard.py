@@ -1,4 +1,8 @@
-"""The leaderboard: all time from the users' derived columns, periods from the picks themselves."""
+"""The leaderboard: all time from the users' derived columns, periods from the `user_tip` roll-up.
+
+Both are kept current by grading from the same picks and rules, so a period that covers the
+whole history gives the all-time figures.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from sqlmodel import Session
 from pickvs.domain import grading as rules
 from pickvs.domain import slate
 from pickvs.domain.accounts import username_key
-from pickvs.models import Game, Pick, User
+from pickvs.models import User, UserTipTotals
 from pickvs.services.errors import InvalidInput
 
 PERIODS = ("all", "month", "week")
@@ -45,15 +49,19 @@ def period_start(period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
 def leaderboard(
     session: Session, period: str, now: datetime, tz: ZoneInfo, limit: int = 50, offset: int = 0
 ) -> list[BoardRow]:
-    """Ranked by units (ties share a rank); players with nothing wagered (no ROI) come last."""
+    """Ranked by units (ties share a rank); players with nothing wagered (no ROI) come last.
+
+    The rank is taken over the rows up to the end of the page only: a row's rank counts the
+    rows ranked strictly above it, and all of those come before it, so it is the same number
+    the whole board would give, without ranking (or fully sorting) every player for page one.
+    """
     totals = _totals(period, now, tz)
-    units, roi = _rounded(totals.c.units), _rounded(totals.c.roi)
-    idle = totals.c.wagered <= 0
+    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
+    prefix = select(totals).order_by(*_board_order(totals)).limit(offset + limit).subquery()
     stmt = (
-        select(totals, _rank(totals).label("rank"))
-        .order_by(idle, units.desc(), totals.c.roi.is_(None), roi.desc(), totals.c.username_key)
-        .limit(min(max(limit, 1), MAX_LIMIT))
-        .offset(max(offset, 0))
+        select(prefix, _rank(prefix).label("rank"))
+        .order_by(*_board_order(prefix))
+        .offset(offset)
     )
     return [
         BoardRow(
@@ -68,6 +76,18 @@ def leaderboard(
         )
         for row in session.execute(stmt)
     ]
+
+
+def _board_order(totals):  # type: ignore[no-untyped-def]
+    """Units, then ROI, then name; players with nothing wagered (and so no ROI) after all."""
+    units, roi = _rounded(totals.c.units), _rounded(totals.c.roi)
+    return (
+        totals.c.wagered <= 0,
+        units.desc(),
+        totals.c.roi.is_(None),
+        roi.desc(),
+        totals.c.username_key,
+    )
 
 
 def count_leaderboard(session: Session, period: str, now: datetime, tz: ZoneInfo) -> int:
@@ -121,23 +141,32 @@ def _all_time():  # type: ignore[no-untyped-def]
 
 
 def _since(start: datetime):  # type: ignore[no-untyped-def]
-    """Players with graded picks on games that tipped in the period."""
-    units = func.sum(rules.result_units(Pick.status, Pick.to_win))
-    wagered = func.sum(rules.wagered_units(Pick.status))
+    """Players with graded wagers on games that tipped in the period, summed from the roll-up
+    by player id first (a narrow integer group), then joined to the players' names."""
+    period = (
+        select(
+            UserTipTotals.user_id,
+            func.sum(UserTipTotals.units).label("units"),
+            func.sum(UserTipTotals.wagered).label("wagered"),
+            func.sum(UserTipTotals.wins).label("wins"),
+            func.sum(UserTipTotals.losses).label("losses"),
+            func.sum(UserTipTotals.pushes).label("pushes"),
+        )
+        .where(UserTipTotals.tip >= start)
+        .group_by(UserTipTotals.user_id)
+        .subquery("period")
+    )
     return (
         select(
             User.username,
             User.username_key,
-            units.label("units"),
-            wagered.label("wagered"),
-            rules.roi(units, wagered).label("roi"),
-            rules.count_if(Pick.status, rules.WIN).label("wins"),
-            rules.count_if(Pick.status, rules.LOSS).label("losses"),
-            rules.count_if(Pick.status, rules.PUSH).label("pushes"),
+            period.c.units,
+            period.c.wagered,
+            rules.roi(period.c.units, period.c.wagered).label("roi"),
+            period.c.wins,
+            period.c.losses,
+            period.c.pushes,
         )
-        .join(Pick, Pick.user_id == User.id)
-        .join(Game, Game.id == Pick.game_id)
-        .where(Pick.status.in_(rules.WAGERED), Game.commence_time >= start)
-        .group_by(User.id, User.username, User.username_key)
+        .join(period, period.c.user_id == User.id)
         .subquery()
     )

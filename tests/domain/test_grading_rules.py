@@ -99,6 +99,34 @@ def test_margin_and_outcome(
 
 
 @pytest.mark.parametrize(
+    ("status", "market", "side", "point", "home", "away", "margin", "outcome"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_the_python_form_agrees_with_the_sql_form(
+    engine: Engine,
+    status: str,
+    market: str,
+    side: str,
+    point: float | None,
+    home: int | None,
+    away: int | None,
+    margin: float | None,
+    outcome: str,
+) -> None:
+    """The same definitions evaluated over plain values (`lang=PY`): what a per-pick loop uses."""
+    py_margin = rules.margin(market, side, point, home, away, lang=rules.PY)
+    py_outcome = rules.outcome(status, market, side, point, home, away, lang=rules.PY)
+    sql_outcome = evaluate(
+        engine, rules.outcome(s(status), s(market), s(side), f(point), i(home), i(away))
+    )
+    if margin is None:
+        assert py_margin is rules.NULL
+    else:
+        assert py_margin == pytest.approx(margin)
+    assert py_outcome == sql_outcome == outcome
+
+
+@pytest.mark.parametrize(
     ("status", "to_win", "units", "wagered"),
     [
         ("win", 1.5, 1.5, 1.0),  # +150 pays 1.5
@@ -117,6 +145,8 @@ def test_result_and_wagered_units_per_status(
         units, abs=5e-5
     )
     assert evaluate(engine, rules.wagered_units(s(status))) == wagered
+    assert rules.result_units(status, to_win, lang=rules.PY) == pytest.approx(units, abs=5e-5)
+    assert rules.wagered_units(status, lang=rules.PY) == wagered
 
 
 @pytest.mark.parametrize(

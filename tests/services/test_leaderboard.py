@@ -154,6 +154,40 @@ def test_month_and_week_are_league_time_periods(session: Session) -> None:
     assert leaderboard.period_start("week", sunday_night, NY) == utc("2026-11-16T05:00")
 
 
+def test_period_boards_follow_an_admins_void_and_settlement(session: Session) -> None:
+    """The league of the test above, then the admin steps in (the boards now come from the
+    roll-up that grading rebuilds):
+
+    void mon16 (alice +1.0, bob -1 refunded): week is empty; month alice 1.5 + 0.5 = 2.0, 2-0-0;
+        bob has nothing wagered at all, so he drops off the month and sits last all time.
+    settle sun15 90-100 (alice's home -200 now loses): month alice 1.5 - 1 = 0.5, 1-1-0;
+        all time alice 2.0 + 1.5 - 1 = 2.5 over 3, 2-1-0, ROI 0.833333.
+    sun15 tipped at 23:30 EST Nov 15, before the week began: the week stays empty.
+    """
+    early = utc("2026-10-25T12:00")
+    alice, bob = make_user(session, "alice", early), make_user(session, "bob", early)
+    play(session, "oct31", utc("2026-11-01T03:30"), 200, [(alice, "home")], 100, 90)
+    play(session, "nov1", utc("2026-11-01T04:30"), 150, [(alice, "home")], 100, 90)
+    play(session, "sun15", utc("2026-11-16T04:30"), -200, [(alice, "home")], 100, 90)
+    play(session, "mon16", utc("2026-11-16T05:30"), 100, [(alice, "home"), (bob, "away")], 100, 90)
+    admin.void(session, "mon16", by="ref", now=NOW)
+    session.commit()
+    assert leaderboard.leaderboard(session, "week", NOW, NY) == []
+    assert rows(leaderboard.leaderboard(session, "month", NOW, NY)) == [
+        (1, "alice", 2.0, 2.0, 1.0, (2, 0, 0)),
+    ]
+    admin.settle(session, "sun15", 90, 100, by="ref", now=NOW + H)
+    session.commit()
+    assert rows(leaderboard.leaderboard(session, "month", NOW, NY)) == [
+        (1, "alice", 0.5, 2.0, 0.25, (1, 1, 0)),
+    ]
+    assert leaderboard.leaderboard(session, "week", NOW, NY) == []
+    assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
+        (1, "alice", 2.5, 3.0, 0.833333, (2, 1, 0)),
+        (2, "bob", 0.0, 0.0, None, (0, 0, 0)),
+    ]
+
+
 def test_void_picks_count_in_no_period(session: Session) -> None:
     alice = make_user(session, "alice", NOW - timedelta(days=2))
     make_game(session, "g1", NOW - timedelta(days=1), Book(h2h=(150, -180)))

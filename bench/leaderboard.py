@@ -1,0 +1,74 @@
+"""The leaderboard on a graded season: all time, this month and this week.
+
+Each call opens its own session, as a request does. `now` is the dataset's: 9 am league time
+on a day late in the season, so "this month" and "this week" hold real, partial periods.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bench import dataset
+from bench.common import Context, Measure, info, latency, scratch_database, time_calls
+from pickvs import db
+from pickvs.services import grading, leaderboard
+
+TOP = 50
+ALL_TIME_CALLS, PERIOD_CALLS = 200, 100
+
+
+def run(ctx: Context) -> Iterator[Measure]:
+    for backend in ctx.backends:
+        with scratch_database(backend, ctx.workdir) as url:
+            engine = db.make_engine(url)
+            try:
+                yield from _bench(engine, backend, ctx)
+            finally:
+                engine.dispose()
+
+
+def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:
+    started = time.perf_counter()
+    league = graded_league(engine, ctx)
+    yield info(
+        "graded season",
+        f"{league.users} players, {league.picks} picks in {time.perf_counter() - started:.1f} s",
+        backend,
+    )
+
+    def board(period: str):  # type: ignore[no-untyped-def]
+        def call() -> None:
+            with Session(engine) as session:
+                rows = leaderboard.leaderboard(session, period, league.now, league.tz, limit=TOP)
+                assert rows, f"empty {period} board"
+
+        return call
+
+    yield latency(
+        f"leaderboard top {TOP} all time",
+        time_calls(board("all"), ALL_TIME_CALLS),
+        backend,
+        median_ms=10,
+        p95_ms=25,
+    )
+    for period in ("month", "week"):
+        yield latency(
+            f"leaderboard top {TOP} this {period}",
+            time_calls(board(period), PERIOD_CALLS),
+            backend,
+            median_ms=50,
+        )
+
+
+def graded_league(engine: Engine, ctx: Context) -> dataset.League:
+    """The benchmark league with every final game graded, and fresh planner statistics."""
+    league = dataset.build(engine, ctx.scale, ctx.seed)
+    with Session(engine) as session:
+        grading.grade(session, league.now)
+        session.commit()
+    dataset.analyze(engine)
+    return league
