@@ -5,8 +5,9 @@ game's current settlement gives (first grading, a corrected score, an admin's se
 void). Comparing results rather than timestamps means a correction is never missed because it
 was stamped at the same instant as, or earlier than, the last grading.
 
-Every pick this run changes is stamped `graded_at = now`; that stamp is how the rest of the run
-finds the work it made. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
+Every pick this run changes is stamped `graded_at = now`, and the UPDATE returns the games they
+belong to: that is how the rest of the run finds the work it made, without reading the freshly
+rewritten pick table again. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
 then rebuilt from the picks, and the leaderboard columns of everyone who picked at those
 tip-offs are summed from their roll-up rows: derived, never incremented, so running this twice
 changes nothing, and a run that changed one game touches only that tip-off's players.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlmodel import Session
@@ -24,7 +26,8 @@ from sqlmodel import Session
 from pickvs.domain import grading as rules
 from pickvs.models import Game, Pick, User, UserTipTotals
 
-TIPS_PER_STATEMENT = 2000
+VALUES_PER_STATEMENT = 2000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,17 +40,19 @@ class GradeReport:
 
 
 def grade(session: Session, now: datetime) -> GradeReport:
-    picks = _grade_picks(session, now)
+    picks, games = _grade_picks(session, now)
     if not picks:
         return GradeReport(0, 0)
-    tips = changed_tips(session, now)
+    tips = tips_of(session, games)
     for chunk in _chunks(tips):
         refresh_roll_up(session, chunk)
     users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(tips))
     return GradeReport(picks, users)
 
 
-def _grade_picks(session: Session, now: datetime) -> int:
+def _grade_picks(session: Session, now: datetime) -> tuple[int, set[str]]:
+    """Regrade every pick whose stored result differs from its game's settlement; returns how
+    many changed and the ids of their games."""
     status = rules.outcome(
         Game.status, Pick.market, Pick.side, Pick.point, Game.home_score, Game.away_score
     )
@@ -68,35 +73,36 @@ def _grade_picks(session: Session, now: datetime) -> int:
             ),
         )
         .values(status=status, result_units=units, graded_at=now)
+        .returning(Pick.game_id)
         .execution_options(synchronize_session=False)
     )
-    return session.execute(stmt).rowcount  # type: ignore[attr-defined,no-any-return]
+    changed = session.execute(stmt).scalars().all()
+    return len(changed), set(changed)
 
 
-def changed_tips(session: Session, now: datetime) -> list[datetime]:
-    """Tip-off instants of the games with a pick stamped by this run (a run at the same
-    instant included: rebuilding more than changed is harmless, missing some is not).
+def tips_of(session: Session, game_ids: set[str]) -> list[datetime]:
+    """The tip-off instants of these games (a season has ~1,500), read as a short list so the
+    statements after it are planned on real numbers: right after a large grading the planner's
+    statistics still describe the picks as they were."""
+    ids = sorted(game_ids)
+    tips: set[datetime] = set()
+    for chunk in _chunks(ids):
+        stmt = select(Game.commence_time).where(Game.id.in_(chunk)).distinct()
+        tips.update(session.execute(stmt).scalars())
+    return sorted(tips)
 
-    Read once as a short list (a season has ~1,500 tip-off instants) so that the statements
-    after it are planned on real numbers: right after a large grading the planner's statistics
-    still show no pick with this stamp.
-    """
-    stamped = select(Pick.game_id).where(Pick.graded_at == now)
-    stmt = select(Game.commence_time).where(Game.id.in_(stamped)).distinct()
-    return list(session.execute(stmt).scalars())
 
-
-def _chunks(tips: Sequence[datetime]) -> list[Sequence[datetime]]:
+def _chunks(values: Sequence[T]) -> list[Sequence[T]]:
     """Slices that stay under any driver's limit on bound parameters."""
-    return [tips[n : n + TIPS_PER_STATEMENT] for n in range(0, len(tips), TIPS_PER_STATEMENT)]
+    return [
+        values[n : n + VALUES_PER_STATEMENT] for n in range(0, len(values), VALUES_PER_STATEMENT)
+    ]
 
 
 def _players_at(tips: Sequence[datetime]):  # type: ignore[no-untyped-def]
     """Everyone with a pick on a game of those tip-offs: whose totals may have moved."""
     return (
-        select(Pick.user_id)
-        .join(Game, Game.id == Pick.game_id)
-        .where(Game.commence_time.in_(tips))
+        select(Pick.user_id).join(Game, Game.id == Pick.game_id).where(Game.commence_time.in_(tips))
     )
 
 
