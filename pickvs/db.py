@@ -146,11 +146,12 @@ LEAGUE_WRITE_LOCK_KEY = 7_205_518
 def lock_league_writes(session: Session) -> None:
     """Take the league-wide write lock until the session's transaction ends.
 
-    fetch-odds and process-results may fire in the same second on different workers; each
-    updates an overlapping set of game rows in its own order, and PostgreSQL would abort one of
-    them as a deadlock. A transaction-scoped advisory lock makes them take turns (it is released
-    at commit or rollback, so it also works through a transaction-mode pooler). SQLite already
-    admits one writer at a time.
+    fetch-odds, process-results, grading and an admin's settle or void may run at the same
+    moment on different workers; each updates an overlapping set of game (and pick) rows in its
+    own order, and PostgreSQL would abort one of them as a deadlock. A transaction-scoped
+    advisory lock makes them take turns (it is released at commit or rollback, so it also works
+    through a transaction-mode pooler, and taking it again in the same transaction is free).
+    SQLite already admits one writer at a time.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEAGUE_WRITE_LOCK_KEY})

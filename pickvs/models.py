@@ -106,6 +106,8 @@ class Game(SQLModel, table=True):
     # "feed" or "admin:<username>": a feed score never overwrites an admin's settlement.
     settled_by: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     last_seen_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The settlement its picks were last graded against (domain.grading.settlement_key).
+    graded_result: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
 

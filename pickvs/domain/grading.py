@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import Float, case, cast, func, literal
+from sqlalchemy import Float, String, and_, case, cast, func, literal, or_
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from pickvs.domain.markets import AWAY, H2H, HOME, OVER, UNDER
@@ -145,8 +145,34 @@ def wagered_units(status: Any, lang: Lang = SQL) -> Any:
 
 def roi(total_units: Any, total_wagered: Any) -> Expr:
     """Units per unit wagered; NULL (shown as —) when nothing was wagered, never 0 or an error."""
-    return case((total_wagered > 0, cast(total_units, Float) / cast(total_wagered, Float)), else_=None)
+    return case(
+        (total_wagered > 0, cast(total_units, Float) / cast(total_wagered, Float)), else_=None
+    )
 
 
 def count_if(status: Any, wanted: str) -> Expr:
     return func.coalesce(func.sum(case((status == wanted, 1), else_=0)), 0)
+
+
+def is_settled(game_status: Any, home_score: Any, away_score: Any) -> Expr:
+    """A game whose picks can be graded: void (postponed, cancelled), or final with both scores."""
+    return and_(
+        game_status.in_(SETTLED_GAME_STATUSES),
+        or_(game_status != "final", and_(home_score.is_not(None), away_score.is_not(None))),
+    )
+
+
+def settlement_key(game_status: Any, home_score: Any, away_score: Any) -> Expr:
+    """What a game's picks are graded against, as one comparable value ("final:110:104").
+
+    Grading keeps it on the game, so a later run regrades only the games whose settlement has
+    changed since (a corrected score, an admin's settlement or void) instead of re-checking
+    every pick of a season.
+    """
+    return (
+        game_status
+        + ":"
+        + func.coalesce(cast(home_score, String), "")
+        + ":"
+        + func.coalesce(cast(away_score, String), "")
+    )

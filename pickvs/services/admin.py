@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from pickvs.db import lock_league_writes
 from pickvs.models import Game, GameStatus, User
 from pickvs.services import grading
 from pickvs.services.errors import InvalidInput, NotFound
@@ -25,6 +26,7 @@ def settle(
                 f"The {label} score must be a whole number from 0 to {MAX_SCORE}.",
                 field=f"{label}_score",
             )
+    lock_league_writes(session)  # before the game row: grading below takes the same lock
     game = get_game(session, game_id)
     if game.commence_time > now:
         raise InvalidInput(
@@ -37,6 +39,7 @@ def settle(
 
 def void(session: Session, game_id: str, by: str, now: datetime) -> GradeReport:
     """Cancel a game by hand: every pick on it is refunded and counts nowhere."""
+    lock_league_writes(session)
     game = get_game(session, game_id)
     game.home_score = game.away_score = None
     _mark_settled(game, GameStatus.CANCELLED, by, now)

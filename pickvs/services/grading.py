@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlmodel import Session
 
+from pickvs.db import lock_league_writes
 from pickvs.domain import grading as rules
 from pickvs.models import Game, Pick, User, UserTipTotals
 
@@ -40,19 +41,41 @@ class GradeReport:
 
 
 def grade(session: Session, now: datetime) -> GradeReport:
-    picks, games = _grade_picks(session, now)
+    lock_league_writes(session)
+    games = games_to_grade(session)
+    if not games:
+        return GradeReport(0, 0)
+    picks, changed = 0, set()
+    for chunk in _chunks(games):
+        count, ids = _grade_picks(session, now, chunk)
+        picks, changed = picks + count, changed | ids
+        _record_graded(session, chunk)
     if not picks:
         return GradeReport(0, 0)
-    tips = tips_of(session, games)
+    tips = tips_of(session, changed)
     for chunk in _chunks(tips):
         refresh_roll_up(session, chunk)
     users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(tips))
     return GradeReport(picks, users)
 
 
-def _grade_picks(session: Session, now: datetime) -> tuple[int, set[str]]:
-    """Regrade every pick whose stored result differs from its game's settlement; returns how
-    many changed and the ids of their games."""
+def _settlement():  # type: ignore[no-untyped-def]
+    return rules.settlement_key(Game.status, Game.home_score, Game.away_score)
+
+
+def games_to_grade(session: Session) -> list[str]:
+    """Settled games whose settlement differs from the one their picks were graded against
+    (never graded, a corrected score, an admin's settlement or void)."""
+    stmt = select(Game.id).where(
+        rules.is_settled(Game.status, Game.home_score, Game.away_score),
+        Game.graded_result.is_distinct_from(_settlement()),
+    )
+    return sorted(session.execute(stmt).scalars())
+
+
+def _grade_picks(session: Session, now: datetime, game_ids: Sequence[str]) -> tuple[int, set[str]]:
+    """Regrade the picks of these games whose stored result differs from their game's
+    settlement; returns how many changed and the ids of their games."""
     status = rules.outcome(
         Game.status, Pick.market, Pick.side, Pick.point, Game.home_score, Game.away_score
     )
@@ -61,11 +84,8 @@ def _grade_picks(session: Session, now: datetime) -> tuple[int, set[str]]:
         update(Pick)
         .where(
             Pick.game_id == Game.id,
-            Game.status.in_(rules.SETTLED_GAME_STATUSES),
-            or_(
-                Game.status != "final",
-                and_(Game.home_score.is_not(None), Game.away_score.is_not(None)),
-            ),
+            Game.id.in_(game_ids),
+            rules.is_settled(Game.status, Game.home_score, Game.away_score),
             or_(
                 Pick.graded_at.is_(None),
                 Pick.status.is_distinct_from(status),
@@ -78,6 +98,15 @@ def _grade_picks(session: Session, now: datetime) -> tuple[int, set[str]]:
     )
     changed = session.execute(stmt).scalars().all()
     return len(changed), set(changed)
+
+
+def _record_graded(session: Session, game_ids: Sequence[str]) -> None:
+    session.execute(
+        update(Game)
+        .where(Game.id.in_(game_ids))
+        .values(graded_result=_settlement())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def tips_of(session: Session, game_ids: set[str]) -> list[datetime]:

@@ -236,6 +236,29 @@ def test_a_corrected_score_fixes_everyone(session: Session) -> None:
     }
 
 
+def test_a_correction_regrades_only_the_corrected_game(session: Session) -> None:
+    """Each game records the settlement its picks were graded against; after g2's correction
+    to 107-110 only g2 is graded again, and g1's picks keep the stamp of the first run."""
+    build_league(session)
+    grading.grade(session, RESULTS_AT)
+    session.commit()
+    g2 = session.get(Game, "g2")
+    assert g2 is not None
+    assert g2.graded_result == "final:110:107"
+    first = {p.id: p.graded_at for p in session.execute(select(Pick)).scalars()}
+    corrected_at = RESULTS_AT + timedelta(days=1)
+    report_scores(session, corrected_at, score(g2, 107, 110), days_from=2)
+    assert grading.games_to_grade(session) == ["g2"]
+    grading.grade(session, corrected_at)
+    session.commit()
+    session.expire_all()
+    assert session.get(Game, "g2").graded_result == "final:107:110"  # type: ignore[union-attr]
+    assert grading.games_to_grade(session) == []
+    for pick in session.execute(select(Pick)).scalars():
+        if pick.game_id != "g2":
+            assert pick.graded_at == first[pick.id]
+
+
 def test_voiding_a_game_refunds_its_picks_and_counts_them_nowhere(session: Session) -> None:
     """An admin voids g1 after it was graded.
 
@@ -327,15 +350,20 @@ def test_grading_issues_a_bounded_number_of_statements(
     engine: Engine, session: Session, users: int, games: int, request: pytest.FixtureRequest
 ) -> None:
     pick_count = graded_league(session, users, games)
+    lock = ["SELECT"] if engine.dialect.name == "postgresql" else []
     reports: list[grading.GradeReport] = []
     statements = count_statements(
         engine, lambda: reports.append(grading.grade(session, RESULTS_AT))
     )
     session.commit()
     assert reports[0].picks_graded == pick_count  # 10 or 500
-    # One UPDATE for the picks; the changed tip-offs read; their roll-up rows deleted and
-    # rebuilt; one UPDATE for the players' totals and one reset: whatever the count.
+    # PostgreSQL's league write lock; the settled games not yet graded against their
+    # settlement; one UPDATE for their picks and one recording what they were graded against;
+    # the changed tip-offs read; their roll-up rows deleted and rebuilt; one UPDATE for the
+    # players' totals and one reset: whatever the count.
     verbs = [s.lstrip().split()[0].upper() for s in statements]
-    assert verbs == ["UPDATE", "SELECT", "DELETE", "INSERT", "UPDATE", "UPDATE"], statements
+    expected = ["SELECT", "UPDATE", "UPDATE", "SELECT", "DELETE", "INSERT", "UPDATE", "UPDATE"]
+    assert verbs == lock + expected, statements
     again = count_statements(engine, lambda: grading.grade(session, RESULTS_AT))
-    assert len(again) == 1  # nothing changed: the picks' UPDATE finds no row, and that is all
+    # Nothing changed: the lock, then no game left to grade, and that is all.
+    assert [s.lstrip().split()[0].upper() for s in again] == [*lock, "SELECT"], again
