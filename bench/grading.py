@@ -173,13 +173,15 @@ def _results(engine: Engine, game_ids: Sequence[str]) -> Results:
 
 
 def _reset(engine: Engine, game_ids: Sequence[str], players_too: bool = False) -> None:
-    """The subset back to pending (and, before the first grading, every player back to 0)."""
+    """The subset back to pending, as if its games had just been settled (and, before the
+    first grading, every player back to 0)."""
     with engine.begin() as conn:
         conn.execute(
             update(Pick)
             .where(Pick.game_id.in_(game_ids))
             .values(status=rules.PENDING, result_units=None, graded_at=None)
         )
+        conn.execute(update(Game).where(Game.id.in_(game_ids)).values(graded_result=None))
         if players_too:
             conn.execute(
                 update(User).values(
