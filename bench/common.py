@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from pickvs import db, migrations
 
@@ -120,6 +120,19 @@ def scratch_database(backend: str, workdir: Path) -> Iterator[str]:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def on_each_backend(
+    ctx: Context, bench: Callable[[Engine, str, Context], Iterator[Measure]]
+) -> Iterator[Measure]:
+    """Run `bench` once per backend of the run, each on an engine over its own scratch database."""
+    for backend in ctx.backends:
+        with scratch_database(backend, ctx.workdir) as url:
+            engine = db.make_engine(url)
+            try:
+                yield from bench(engine, backend, ctx)
+            finally:
+                engine.dispose()
 
 
 def _migrate(url: str) -> None:

@@ -18,8 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench import dataset
-from bench.common import Context, Measure, info, scratch_database
-from pickvs import db
+from bench.common import Context, Measure, info, on_each_backend
 from pickvs.domain import grading as rules
 from pickvs.models import Game, Pick, User
 from pickvs.services import grading
@@ -32,13 +31,7 @@ Results = dict[int, tuple[str, float]]
 
 
 def run(ctx: Context) -> Iterator[Measure]:
-    for backend in ctx.backends:
-        with scratch_database(backend, ctx.workdir) as url:
-            engine = db.make_engine(url)
-            try:
-                yield from _bench(engine, backend, ctx)
-            finally:
-                engine.dispose()
+    return on_each_backend(ctx, _bench)
 
 
 def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:

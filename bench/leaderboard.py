@@ -13,8 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench import dataset
-from bench.common import Context, Measure, info, latency, scratch_database, time_calls
-from pickvs import db
+from bench.common import (
+    Context,
+    Measure,
+    info,
+    latency,
+    on_each_backend,
+    time_calls,
+)
 from pickvs.services import grading, leaderboard
 
 TOP = 50
@@ -22,13 +28,7 @@ ALL_TIME_CALLS, PERIOD_CALLS = 200, 100
 
 
 def run(ctx: Context) -> Iterator[Measure]:
-    for backend in ctx.backends:
-        with scratch_database(backend, ctx.workdir) as url:
-            engine = db.make_engine(url)
-            try:
-                yield from _bench(engine, backend, ctx)
-            finally:
-                engine.dispose()
+    return on_each_backend(ctx, _bench)
 
 
 def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:

@@ -14,8 +14,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench import dataset
-from bench.common import Context, Measure, info, latency, scratch_database, time_calls
-from pickvs import db
+from bench.common import (
+    Context,
+    Measure,
+    info,
+    latency,
+    on_each_backend,
+    time_calls,
+)
 from pickvs.domain import slate as slate_days
 from pickvs.models import Game, Pick, User
 from pickvs.services import slate
@@ -25,13 +31,7 @@ CALLS = 200
 
 
 def run(ctx: Context) -> Iterator[Measure]:
-    for backend in ctx.backends:
-        with scratch_database(backend, ctx.workdir) as url:
-            engine = db.make_engine(url)
-            try:
-                yield from _bench(engine, backend, ctx)
-            finally:
-                engine.dispose()
+    return on_each_backend(ctx, _bench)
 
 
 def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:
