@@ -73,7 +73,9 @@ def info(name: str, figure: str, backend: str | None = None) -> Measure:
     return Measure(name, figure, target="", met=True, backend=backend)
 
 
-def latency(name: str, samples: Sequence[float], backend: str, median_ms: float, p95_ms: float | None = None) -> Measure:
+def latency(
+    name: str, samples: Sequence[float], backend: str, median_ms: float, p95_ms: float | None = None
+) -> Measure:
     """Median (and p95) of per-call milliseconds against their targets."""
     mid, p95 = median(samples), percentile(samples, 95)
     target = f"median <= {median_ms:g} ms" + (f", p95 <= {p95_ms:g} ms" if p95_ms else "")

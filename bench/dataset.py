@@ -174,7 +174,9 @@ def _game(rng: random.Random, game_id: str, home: str, away: str, tip: datetime,
     margin = round(rng.gauss(-spread, 12)) or 1  # no ties in basketball
     total = round(rng.gauss(line.total, 18))
     home_score = max(70, (total + margin) // 2)
-    return GameRow(game_id, home, away, tip, line, "final", home_score, max(70, home_score - margin))
+    return GameRow(
+        game_id, home, away, tip, line, "final", home_score, max(70, home_score - margin)
+    )
 
 
 def _game_values(game: GameRow, now: datetime) -> tuple:  # type: ignore[type-arg]
@@ -193,10 +195,26 @@ def _users(n_users: int, now: datetime) -> Iterable[tuple]:  # type: ignore[type
     joined = now - timedelta(days=300)
     for n in range(1, n_users + 1):
         name = f"player{n:05d}"
-        yield (n, f"{name}@example.com", name, name, password, False, joined, 0.0, 0.0, None, 0, 0, 0)
+        yield (
+            n,
+            f"{name}@example.com",
+            name,
+            name,
+            password,
+            False,
+            joined,
+            0.0,
+            0.0,
+            None,
+            0,
+            0,
+            0,
+        )
 
 
-def _quote(rng: random.Random, game: GameRow, market: str, side: str) -> tuple[str, int, float | None]:
+def _quote(
+    rng: random.Random, game: GameRow, market: str, side: str
+) -> tuple[str, int, float | None]:
     """A book's price and point for one side, near the consensus line."""
     book = rng.choice(BOOKS)
     noise = rng.choice([-10, -5, 0, 0, 5, 10])
@@ -219,7 +237,9 @@ def _valid_price(price: int) -> int:
     return price
 
 
-def _picks(rng: random.Random, games: Sequence[GameRow], n_users: int, n_picks: int, now: datetime) -> Iterable[tuple]:  # type: ignore[type-arg]
+def _picks(
+    rng: random.Random, games: Sequence[GameRow], n_users: int, n_picks: int, now: datetime
+) -> Iterable[tuple]:  # type: ignore[type-arg]
     """Every game draws pickers weighted by how keen each player is; each takes some markets."""
     keenness = [rng.paretovariate(1.5) for _ in range(n_users)]
     cumulative: list[float] = []
@@ -263,10 +283,16 @@ def _odds(rng: random.Random, games: Sequence[GameRow], now: datetime) -> Iterab
             if fetched > now or fetched >= game.tip:
                 continue
             for book in BOOKS:
-                for market, sides in ((H2H, (HOME, AWAY)), (SPREADS, (HOME, AWAY)), (TOTALS, (OVER, UNDER))):
+                for market, sides in (
+                    (H2H, (HOME, AWAY)),
+                    (SPREADS, (HOME, AWAY)),
+                    (TOTALS, (OVER, UNDER)),
+                ):
                     for side in sides:
                         _, price, point = _quote(rng, game, market, side)
-                        name = {HOME: game.home, AWAY: game.away, OVER: "Over", UNDER: "Under"}[side]
+                        name = {HOME: game.home, AWAY: game.away, OVER: "Over", UNDER: "Under"}[
+                            side
+                        ]
                         yield (game.id, book, market, name, price, point, fetched, fetched)
 
 

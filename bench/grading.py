@@ -25,7 +25,9 @@ from pickvs.services import grading
 
 FULL_TARGET_S = {"postgresql": 10.0, "sqlite": 30.0}
 SUBSET_PICKS = 50_000
-MIN_SPEEDUP = 20.0
+# The issue sets the ratio for PostgreSQL, where the loop's round trips go over a socket;
+# on SQLite (in-process) it is measured and printed the same way, against no target.
+MIN_SPEEDUP = {"postgresql": 20.0}
 
 Results = dict[int, tuple[str, float]]
 
@@ -62,12 +64,13 @@ def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:
     again = league.now.replace(microsecond=1)  # a later run: its own stamp
     subset_s, subset_report = _timed_grade(engine, again)
     speedup = loop_s / subset_s if subset_s else float("inf")
+    least = MIN_SPEEDUP.get(backend)
     yield Measure(
         f"set-based v per-row loop on the same {len(looped)}-pick subset",
         f"{speedup:.1f}x faster (set-based {subset_s:.2f} s, {subset_report.users_updated} "
         f"players; loop {loop_s:.2f} s)",
-        f">= {MIN_SPEEDUP:g}x, same results",
-        speedup >= MIN_SPEEDUP and agree and subset_report.picks_graded == len(looped),
+        f">= {least:g}x, same results" if least else "same results; ratio reported",
+        (least is None or speedup >= least) and agree and subset_report.picks_graded == len(looped),
         backend,
         extra="results agree pick for pick" if agree else "RESULTS DIFFER",
     )
@@ -190,9 +193,7 @@ def _totals_check(engine: Engine) -> str:
             select(func.sum(User.total_units), func.sum(User.wins + User.losses + User.pushes))
         ).one()
         picks = conn.execute(
-            select(func.sum(Pick.result_units), func.count()).where(
-                Pick.status.in_(rules.WAGERED)
-            )
+            select(func.sum(Pick.result_units), func.count()).where(Pick.status.in_(rules.WAGERED))
         ).one()
     same = abs(players[0] - picks[0]) < 1e-6 * max(1.0, abs(picks[0])) and players[1] == picks[1]
     verdict = "agree" if same else "DISAGREE"

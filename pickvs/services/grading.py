@@ -8,7 +8,7 @@ was stamped at the same instant as, or earlier than, the last grading.
 Every pick this run changes is stamped `graded_at = now`, and the UPDATE returns the games they
 belong to: that is how the rest of the run finds the work it made, without reading the freshly
 rewritten pick table again. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
-then rebuilt from the picks, and the leaderboard columns of everyone who picked at those
+then rebuilt from the picks, and the leaderboard columns of everyone who picked a game of those
 tip-offs are summed from their roll-up rows: derived, never incremented, so running this twice
 changes nothing, and a run that changed one game touches only that tip-off's players.
 """
@@ -52,10 +52,11 @@ def grade(session: Session, now: datetime) -> GradeReport:
         _record_graded(session, chunk)
     if not picks:
         return GradeReport(0, 0)
-    tips = tips_of(session, changed)
-    for chunk in _chunks(tips):
-        refresh_roll_up(session, chunk)
-    users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(tips))
+    players: set[int] = set()
+    for tips, game_ids in tip_batches(games_at_tips(session, changed)):
+        refresh_roll_up(session, tips, game_ids)
+        players |= players_of(session, game_ids)
+    users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(sorted(players)))
     return GradeReport(picks, users)
 
 
@@ -84,6 +85,7 @@ def _grade_picks(session: Session, now: datetime, game_ids: Sequence[str]) -> tu
         update(Pick)
         .where(
             Pick.game_id == Game.id,
+            Pick.game_id.in_(game_ids),  # not only Game.id: lets the planner use the pick index
             Game.id.in_(game_ids),
             rules.is_settled(Game.status, Game.home_score, Game.away_score),
             or_(
@@ -109,16 +111,44 @@ def _record_graded(session: Session, game_ids: Sequence[str]) -> None:
     )
 
 
-def tips_of(session: Session, game_ids: set[str]) -> list[datetime]:
-    """The tip-off instants of these games (a season has ~1,500), read as a short list so the
-    statements after it are planned on real numbers: right after a large grading the planner's
-    statistics still describe the picks as they were."""
+def games_at_tips(session: Session, game_ids: set[str]) -> dict[datetime, list[str]]:
+    """Every game sharing a tip-off instant with these games, by tip-off (a season has ~1,500).
+
+    The statements after it name the games by id: PostgreSQL plans `pick.game_id IN (...)`
+    as an index scan from its statistics, where a join on the tip-off times made it read the
+    whole pick table (and right after a large grading the statistics still describe the picks
+    as they were, so the estimates of a join are the worse for it).
+    """
     ids = sorted(game_ids)
     tips: set[datetime] = set()
     for chunk in _chunks(ids):
         stmt = select(Game.commence_time).where(Game.id.in_(chunk)).distinct()
         tips.update(session.execute(stmt).scalars())
-    return sorted(tips)
+    games: dict[datetime, list[str]] = {}
+    for chunk in _chunks(sorted(tips)):
+        stmt = select(Game.commence_time, Game.id).where(Game.commence_time.in_(chunk))
+        for tip, game_id in session.execute(stmt):
+            games.setdefault(tip, []).append(game_id)
+    return games
+
+
+def tip_batches(
+    games: dict[datetime, list[str]],
+) -> list[tuple[list[datetime], list[str]]]:
+    """Whole tip-offs with their games, batched under the bound-parameter limit: a tip-off's
+    roll-up rows are rebuilt from all of its games in one statement."""
+    batches: list[tuple[list[datetime], list[str]]] = []
+    tips: list[datetime] = []
+    ids: list[str] = []
+    for tip in sorted(games):
+        if tips and len(ids) + len(games[tip]) > VALUES_PER_STATEMENT:
+            batches.append((tips, ids))
+            tips, ids = [], []
+        tips.append(tip)
+        ids.extend(games[tip])
+    if tips:
+        batches.append((tips, ids))
+    return batches
 
 
 def _chunks(values: Sequence[T]) -> list[Sequence[T]]:
@@ -128,18 +158,17 @@ def _chunks(values: Sequence[T]) -> list[Sequence[T]]:
     ]
 
 
-def _players_at(tips: Sequence[datetime]):  # type: ignore[no-untyped-def]
-    """Everyone with a pick on a game of those tip-offs: whose totals may have moved."""
-    return (
-        select(Pick.user_id).join(Game, Game.id == Pick.game_id).where(Game.commence_time.in_(tips))
-    )
+def players_of(session: Session, game_ids: Sequence[str]) -> set[int]:
+    """Everyone with a pick on these games: whose totals may have moved."""
+    stmt = select(Pick.user_id).where(Pick.game_id.in_(game_ids)).distinct()
+    return set(session.execute(stmt).scalars())
 
 
-def refresh_roll_up(session: Session, tips: Sequence[datetime]) -> None:
-    """Rebuild the `user_tip` rows of every tip-off this run changed, from the picks.
+def refresh_roll_up(session: Session, tips: Sequence[datetime], game_ids: Sequence[str]) -> None:
+    """Rebuild the `user_tip` rows of these tip-offs (whose games are `game_ids`) from the picks.
 
     A tip-off is an instant a handful of games share, so a daily run rebuilds a day's rows;
-    a full regrade rebuilds them all, in the same two statements.
+    a full regrade rebuilds them all, in the same two statements per batch.
     """
     session.execute(
         delete(UserTipTotals)
@@ -157,17 +186,16 @@ def refresh_roll_up(session: Session, tips: Sequence[datetime]) -> None:
             rules.count_if(Pick.status, rules.PUSH),
         )
         .join(Game, Game.id == Pick.game_id)
-        .where(Pick.status.in_(rules.WAGERED), Game.commence_time.in_(tips))
+        .where(Pick.status.in_(rules.WAGERED), Pick.game_id.in_(game_ids))
         .group_by(Pick.user_id, Game.commence_time)
     )
     columns = ("user_id", "tip", "units", "wagered", "wins", "losses", "pushes")
     session.execute(insert(UserTipTotals).from_select(columns, rebuilt))
 
 
-def recompute_user_totals(session: Session, tips: Sequence[datetime]) -> int:
-    """Derive the leaderboard columns of the players of the changed tip-offs from their
-    roll-up rows (one UPDATE ... FROM, and one reset for players left with nothing wagered)."""
-    players = _players_at(tips)
+def recompute_user_totals(session: Session, user_ids: Sequence[int]) -> int:
+    """Derive these players' leaderboard columns from their roll-up rows (one UPDATE ... FROM,
+    and one reset for players left with nothing wagered)."""
     totals = (
         select(
             UserTipTotals.user_id.label("user_id"),
@@ -177,7 +205,7 @@ def recompute_user_totals(session: Session, tips: Sequence[datetime]) -> int:
             func.sum(UserTipTotals.losses).label("losses"),
             func.sum(UserTipTotals.pushes).label("pushes"),
         )
-        .where(UserTipTotals.user_id.in_(players))
+        .where(UserTipTotals.user_id.in_(user_ids))
         .group_by(UserTipTotals.user_id)
         .subquery()
     )
@@ -197,7 +225,7 @@ def recompute_user_totals(session: Session, tips: Sequence[datetime]) -> int:
     has_wagers = exists().where(UserTipTotals.user_id == User.id)
     reset = session.execute(
         update(User)
-        .where(User.id.in_(players), ~has_wagers)
+        .where(User.id.in_(user_ids), ~has_wagers)
         .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0)
         .execution_options(synchronize_session=False)
     ).rowcount

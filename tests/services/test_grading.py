@@ -33,11 +33,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from pickvs.models import Game, Pick, User
+from pickvs.models import Game, Pick, User, UserTipTotals
 from pickvs.services import admin, grading
 from tests.services.builders import (
     Book,
@@ -321,13 +321,19 @@ def count_statements(engine: Engine, action: Callable[[], Any]) -> list[str]:
     return statements
 
 
-def graded_league(session: Session, users: int, games: int) -> int:
-    """`users` players each pick the moneyline and the total of `games` games; all final."""
+def graded_league(session: Session, users: int, games: int, tips: int = 1) -> int:
+    """`users` players each pick the moneyline and the total of `games` games, which tip at
+    `tips` instants an hour apart (game n at TIP + n % tips hours); all final."""
     ids = [f"g{n:03d}" for n in range(games)]
     ingest_events(
         session,
         TIP - timedelta(days=1),
-        *(odds_event(i, TIP, Book(), home=f"Home {i}", away=f"Away {i}") for i in ids),
+        *(
+            odds_event(
+                i, TIP + timedelta(hours=n % tips), Book(), home=f"Home {i}", away=f"Away {i}"
+            )
+            for n, i in enumerate(ids)
+        ),
     )
     for u in range(users):
         player = make_user(session, f"player{u:02d}", PICKED_AT)
@@ -359,11 +365,55 @@ def test_grading_issues_a_bounded_number_of_statements(
     assert reports[0].picks_graded == pick_count  # 10 or 500
     # PostgreSQL's league write lock; the settled games not yet graded against their
     # settlement; one UPDATE for their picks and one recording what they were graded against;
-    # the changed tip-offs read; their roll-up rows deleted and rebuilt; one UPDATE for the
-    # players' totals and one reset: whatever the count.
+    # the changed tip-offs read, then every game at them; their roll-up rows deleted and
+    # rebuilt; the players of those games read; one UPDATE for the players' totals and one
+    # reset: whatever the count.
     verbs = [s.lstrip().split()[0].upper() for s in statements]
-    expected = ["SELECT", "UPDATE", "UPDATE", "SELECT", "DELETE", "INSERT", "UPDATE", "UPDATE"]
+    expected = [
+        *["SELECT", "UPDATE", "UPDATE", "SELECT", "SELECT", "DELETE", "INSERT", "SELECT"],
+        *["UPDATE", "UPDATE"],
+    ]
     assert verbs == lock + expected, statements
     again = count_statements(engine, lambda: grading.grade(session, RESULTS_AT))
     # Nothing changed: the lock, then no game left to grade, and that is all.
     assert [s.lstrip().split()[0].upper() for s in again] == [*lock, "SELECT"], again
+
+
+def test_tip_offs_are_batched_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tip-off's roll-up rows are rebuilt from all its games at once, so a batch closes
+    before the tip-off that would take it over the limit, and a tip-off bigger than the limit
+    goes alone rather than split."""
+    a, b, c = TIP, TIP + timedelta(hours=1), TIP + timedelta(hours=2)
+    games = {c: ["c1"], a: ["a1", "a2"], b: ["b1", "b2", "b3"]}
+    monkeypatch.setattr(grading, "VALUES_PER_STATEMENT", 4)
+    assert grading.tip_batches(games) == [([a], ["a1", "a2"]), ([b, c], ["b1", "b2", "b3", "c1"])]
+    monkeypatch.setattr(grading, "VALUES_PER_STATEMENT", 2)
+    assert grading.tip_batches(games) == [
+        ([a], ["a1", "a2"]),
+        ([b], ["b1", "b2", "b3"]),
+        ([c], ["c1"]),
+    ]
+
+
+def test_grading_in_small_batches_gives_the_totals_of_one(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 players x 6 games at 3 tip-offs, graded with at most 2 values per statement (3 batches
+    of tip-offs, 2 of players), must leave what one batch leaves: each player's totals equal
+    to the sum of their own graded picks, and one roll-up row per player and tip-off."""
+    picks = graded_league(session, users=4, games=6, tips=3)
+    monkeypatch.setattr(grading, "VALUES_PER_STATEMENT", 2)
+    report = grading.grade(session, RESULTS_AT)
+    session.commit()
+    assert (report.picks_graded, report.users_updated) == (picks, 4)
+    from_picks = {
+        name: (pytest.approx(units, abs=1e-6), float(wagered))
+        for name, units, wagered in session.execute(
+            select(User.username, func.sum(Pick.result_units), func.count())
+            .join(Pick, Pick.user_id == User.id)
+            .where(Pick.status.in_(("win", "loss", "push")))
+            .group_by(User.username)
+        )
+    }
+    assert {name: row[:2] for name, row in totals(session).items()} == from_picks
+    assert session.execute(select(func.count()).select_from(UserTipTotals)).scalar_one() == 12

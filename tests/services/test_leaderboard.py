@@ -6,6 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session
 
 from pickvs.services import admin, leaderboard
@@ -257,3 +258,45 @@ def test_units_equal_to_six_places_share_a_rank(session: Session) -> None:
     session.commit()
     board = leaderboard.leaderboard(session, "all", NOW, NY)
     assert [(r.rank, r.username) for r in board] == [(1, "carol"), (2, "alice"), (2, "bob")]
+
+
+def _board_plan(session: Session, period: str) -> str:
+    """The database's plan for the very statement `leaderboard` runs, with its parameters."""
+    seen: list[tuple[str, object]] = []
+    engine = session.get_bind()
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        leaderboard.leaderboard(session, period, NOW, NY)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = next(s for s in seen if "rank() OVER" in s[0])
+    conn = session.connection()
+    if engine.dialect.name == "sqlite":
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        return "\n".join(str(row[-1]) for row in plan)
+    # Ten players is a table PostgreSQL would rather sort than read through an index: take
+    # the alternatives away to see whether the index can serve the statement at all.
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    conn.exec_driver_sql("SET LOCAL enable_sort = off")
+    plan = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+    return "\n".join(str(row[0]) for row in plan)
+
+
+def test_the_all_time_board_is_read_in_order_from_its_index(session: Session) -> None:
+    """ix_user_board (migration 0004) serves the board only while its expressions are the
+    query's own: a change to `domain.standings` must come with a new index."""
+    for n in range(10):
+        make_user(session, f"player{n}", NOW - timedelta(days=1))
+    session.commit()
+    assert "ix_user_board" in _board_plan(session, "all")
+
+
+def test_period_boards_sum_the_roll_up_from_its_covering_index(session: Session) -> None:
+    for n in range(10):
+        make_user(session, f"player{n}", NOW - timedelta(days=1))
+    session.commit()
+    assert "ix_user_tip_board" in _board_plan(session, "month")
