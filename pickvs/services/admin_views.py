@@ -103,7 +103,7 @@ def _around(stmt, now: datetime, days: int):  # type: ignore[no-untyped-def]
 
 
 def _with_counts(stmt):  # type: ignore[no-untyped-def]
-    """Pick counts as correlated subqueries (index ix_pick_game_status), one statement."""
+    """Pick counts as correlated subqueries (index ix_pick_game), one statement."""
     on_game = Pick.game_id == Game.id
     picks = select(func.count(Pick.id)).where(on_game).scalar_subquery()
     pending = select(func.count(Pick.id)).where(on_game, Pick.status == rules.PENDING)
