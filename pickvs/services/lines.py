@@ -7,7 +7,7 @@ that dropped a market no longer offers it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
@@ -49,11 +49,16 @@ class MarketBoard:
         return max(quotes, key=lambda q: (q.price, q.point or 0.0, q.bookmaker), default=None)
 
 
-def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str, MarketBoard]]:
+def current_boards(
+    session: Session, games: Sequence[Game], markets: Collection[str] | None = None
+) -> dict[str, dict[str, MarketBoard]]:
     """game id -> market -> board, in one indexed query whatever the number of games.
 
     Plain rows, not ORM objects: a slate reads hundreds of quotes and builds none of them
-    into an entity, which would cost more than the query itself.
+    into an entity, which would cost more than the query itself. `markets` narrows the rows
+    read to those markets (pricing one pick needs one market's quotes, not the game's whole
+    board); the latest fetch is still the game's, so a market its newest fetch dropped stays
+    absent.
     """
     if not games:
         return {}
@@ -64,7 +69,7 @@ def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[st
         .group_by(OddsLine.game_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(
             OddsLine.game_id,
             OddsLine.market,
@@ -81,6 +86,9 @@ def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[st
         # through the index instead of joining the whole odds history.
         .where(OddsLine.game_id.in_(ids))
     )
+    if markets is not None:
+        query = query.where(OddsLine.market.in_(list(markets)))
+    rows = session.execute(query)
     teams = {g.id: (g.home_team, g.away_team) for g in games}
     boards: dict[str, dict[str, MarketBoard]] = defaultdict(dict)
     for game_id, market, bookmaker, outcome, price, point in rows:
@@ -88,5 +96,7 @@ def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[st
         if side is None:
             continue
         board = boards[game_id].setdefault(market, MarketBoard(market))
-        board.by_book.setdefault(bookmaker, {})[side] = Quote(bookmaker, side, outcome, price, point)
+        board.by_book.setdefault(bookmaker, {})[side] = Quote(
+            bookmaker, side, outcome, price, point
+        )
     return dict(boards)
