@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -97,20 +97,24 @@ def submit_picks(
     return saved
 
 
+# Built once (the slate runs it on every tap): the named games with the player's picks on them.
+_GAMES_AND_PICKS = (
+    select(Game, Pick)
+    .outerjoin(Pick, and_(Pick.game_id == Game.id, Pick.user_id == bindparam("user_id")))
+    .where(Game.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def _games_and_picks(
     session: Session, user: User, ids: Sequence[str]
 ) -> tuple[dict[str, Game], dict[tuple[str, str], Pick]]:
     """The named games, and the player's picks on them by (game, market), in one query: the
     slate runs this on every tap, so it is one round trip rather than two."""
-    wanted = {game_id for game_id in ids if storable(game_id)}
-    stmt = (
-        select(Game, Pick)
-        .outerjoin(Pick, and_(Pick.game_id == Game.id, Pick.user_id == user.id))
-        .where(Game.id.in_(wanted))
-    )
+    wanted = sorted({game_id for game_id in ids if storable(game_id)})
     games: dict[str, Game] = {}
     existing: dict[tuple[str, str], Pick] = {}
-    for game, pick in session.execute(stmt).all():
+    rows = session.execute(_GAMES_AND_PICKS, {"user_id": user.id, "ids": wanted})
+    for game, pick in rows.all():
         games[game.id] = game
         if pick is not None:
             existing[(pick.game_id, pick.market)] = pick
