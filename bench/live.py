@@ -14,6 +14,7 @@ server's interpreter; the server's memory is the RSS of its whole process tree, 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 import uuid
@@ -68,6 +69,14 @@ def _run_on(ctx: Context, backend: str) -> Iterator[Measure]:
     yield from _measures(result, backend, players, duration, idle_rss, peak_rss, end_rss)
 
 
+def setup() -> str:
+    """Which server setup was measured: the build `pickvs_served` starts with this environment
+    (one worker keeping tab state in memory, or Redis with Reflex's worker count)."""
+    if os.environ.get("REFLEX_REDIS_URL"):
+        return f"{os.environ.get('GRANIAN_WORKERS', 'default')} workers, state in Redis"
+    return "1 worker, state in memory (no Redis)"
+
+
 def _watch_rss(pid: int, future: Any) -> int:
     """Peak RSS of the server's process tree, sampled twice a second until `future` is done."""
     peak = 0
@@ -81,7 +90,7 @@ def _measures(
     result: Result, backend: str, players: int, duration: float, idle: int, peak: int, end: int
 ) -> Iterator[Measure]:
     mb = 1024 * 1024
-    shape = f"{players} players, {duration:.0f} s, think {THINK[0]}-{THINK[1]} s"
+    shape = f"{players} players, {duration:.0f} s, think {THINK[0]}-{THINK[1]} s; {setup()}"
     if result.latencies_ms:
         p95 = percentile(result.latencies_ms, 95)
         yield Measure(
