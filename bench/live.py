@@ -70,11 +70,15 @@ def _run_on(ctx: Context, backend: str) -> Iterator[Measure]:
 
 
 def setup() -> str:
-    """Which server setup was measured: the build `pickvs_served` starts with this environment
-    (one worker keeping tab state in memory, or Redis with Reflex's worker count)."""
-    if os.environ.get("REFLEX_REDIS_URL"):
+    """Which server setup was measured: the app's Reflex config as `pickvs_served` starts it
+    (rxconfig.py and REFLEX_* in this environment)."""
+    from reflex_base.config import get_config
+
+    config = get_config()
+    mode = getattr(config.state_manager_mode, "value", config.state_manager_mode)
+    if config.redis_url and mode != "memory":
         return f"{os.environ.get('GRANIAN_WORKERS', 'default')} workers, state in Redis"
-    return "1 worker, state in memory (no Redis)"
+    return f"1 worker, state manager {mode}"
 
 
 def _watch_rss(pid: int, future: Any) -> int:
