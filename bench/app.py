@@ -201,8 +201,8 @@ def running(
         stop(server.process)
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, from /proc (Linux)."""
+def tree_pids(pid: int) -> list[int]:
+    """`pid` and all its descendants, from /proc (Linux)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -212,14 +212,35 @@ def tree_rss_bytes(pid: int) -> int:
             stat = (entry / "stat").read_text()
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo.extend(children.get(current, []))
+    return found
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, from /proc (Linux)."""
+    total, page = 0, os.sysconf("SC_PAGE_SIZE")
+    for current in tree_pids(pid):
         with contextlib.suppress(OSError, ValueError, IndexError):
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
     return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by `pid` and its living descendants, from /proc.
+
+    Under a load shared with other work, CPU seconds per request say what the server itself
+    costs where wall-clock latency also says how busy the machine was.
+    """
+    ticks, hertz = 0, os.sysconf("SC_CLK_TCK")
+    for current in tree_pids(pid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / hertz
 
 
 BENCH_WEB_DIR = Path(os.environ.get("PICKVS_BENCH_WEB_DIR", str(ROOT / ".tools" / "bench-web")))

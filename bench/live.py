@@ -14,6 +14,7 @@ server's interpreter; the server's memory is the RSS of its whole process tree, 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 import uuid
@@ -38,6 +39,10 @@ ROOT_STATE = "reflex___state____state"
 AUTH_STATE = f"{ROOT_STATE}.pickvs___state____app_state.pickvs___state___auth____auth_state"
 SLATE_STATE = f"{AUTH_STATE}.pickvs___state___slate____slate_state"
 TOKEN_VAR = f"{AUTH_STATE}.token_rx_state_"
+# Reflex's own leaf state for page loads: `set_is_hydrated(True)` does no work of PickVs's and
+# answers with a one-var delta, so it measures what Reflex alone costs per event.
+NOOP_EVENT = f"{ROOT_STATE}.reflex___state____on_load_internal_state.set_is_hydrated"
+NOOP_SHARE = 1 / 3  # the no-op phase lasts a third of the picking phase
 ROUTER_DATA = {"pathname": "/", "asPath": "/"}
 
 
@@ -57,11 +62,23 @@ def _run_on(ctx: Context, backend: str) -> Iterator[Measure]:
             idle_rss = app.tree_rss_bytes(server.process.pid)
             port = int(server.url.rsplit(":", 1)[1])
             with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                future = pool.submit(drive, port, tokens, duration, ctx.seed)
+                future = pool.submit(drive, port, tokens, duration, ctx.seed, server.process.pid)
                 peak_rss = _watch_rss(server.process.pid, future)
                 result: Result = future.result()
             end_rss = app.tree_rss_bytes(server.process.pid)
     yield from _measures(result, backend, players, duration, idle_rss, peak_rss, end_rss)
+
+
+def setup() -> str:
+    """Which server setup was measured: the app's Reflex config as `pickvs_served` starts it
+    (rxconfig.py and REFLEX_* in this environment)."""
+    from reflex_base.config import get_config
+
+    config = get_config()
+    mode = getattr(config.state_manager_mode, "value", config.state_manager_mode)
+    if config.redis_url and mode != "memory":
+        return f"{os.environ.get('GRANIAN_WORKERS', 'default')} workers, state in Redis"
+    return f"1 worker, state manager {mode}"
 
 
 def _watch_rss(pid: int, future: Any) -> int:
@@ -77,7 +94,7 @@ def _measures(
     result: Result, backend: str, players: int, duration: float, idle: int, peak: int, end: int
 ) -> Iterator[Measure]:
     mb = 1024 * 1024
-    shape = f"{players} players, {duration:.0f} s, think {THINK[0]}-{THINK[1]} s"
+    shape = f"{players} players, {duration:.0f} s, think {THINK[0]}-{THINK[1]} s; {setup()}"
     if result.latencies_ms:
         p95 = percentile(result.latencies_ms, 95)
         yield Measure(
@@ -92,8 +109,33 @@ def _measures(
         )
     else:
         yield Measure("live: pick -> change visible, p95", "no picks", "<= 150 ms", False, backend)
+    actions = len(result.latencies_ms) + sum(result.errors.values())
+    if actions:
+        per_pick = result.server_cpu_s * 1000 / actions
+        yield Measure(
+            "live: server CPU per pick",
+            f"{per_pick:.1f} ms",
+            "reported",
+            True,
+            backend,
+            f"{result.server_cpu_s:.1f} CPU s over {actions} answered taps while the players "
+            f"picked (process tree, /proc); one worker saturates near {1000 / per_pick:.0f}/s",
+        )
     errors = sum(result.errors.values())
     detail = ", ".join(f"{kind} {n}" for kind, n in sorted(result.errors.items())) or "none"
+    if result.noop_latencies_ms:
+        per_event = result.noop_cpu_s * 1000 / len(result.noop_latencies_ms)
+        yield Measure(
+            "live: Reflex alone, no-op event",
+            f"{per_event:.1f} ms server CPU per event",
+            "reported",
+            True,
+            backend,
+            f"p95 {percentile(result.noop_latencies_ms, 95):.0f} ms, p50 "
+            f"{median(result.noop_latencies_ms):.0f} ms, {len(result.noop_latencies_ms)} events "
+            f"({result.noop_cpu_s:.1f} CPU s) at the same pace: Reflex's set_is_hydrated, "
+            "no PickVs code",
+        )
     yield Measure("live: errors", str(errors), "0", errors == 0, backend,
                   f"{detail}; {result.connected}/{players} players connected")  # fmt: skip
     yield Measure(
@@ -114,14 +156,22 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     connected: int = 0
+    server_cpu_s: float = 0.0  # the server's CPU time while the players picked
+    noop_latencies_ms: list[float] = field(default_factory=list)
+    noop_cpu_s: float = 0.0  # the same for the no-op phase
 
 
-def drive(port: int, tokens: list[str], duration: float, seed: int) -> Result:
-    """Connect every player, let them pick for `duration` seconds, and collect the figures."""
-    return asyncio.run(_drive(port, tokens, duration, seed))
+def drive(
+    port: int, tokens: list[str], duration: float, seed: int, server_pid: int | None = None
+) -> Result:
+    """Connect every player, let them pick for `duration` seconds, and collect the figures
+    (the server's CPU time too, given the pid of its process tree)."""
+    return asyncio.run(_drive(port, tokens, duration, seed, server_pid))
 
 
-async def _drive(port: int, tokens: list[str], duration: float, seed: int) -> Result:
+async def _drive(
+    port: int, tokens: list[str], duration: float, seed: int, pid: int | None
+) -> Result:
     from reflex_base.constants import Reflex
 
     result = Result()
@@ -129,10 +179,18 @@ async def _drive(port: int, tokens: list[str], duration: float, seed: int) -> Re
     # Connect in small waves, as tabs opening over a few seconds would.
     for wave in range(0, len(players), 20):
         await asyncio.gather(*(p.open(port, Reflex.VERSION) for p in players[wave : wave + 20]))
-    deadline = time.monotonic() + duration
-    await asyncio.gather(*(p.play(deadline) for p in players if p.ready))
+    result.server_cpu_s = await _phase(players, duration, pid, "tap")
+    result.noop_cpu_s = await _phase(players, max(5.0, duration * NOOP_SHARE), pid, "noop")
     await asyncio.gather(*(p.close() for p in players))
     return result
+
+
+async def _phase(players: list[Player], duration: float, pid: int | None, action: str) -> float:
+    """Every ready player repeats `action` for `duration` s; the server's CPU seconds meanwhile."""
+    deadline = time.monotonic() + duration
+    cpu_before = app.tree_cpu_seconds(pid) if pid else 0.0
+    await asyncio.gather(*(p.play(deadline, action) for p in players if p.ready))
+    return app.tree_cpu_seconds(pid) - cpu_before if pid else 0.0
 
 
 class Player:
@@ -146,6 +204,7 @@ class Player:
         self.ready = False
         self._loaded = asyncio.Event()
         self._answer: asyncio.Future[dict[str, Any]] | None = None
+        self._answer_root = False  # waiting for the no-op's answer (a root-state delta)
 
     async def open(self, port: int, version: str) -> None:
         from bench.eventsocket import EventSocket, SocketClosed
@@ -168,14 +227,33 @@ class Player:
         self.ready = True
         self.result.connected += 1
 
-    async def play(self, deadline: float) -> None:
+    async def play(self, deadline: float, action: str = "tap") -> None:
+        """Tap (`"tap"`) or send the no-op event (`"noop"`) at a human's pace until `deadline`."""
+        step = self._tap if action == "tap" else self._noop
         while time.monotonic() < deadline:
             await asyncio.sleep(self.rng.uniform(*THINK))
             if self.socket.closed.is_set():
                 self.result.errors[f"disconnected ({self.socket.close_reason})"] += 1
                 return
-            if not await self._tap():
+            if not await step():
                 return
+
+    async def _noop(self) -> bool:
+        """Send Reflex's own no-op event and wait for its one-var answer."""
+        self._answer = asyncio.get_running_loop().create_future()
+        self._answer_root = True
+        sent = time.perf_counter()
+        self.socket.emit({"name": NOOP_EVENT, "payload": {"value": True},
+                          "router_data": ROUTER_DATA})  # fmt: skip
+        try:
+            await asyncio.wait_for(self._answer, ANSWER_TIMEOUT)
+        except TimeoutError:
+            self.result.errors["no-op: no answer within 10 s"] += 1
+            return False
+        finally:
+            self._answer_root = False
+        self.result.noop_latencies_ms.append((time.perf_counter() - sent) * 1000)
+        return True
 
     async def _tap(self) -> bool:
         """Tap one side of one market: pick it, switch to it, or withdraw it if it is ours."""
@@ -207,7 +285,12 @@ class Player:
         return True
 
     def _on_update(self, update: dict[str, Any]) -> None:
-        slate = (update.get("delta") or {}).get(SLATE_STATE)
+        delta = update.get("delta") or {}
+        if self._answer_root and ROOT_STATE in delta:
+            if self._answer is not None and not self._answer.done():
+                self._answer.set_result(update)
+            return
+        slate = delta.get(SLATE_STATE)
         if slate is None:
             if update.get("events") and self._answer is not None and not self._answer.done():
                 self._answer.set_result({"delta": {SLATE_STATE: {}}, **update})

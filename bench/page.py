@@ -34,16 +34,24 @@ LOAD_TARGET_S = 1.0
 WEIGHT_TARGET = 1.25  # x the blank app's bytes
 BLANK_WEB_DIR = app.ROOT / ".tools" / "bench-blank-web"
 VIEWPORT = {"width": 1280, "height": 800}
-# For the blank app, which has no button that waits on the backend: note when the event socket
-# delivers the update that marks the page hydrated (Reflex's `is_hydrated`), its interactive.
-HYDRATED_HOOK = """
+# When the event socket opened, and when it delivered the update that marks the page hydrated
+# (Reflex's `is_hydrated`: the blank app's interactive, as it has no button that waits on the
+# backend) and the one carrying the loaded slate (`loaded`), so a slow load can be split into
+# the page's own start, the server's answers and rendering.
+SOCKET_HOOK = """
 (() => {
   const Native = window.WebSocket;
   window.WebSocket = function (...args) {
     const socket = new Native(...args);
+    socket.addEventListener("open", () => {
+      if (window.__openAt === undefined) window.__openAt = performance.now();
+    });
     socket.addEventListener("message", (e) => {
-      if (window.__hydratedAt === undefined && String(e.data).includes('"is_hydrated_rx_state_":true'))
+      const data = String(e.data);
+      if (window.__hydratedAt === undefined && data.includes('"is_hydrated_rx_state_":true'))
         window.__hydratedAt = performance.now();
+      if (window.__loadedAt === undefined && data.includes('"loaded_rx_state_":true'))
+        window.__loadedAt = performance.now();
     });
     return socket;
   };
@@ -59,6 +67,8 @@ class Load:
     http_bytes: int
     socket_bytes: int
     requests: int
+    opened_s: float | None = None  # the event socket open
+    loaded_s: float | None = None  # the update carrying the slate arrived
 
     @property
     def total(self) -> int:
@@ -92,7 +102,9 @@ def _measures(slate: list[Load], blank: list[Load]) -> Iterator[Measure]:
         extra=(
             f"median of {len(slate)}, max {max(load.interactive_s for load in slate):.2f} s; "
             "the blank app, to hydrated over its socket: "
-            f"{median([load.interactive_s for load in blank]):.2f} s"
+            f"{median([load.interactive_s for load in blank]):.2f} s; slate: socket open at "
+            f"{_median_of(slate, 'opened_s')}, slate update in at {_median_of(slate, 'loaded_s')}"
+            f" (blank: socket open at {_median_of(blank, 'opened_s')})"
         ),
     )
     ours, theirs = median([x.total for x in slate]), median([x.total for x in blank])
@@ -111,14 +123,18 @@ def _measures(slate: list[Load], blank: list[Load]) -> Iterator[Measure]:
     )
 
 
+def _median_of(loads: list[Load], name: str) -> str:
+    values = [v for load in loads if (v := getattr(load, name)) is not None]
+    return f"{median(values):.2f} s" if values else "?"
+
+
 def _cold_load(browser: Browser, url: str, token: str | None, first_game: str | None) -> Load:
     context = browser.new_context(viewport=VIEWPORT, base_url=url)
     try:
         if token is not None:
             # The player's browser already holds the token (AuthState's rx.LocalStorage).
             context.add_init_script(f"localStorage.setItem('pickvs_token', {token!r});")
-        else:
-            context.add_init_script(HYDRATED_HOOK)
+        context.add_init_script(SOCKET_HOOK)
         page = context.new_page()
         counter = _ByteCounter(page)
         page.goto("/", wait_until="commit")
@@ -137,7 +153,12 @@ def _cold_load(browser: Browser, url: str, token: str | None, first_game: str | 
                 "() => window.__hydratedAt", polling="raf", timeout=30_000
             ).json_value()
         page.wait_for_load_state("networkidle")
-        return Load(interactive_ms / 1000, counter.http, counter.socket, counter.responses)
+        opened, loaded = page.evaluate("() => [window.__openAt ?? null, window.__loadedAt ?? null]")
+        return Load(
+            interactive_ms / 1000, counter.http, counter.socket, counter.responses,
+            opened / 1000 if opened is not None else None,
+            loaded / 1000 if loaded is not None else None,
+        )  # fmt: skip
     finally:
         context.close()
 

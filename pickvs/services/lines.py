@@ -7,10 +7,11 @@ that dropped a market no longer offers it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlmodel import Session
 
 from pickvs.domain.markets import outcome_side
@@ -49,22 +50,18 @@ class MarketBoard:
         return max(quotes, key=lambda q: (q.price, q.point or 0.0, q.bookmaker), default=None)
 
 
-def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str, MarketBoard]]:
-    """game id -> market -> board, in one indexed query whatever the number of games.
-
-    Plain rows, not ORM objects: a slate reads hundreds of quotes and builds none of them
-    into an entity, which would cost more than the query itself.
-    """
-    if not games:
-        return {}
-    ids = [g.id for g in games]
+@cache
+def _boards_query(by_market: bool) -> Select[tuple[str, str, str, str, int, float | None]]:
+    """The rows of each game's latest fetch (of some markets only, with `by_market`), for the
+    expanding parameters `ids` (and `markets`)."""
+    ids = bindparam("ids", expanding=True)
     latest = (
         select(OddsLine.game_id, func.max(OddsLine.fetched_at).label("fetched_at"))
         .where(OddsLine.game_id.in_(ids))
         .group_by(OddsLine.game_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(
             OddsLine.game_id,
             OddsLine.market,
@@ -81,6 +78,31 @@ def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[st
         # through the index instead of joining the whole odds history.
         .where(OddsLine.game_id.in_(ids))
     )
+    if by_market:
+        query = query.where(OddsLine.market.in_(bindparam("markets", expanding=True)))
+    return query
+
+
+def current_boards(
+    session: Session, games: Sequence[Game], markets: Collection[str] | None = None
+) -> dict[str, dict[str, MarketBoard]]:
+    """game id -> market -> board, in one indexed query whatever the number of games.
+
+    Plain rows, not ORM objects: a slate reads hundreds of quotes and builds none of them
+    into an entity, which would cost more than the query itself. `markets` narrows the rows
+    read to those markets (pricing one pick needs one market's quotes, not the game's whole
+    board); the latest fetch is still the game's, so a market its newest fetch dropped stays
+    absent.
+    """
+    if not games:
+        return {}
+    params: dict[str, list[str]] = {"ids": [g.id for g in games]}
+    if markets is not None:
+        params["markets"] = list(markets)
+    # Core on the session's connection, with a statement built once: the pick path runs this
+    # on every tap, and building the expression and the ORM's execution layer cost more than
+    # SQLite's work on one game's rows.
+    rows = session.connection().execute(_boards_query(markets is not None), params)
     teams = {g.id: (g.home_team, g.away_team) for g in games}
     boards: dict[str, dict[str, MarketBoard]] = defaultdict(dict)
     for game_id, market, bookmaker, outcome, price, point in rows:
@@ -88,5 +110,7 @@ def current_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[st
         if side is None:
             continue
         board = boards[game_id].setdefault(market, MarketBoard(market))
-        board.by_book.setdefault(bookmaker, {})[side] = Quote(bookmaker, side, outcome, price, point)
+        board.by_book.setdefault(bookmaker, {})[side] = Quote(
+            bookmaker, side, outcome, price, point
+        )
     return dict(boards)

@@ -92,6 +92,19 @@ def test_only_the_latest_fetch_counts(session: Session) -> None:
     assert market["h2h"].reference(["fanduel", "draftkings"])["away"].price == 170  # type: ignore[index]
 
 
+def test_boards_of_some_markets_only(session: Session) -> None:
+    game = make_game(session, "g1", TIP, Book("fanduel"), Book("draftkings"), fetched_at=FETCH)
+    # The later fetch drops totals: asking for totals alone still finds nothing, not the
+    # older fetch's total.
+    add_lines(session, game, utc("2026-11-22T16:00"), Book("draftkings", totals=None))
+    spreads = current_boards(session, [game], {"spreads"})[game.id]
+    assert set(spreads) == {"spreads"}
+    assert set(spreads["spreads"].by_book) == {"draftkings"}
+    assert spreads["spreads"].by_book["draftkings"]["home"].point == -4.5
+    assert current_boards(session, [game], {"totals"}) == {}
+    assert set(current_boards(session, [game], {"h2h", "spreads"})[game.id]) == {"h2h", "spreads"}
+
+
 def test_boards_for_many_games_and_none(session: Session) -> None:
     g1 = make_game(session, "g1", TIP, fetched_at=FETCH)
     g2 = make_game(

@@ -224,7 +224,9 @@ def test_a_market_without_a_line_cannot_be_picked(session: Session, clock: Fixed
     assert "no total line" in excinfo.value.message
 
 
-def test_a_lost_race_leaves_the_session_usable(session: Session, clock: FixedClock, game) -> None:  # type: ignore[no-untyped-def]
+def test_a_lost_race_leaves_the_session_usable(
+    session: Session, clock: FixedClock, game, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     """Another request inserted the same pick between our check and our write."""
     from sqlmodel import Session as NewSession
 
@@ -234,20 +236,37 @@ def test_a_lost_race_leaves_the_session_usable(session: Session, clock: FixedClo
         other_alice = other.get(type(alice), alice.id)
         make_picks(other, other_alice, clock.now(), ("g1", "h2h", "home"))  # type: ignore[arg-type]
         other.commit()
-    # Our request read no existing pick (as if it had looked before the other commit).
-    original = picks._existing
-    picks._existing = lambda *_: {}  # type: ignore[assignment]
-    try:
-        with pytest.raises(BatchRejected) as excinfo:
-            make_picks(session, alice, clock.now(), ("g1", "h2h", "away"))
-    finally:
-        picks._existing = original  # type: ignore[assignment]
+    # Our request read the game but no existing pick (as if it had looked before the other
+    # commit).
+    read = picks._games_and_picks
+    monkeypatch.setattr(picks, "_games_and_picks", lambda *args: (read(*args)[0], {}))
+    with pytest.raises(BatchRejected) as excinfo:
+        make_picks(session, alice, clock.now(), ("g1", "h2h", "away"))
+    monkeypatch.undo()
     assert rejected(excinfo) == [(0, Conflict, 409)]
     # The savepoint rolled back only the batch: the session still works.
     assert session.execute(select(func.count()).select_from(Pick)).scalar_one() == 1
     make_picks(session, alice, clock.now(), ("g1", "totals", "Over"))
     session.commit()
     assert [p.market for p in all_picks(session)] == ["h2h", "totals"]
+
+
+def test_games_and_the_players_picks_on_them_in_one_read(
+    session: Session, clock: FixedClock, game
+) -> None:  # type: ignore[no-untyped-def]
+    make_game(session, "g2", TIP, home="Los Angeles Lakers", away="Phoenix Suns")
+    alice = make_user(session, "alice", clock.now())
+    bob = make_user(session, "bob", clock.now())
+    make_picks(session, alice, clock.now(), ("g1", "h2h", "home"), ("g1", "totals", "Over"))
+    make_picks(session, bob, clock.now(), ("g1", "spreads", "away"), ("g2", "h2h", "home"))
+    session.commit()
+    games, existing = picks._games_and_picks(session, alice, ["g1", "g2", "nope", "g\x00"])
+    assert sorted(games) == ["g1", "g2"]  # a game without her picks is still there
+    assert {key: p.side for key, p in existing.items()} == {
+        ("g1", "h2h"): "home",
+        ("g1", "totals"): "over",
+    }  # bob's picks are not hers
+    assert picks._games_and_picks(session, bob, []) == ({}, {})
 
 
 def test_withdraw_before_and_after_the_lock(session: Session, clock: FixedClock, game) -> None:  # type: ignore[no-untyped-def]
