@@ -56,7 +56,8 @@ RUN groupadd --gid 1000 pickvs \
 WORKDIR /app
 # Same path as in the builder: the virtualenv and its editable install point at /app.
 COPY --from=builder /app /app
-# Reflex keeps per-session state files in /app/.states; everything else stays read-only.
+# Reflex's disk state manager would keep per-session files in /app/.states (rxconfig.py keeps
+# state in memory for one worker and in Redis for several); everything else stays read-only.
 RUN mkdir -p /app/.states && chown pickvs:pickvs /app/.states
 
 # Written as NAME=value, one per line: tests/deploy starts serve.sh with exactly these (its
