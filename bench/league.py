@@ -62,7 +62,7 @@ def seed_slate(database_url: str, now: datetime, seed: int) -> list[str]:
         with Session(engine, expire_on_commit=False) as session:
             for index, tip in enumerate(tip_offs(now)):
                 home, away = teams[2 * index], teams[2 * index + 1]
-                favourite = -rng.randrange(110, 260, 5)
+                favourite = -rng.randrange(130, 260, 5)  # the underdog, 20 less, stays >= +110
                 spread = rng.choice([-1.5, -3.5, -4.5, -6.5, -8.5])
                 total = rng.randrange(2100, 2400, 10) / 10 + 0.5
                 books = (

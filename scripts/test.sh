@@ -206,6 +206,7 @@ ensure_redis_server
 ensure_postgres
 
 step "ruff" ruff check .
+step "ruff format" ruff format --check .
 step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser and not deploy and not scale"
 step "browser tests" browser_tests
 # The image's build and start scripts, run as the Dockerfile runs them (no Docker engine here).

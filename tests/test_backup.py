@@ -99,7 +99,9 @@ def test_backup_then_restore_brings_the_data_back(
     path = tmp_path / f"nightly.{suffix(backend)}"
     made = pickvs("backup", str(path))
     assert made.exit_code == 0, made.stderr
-    assert made.stdout.startswith("backed up ") and made.stdout.strip().endswith(f"(revision {HEAD})")
+    assert made.stdout.startswith("backed up ") and made.stdout.strip().endswith(
+        f"(revision {HEAD})"
+    )
     assert path.is_file() and path.stat().st_size > 0
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".partial")] == []
 

@@ -88,7 +88,9 @@ def pickvs_app(
     except served.StartFailed as exc:
         pytest.fail(str(exc), pytrace=False)
     try:
-        report_line(pytestconfig, f"PickVs built and ready on {app.url} in {server.ready_after:.0f}s")
+        report_line(
+            pytestconfig, f"PickVs built and ready on {app.url} in {server.ready_after:.0f}s"
+        )
         yield app
     finally:
         served.stop(server.process)

@@ -28,7 +28,9 @@ Row = tuple[float, float, tuple[int, int, int]]
 
 
 def add_g5(session: Session) -> None:
-    make_game(session, "g5", LATER, Book(h2h=(110, -130)), home="Chicago Bulls", away="Detroit Pistons")
+    make_game(
+        session, "g5", LATER, Book(h2h=(110, -130)), home="Chicago Bulls", away="Detroit Pistons"
+    )
     users = {u.username: u for u in session.execute(select(User)).scalars()}
     make_picks(session, users["alice"], LATER - timedelta(hours=2), ("g5", "h2h", "home"))
     make_picks(session, users["carol"], LATER - timedelta(hours=2), ("g5", "h2h", "away"))
