@@ -84,9 +84,7 @@ def release(session: Session, reservation: Reservation) -> None:
             session.execute(
                 update(TABLE)
                 .where(TABLE.c.key == key)
-                .values(
-                    failures=case((TABLE.c.failures > 0, TABLE.c.failures - 1), else_=0)
-                )
+                .values(failures=case((TABLE.c.failures > 0, TABLE.c.failures - 1), else_=0))
             )
 
 
@@ -127,9 +125,11 @@ def _locked_counters(session: Session, keys: Keys, now: datetime) -> dict[str, C
 
 
 def _select(ordered: list[str]) -> Any:
-    return select(TABLE.c.key, TABLE.c.failures, TABLE.c.first_at, TABLE.c.last_at).where(
-        TABLE.c.key.in_(ordered)
-    ).order_by(TABLE.c.key)
+    return (
+        select(TABLE.c.key, TABLE.c.failures, TABLE.c.first_at, TABLE.c.last_at)
+        .where(TABLE.c.key.in_(ordered))
+        .order_by(TABLE.c.key)
+    )
 
 
 def _counter(row: Any) -> Counter:
