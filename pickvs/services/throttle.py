@@ -56,7 +56,7 @@ def reserve(
     counters = Counters(pair=rows[keys.pair], account=rows[keys.account], client=rows[keys.client])
     decision = throttle.decide(counters, now, policy)
     if decision.retry_after is not None:
-        session.commit()  # keeps nothing but the empty rows just made; frees the locks
+        session.rollback()  # a refusal counts nothing: not even the empty rows just made
         raise LoginThrottled(decision.retry_after)
     counted = throttle.after_failure(counters, now, policy)
     for key, counter in sorted(

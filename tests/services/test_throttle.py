@@ -99,6 +99,17 @@ def test_a_refusal_counts_nothing(session: Session) -> None:
     assert before.pair == Counter(5, NOW, NOW + timedelta(seconds=4))
 
 
+def test_a_refused_client_leaves_no_rows_behind(session: Session) -> None:
+    """Spraying past the budget must not grow the table: a refusal writes nothing at all."""
+    one = Policy(client_budget=1)
+    throttle.reserve(session, "first", "198.51.100.7", NOW, one)
+    for n in range(3):
+        with pytest.raises(LoginThrottled):
+            throttle.reserve(session, f"other{n}", "198.51.100.7", NOW, one)
+    keys = set(session.execute(select(LoginThrottle.key)).scalars())
+    assert keys == {"account:first", "client:198.51.100.7", "pair:198.51.100.7|first"}
+
+
 def test_a_correct_password_ends_the_streak_and_gives_its_failure_back(
     session: Session,
 ) -> None:
