@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", validation_alias="PICKVS_LOG_FORMAT"
     )
+    # How many reverse proxies in front of the app append to X-Forwarded-For: the client is the
+    # address the outermost of them saw. 0 trusts no header (the socket's peer is the client).
+    trusted_proxy_hops: int = Field(
+        default=0, ge=0, le=10, validation_alias="PICKVS_TRUSTED_PROXY_HOPS"
+    )
 
     @field_validator("sports", "markets", "regions", "bookmakers", mode="before")
     @classmethod

@@ -292,15 +292,19 @@ class DataIssue(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class LoginFailure(SQLModel, table=True):
-    """Failed logins, kept in the database so throttling holds across workers."""
+class LoginThrottle(SQLModel, table=True):
+    """One log-in throttle counter per key (a client, an account as typed, or the pair), kept in
+    the database so throttling holds across workers. Rows are read and written under a row lock
+    (PostgreSQL) or the write lock (SQLite): counting an attempt is one atomic step. The rules
+    are `pickvs.domain.throttle`; rows untouched for a day are deleted as others are written."""
 
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+    __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_last_at", "last_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_column=Column(String(300), nullable=False))
-    at: datetime = Field(sa_column=utc_column())
+    key: str = Field(sa_column=Column(String(300), primary_key=True))
+    failures: int = Field(sa_column=Column(Integer, nullable=False))
+    first_at: datetime = Field(sa_column=utc_column())
+    last_at: datetime = Field(sa_column=utc_column())
 
 
 def utcnow() -> datetime:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.db import session_scope
+from pickvs.domain import throttle
 from pickvs.domain.clock import Clock, SystemClock
 from pickvs.models import User
 from pickvs.services import auth
@@ -66,8 +67,14 @@ PolicyDep = Annotated[PickPolicy, Depends(get_policy)]
 
 
 def client_key(request: Request) -> str | None:
-    """The caller's address for login throttling (the proxy's job to make it the real one)."""
-    return request.client.host if request.client else None
+    """The caller's address for log-in throttling: the socket's peer, or with
+    `PICKVS_TRUSTED_PROXY_HOPS` set, the address the outermost trusted proxy saw (the same rule
+    as the pages', `throttle.client_address`)."""
+    return throttle.client_address(
+        request.client.host if request.client else None,
+        ",".join(request.headers.getlist("x-forwarded-for")),
+        settings.trusted_proxy_hops,
+    )
 
 
 ClientKey = Annotated[str | None, Depends(client_key)]

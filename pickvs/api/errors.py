@@ -17,8 +17,8 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from pickvs.api.schemas import ErrorItem, ErrorOut
-from pickvs.services import auth
 from pickvs.services.errors import BatchRejected, ServiceError
+from pickvs.services.throttle import LoginThrottled
 
 log = logging.getLogger("pickvs.api")
 
@@ -42,8 +42,6 @@ def error_response(
     headers = dict(headers or {})
     if status_code == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
-    if status_code == 429:
-        headers.setdefault("Retry-After", str(int(auth.THROTTLE_WINDOW.total_seconds())))
     return JSONResponse(body.model_dump(exclude_none=True), status_code, headers=headers)
 
 
@@ -56,7 +54,10 @@ async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
             )
             for index, error in exc.errors
         ]
-    return error_response(exc.status_code, body)
+    headers = None
+    if isinstance(exc, LoginThrottled):  # the same wait the message gives in words
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+    return error_response(exc.status_code, body, headers)
 
 
 async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

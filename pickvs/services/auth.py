@@ -1,4 +1,4 @@
-"""Passwords (bcrypt), tokens (JWT HS256) and login throttling, in one small module."""
+"""Passwords (bcrypt), tokens (JWT HS256) and log-in (throttled by `services/throttle.py`)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ from pathlib import Path
 
 import bcrypt
 import jwt
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.domain import accounts
-from pickvs.models import LoginFailure, User
-from pickvs.services.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
+from pickvs.models import User
+from pickvs.services import throttle
+from pickvs.services.errors import Conflict, InvalidInput, NotAuthenticated
 from pickvs.services.users import get_by_login
 
 ALGORITHM = "HS256"
-THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_LIMIT = 5
 # Compared against when the login names nobody, so a miss costs as long as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"pickvs-timing-equaliser", bcrypt.gensalt()).decode()
 
@@ -132,40 +131,20 @@ def register(session: Session, email: str, username: str, password: str, now: da
     return user
 
 
-THROTTLE_KEY_LENGTH = 300  # login_failure.key: a longer key would fail on PostgreSQL
-
-
-def _throttle_keys(login: str, client: str | None) -> list[str]:
-    """Clipped to the column: any login text must be countable, however long (no real
-    username or email comes near the limit, so clipping never merges two real accounts)."""
-    keys = [f"account:{login.strip().lower()}"[:THROTTLE_KEY_LENGTH]]
-    if client:
-        keys.append(f"client:{client}"[:THROTTLE_KEY_LENGTH])
-    return keys
-
-
-def _recent_failures(session: Session, key: str, now: datetime) -> int:
-    stmt = select(func.count()).where(
-        LoginFailure.key == key, LoginFailure.at > now - THROTTLE_WINDOW
-    )
-    return int(session.execute(stmt).scalar_one())
-
-
 def login(
     session: Session, login_name: str, password: str, client: str | None, now: datetime
 ) -> User:
-    """Check credentials; 5 failures in 15 minutes per account or per client means wait."""
+    """Check credentials under the log-in throttle (`pickvs.domain.throttle` says who waits).
+
+    The attempt is counted before the password is checked and given back when it is right, so
+    parallel guesses cannot pass the count; `client` is the caller's address
+    (`throttle.client_address`), None when unknown.
+    """
     # NUL can name no account, and PostgreSQL cannot store it in a throttle key.
     login_name = (login_name or "").replace("\x00", "")
-    keys = _throttle_keys(login_name, client)
-    if any(_recent_failures(session, key, now) >= THROTTLE_LIMIT for key in keys):
-        raise Throttled("Too many failed log-ins; wait 15 minutes and try again.")
-    user = get_by_login(session, login_name or "")
+    reservation = throttle.reserve(session, login_name, client, now)
+    user = get_by_login(session, login_name)
     if not verify_password(password, user.password_hash if user else _DUMMY_HASH) or user is None:
-        for key in keys:
-            session.add(LoginFailure(key=key, at=now))
-        # The failure must be remembered even though the caller's unit of work fails.
-        session.commit()
         raise NotAuthenticated("Wrong username/email or password.")
-    session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
+    throttle.release(session, reservation)
     return user

@@ -6,8 +6,11 @@ import asyncio
 from typing import Any
 
 import reflex as rx
+from reflex.istate.data import RouterData
 
 from pickvs import db
+from pickvs.config import settings
+from pickvs.domain import throttle
 from pickvs.services import auth
 from pickvs.services.errors import ServiceError
 from pickvs.state import clock, routes
@@ -22,6 +25,16 @@ def log_in(login_name: str, password: str, client: str | None) -> str:
     now = clock.now()
     with db.session_scope() as session:
         return auth.create_token(auth.login(session, login_name, password, client, now), now)
+
+
+def client_address(router: RouterData) -> str | None:
+    """The tab's address for log-in throttling, by the rule the JSON API uses
+    (`throttle.client_address`): the socket's peer, which Reflex keeps as the `asgi-scope-client`
+    header, or behind `PICKVS_TRUSTED_PROXY_HOPS` proxies the address the outermost one wrote
+    into the socket's upgrade request's X-Forwarded-For."""
+    raw = router.headers.raw_headers
+    peer = raw.get("asgi-scope-client") or router.session.client_ip
+    return throttle.client_address(peer, raw.get("x-forwarded-for"), settings.trusted_proxy_hops)
 
 
 class LoginState(FormErrors, AuthState):
@@ -40,7 +53,7 @@ class LoginState(FormErrors, AuthState):
                 log_in,
                 str(form_data.get("login") or ""),
                 str(form_data.get("password") or ""),
-                self.router.session.client_ip or None,
+                client_address(self.router),
             )
         except ServiceError as exc:
             # A wrong password or a throttle names no field: it is about the credentials.

@@ -1,4 +1,4 @@
-"""Passwords, tokens checked against the injected clock, and database-backed throttling."""
+"""Passwords, tokens checked against the injected clock, and log-in throttling through login()."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pickvs.config import settings
-from pickvs.models import LoginFailure, User
+from pickvs.domain.throttle import POLICY
+from pickvs.models import LoginThrottle, User
 from pickvs.services import auth
 from pickvs.services.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
 from tests.services.builders import PASSWORD, make_user, utc
@@ -122,42 +123,41 @@ def test_forged_and_malformed_tokens(session: Session) -> None:
 def failures(engine: Engine) -> dict[str, int]:
     with Session(engine) as fresh:
         rows = fresh.execute(
-            select(LoginFailure.key, func.count()).group_by(LoginFailure.key)
+            select(LoginThrottle.key, LoginThrottle.failures).where(LoginThrottle.failures > 0)
         ).all()
     return {key: n for key, n in rows}
 
 
-def test_five_failures_throttle_the_account(engine: Engine, session: Session) -> None:
+def test_five_failures_lock_the_pair_not_the_account(engine: Engine, session: Session) -> None:
     make_user(session, "alice", NOW)
     session.commit()
-    for n in range(auth.THROTTLE_LIMIT):
+    for n in range(POLICY.free_failures):
         with pytest.raises(NotAuthenticated):
             auth.login(
-                session, "alice", "wrong password", f"10.0.0.{n}", NOW + timedelta(minutes=n)
+                session, "alice", "wrong password", "10.0.0.1", NOW + timedelta(seconds=10 * n)
             )
-    # The sixth try is refused before the password is even checked, right one included,
-    # from any client.
-    later = NOW + timedelta(minutes=5)
-    for client in ("10.0.0.1", "192.168.1.1", None):
-        with pytest.raises(Throttled):
-            auth.login(session, "ALICE", PASSWORD, client, later)
-    # 15 minutes after the first failure it has aged out (4 recent ones remain).
-    assert (
-        auth.login(session, "alice", PASSWORD, "10.0.0.9", NOW + timedelta(minutes=15)).username
-        == "alice"
-    )
+    # The sixth try from that client is refused before the password is even checked, right
+    # one included, for a minute after the fifth failure (at 0:40).
+    later = NOW + timedelta(seconds=70)
+    with pytest.raises(Throttled, match="wait 30 seconds"):
+        auth.login(session, "ALICE", PASSWORD, "10.0.0.1", later)
+    # Anyone else -- alice on her phone -- is not refused for that client's failures.
+    for client in ("192.168.1.1", None):
+        assert auth.login(session, "alice", PASSWORD, client, later).username == "alice"
     session.commit()
-    # Success clears the account's failures, not the clients'.
-    left = failures(engine)
-    assert "account:alice" not in left and left["client:10.0.0.1"] == 1
+    # The minute over, the pair may try again, and a success ends its streak and gives back
+    # the failure reserved for it; the account's and the client's earlier failures stay.
+    assert auth.login(session, "alice", PASSWORD, "10.0.0.1", NOW + timedelta(seconds=100))
+    session.commit()
+    assert failures(engine) == {"account:alice": 5, "client:10.0.0.1": 5}
 
 
-def test_five_failures_throttle_the_client(session: Session) -> None:
+def test_a_client_guessing_across_accounts_is_throttled(session: Session) -> None:
     make_user(session, "alice", NOW)
-    for n in range(auth.THROTTLE_LIMIT):
+    for n in range(POLICY.client_budget):
         with pytest.raises(NotAuthenticated):
             auth.login(session, f"nobody{n}", "whatever1", "203.0.113.7", NOW)
-    with pytest.raises(Throttled):
+    with pytest.raises(Throttled, match="wait 1 hour"):
         auth.login(session, "alice", PASSWORD, "203.0.113.7", NOW)
     assert auth.login(session, "alice", PASSWORD, "198.51.100.1", NOW).username == "alice"
 
@@ -168,18 +168,22 @@ def test_failures_persist_although_the_call_raised(engine: Engine, session: Sess
     with pytest.raises(NotAuthenticated):
         auth.login(session, "alice", "wrong password", "10.0.0.1", NOW)
     session.rollback()  # what the caller's unit of work does with the error
-    assert failures(engine) == {"account:alice": 1, "client:10.0.0.1": 1}
+    assert failures(engine) == {
+        "account:alice": 1,
+        "client:10.0.0.1": 1,
+        "pair:10.0.0.1|alice": 1,
+    }
 
 
 def test_any_login_text_is_counted_without_a_database_error(
     engine: Engine, session: Session
 ) -> None:
-    """login_failure.key is VARCHAR(300): PostgreSQL would refuse a longer key with an error."""
+    """login_throttle.key is VARCHAR(300): PostgreSQL would refuse a longer key with an error."""
     huge = "x" * 5000
     with pytest.raises(NotAuthenticated):
         auth.login(session, huge, "whatever1", "c" * 1000, NOW)
     keys = failures(engine)
-    assert len(keys) == 2 and all(len(k) <= 300 for k in keys)
+    assert len(keys) == 3 and all(len(k) <= 300 for k in keys)
     with pytest.raises(NotAuthenticated):
         auth.login(session, "a@b.c", "x" * 500, None, NOW)  # over-long password: just wrong
 

@@ -29,6 +29,6 @@ def register(body: RegisterIn, session: SessionDep, now: NowDep) -> TokenOut:
     responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}},
 )
 def login(body: LoginIn, session: SessionDep, client: ClientKey, now: NowDep) -> TokenOut:
-    """Five failed attempts in 15 minutes, per account or per client, mean a 429 until then."""
+    """A throttled attempt (README, "Log-in throttling") is a 429 with `Retry-After` seconds."""
     user = auth.login(session, body.login_name(), body.password, client, now)
     return TokenOut(token=auth.create_token(user, now))
