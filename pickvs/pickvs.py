@@ -32,8 +32,10 @@ from pickvs.state import routes
 from pickvs.state.admin import AdminState
 from pickvs.state.auth import AuthState
 from pickvs.state.leaderboard import LeaderboardState
+from pickvs.state.login import LoginState
 from pickvs.state.picks import MyPicksState
 from pickvs.state.profile import ProfileState
+from pickvs.state.signup import SignupState
 from pickvs.state.slate import SlateState
 
 # At import, so every backend worker (which imports this module) logs the same way: stdout,
@@ -103,8 +105,21 @@ app.register_lifespan_task(scheduler_lifespan)
 # on_load guard here; every handler behind it still re-checks the player (`AuthState._player`).
 # No route may be one the JSON API owns (/health, /auth/*, /api/*, /docs, /openapi.json).
 PAGE_META = {"description": DESCRIPTION, "image": "/favicon.svg"}
-app.add_page(login_page, route=routes.LOGIN, title=page_title("Log in"), **PAGE_META)
-app.add_page(signup_page, route=routes.SIGNUP, title=page_title("Sign up"), **PAGE_META)
+# Each visit to a form starts without the message a previous submit left in the tab's state.
+app.add_page(
+    login_page,
+    route=routes.LOGIN,
+    title=page_title("Log in"),
+    on_load=LoginState.clear_error,
+    **PAGE_META,
+)
+app.add_page(
+    signup_page,
+    route=routes.SIGNUP,
+    title=page_title("Sign up"),
+    on_load=SignupState.clear_error,
+    **PAGE_META,
+)
 
 # --- slate and my picks -----------------------------------------------------------------------
 
