@@ -14,6 +14,8 @@ import os
 from collections.abc import AsyncIterator
 
 import reflex as rx
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from pickvs import db, migrations, preflight
 from pickvs.api import app as api_app
@@ -32,8 +34,10 @@ from pickvs.state import routes
 from pickvs.state.admin import AdminState
 from pickvs.state.auth import AuthState
 from pickvs.state.leaderboard import LeaderboardState
+from pickvs.state.login import LoginState
 from pickvs.state.picks import MyPicksState
 from pickvs.state.profile import ProfileState
+from pickvs.state.signup import SignupState
 from pickvs.state.slate import SlateState
 
 # At import, so every backend worker (which imports this module) logs the same way: stdout,
@@ -71,6 +75,40 @@ def _prepare_database() -> None:
     migrations.upgrade()
 
 
+def app_address() -> str:
+    """Where players open PickVs: Reflex's deploy URL, `http://localhost:<port>` unless set
+    (REFLEX_DEPLOY_URL), which is the port this start serves on (`--frontend-port`,
+    PICKVS_PORT)."""
+    from reflex_base.config import get_config
+
+    return str(get_config().deploy_url or "").rstrip("/") or "http://localhost:3000"
+
+
+def database_label(url: str) -> str:
+    """The database URL as it may be printed: any password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unreadable DATABASE_URL)"
+
+
+def log_ready() -> None:
+    """The one start-up summary: what a person starting PickVs needs, in one line, once the
+    database is migrated and the scheduler runs (each backend worker logs its own)."""
+    mode = (
+        "demo data (no ODDS_API_KEY)"
+        if settings.demo_mode
+        else f"live odds from The Odds API ({', '.join(settings.sports)})"
+    )
+    log.info(
+        "PickVs is ready at %s · %s · database %s · %s",
+        app_address(),
+        mode,
+        database_label(settings.resolved_database_url),
+        scheduler.describe_next_runs(),
+    )
+
+
 @contextlib.asynccontextmanager
 async def scheduler_lifespan() -> AsyncIterator[None]:
     """Run the daily jobs for as long as the backend serves requests.
@@ -82,6 +120,7 @@ async def scheduler_lifespan() -> AsyncIterator[None]:
     """
     await asyncio.to_thread(_prepare_database)
     await asyncio.to_thread(scheduler.start_background)
+    log_ready()
     try:
         yield
     finally:
@@ -103,8 +142,21 @@ app.register_lifespan_task(scheduler_lifespan)
 # on_load guard here; every handler behind it still re-checks the player (`AuthState._player`).
 # No route may be one the JSON API owns (/health, /auth/*, /api/*, /docs, /openapi.json).
 PAGE_META = {"description": DESCRIPTION, "image": "/favicon.svg"}
-app.add_page(login_page, route=routes.LOGIN, title=page_title("Log in"), **PAGE_META)
-app.add_page(signup_page, route=routes.SIGNUP, title=page_title("Sign up"), **PAGE_META)
+# Each visit to a form starts without the message a previous submit left in the tab's state.
+app.add_page(
+    login_page,
+    route=routes.LOGIN,
+    title=page_title("Log in"),
+    on_load=LoginState.clear_error,
+    **PAGE_META,
+)
+app.add_page(
+    signup_page,
+    route=routes.SIGNUP,
+    title=page_title("Sign up"),
+    on_load=SignupState.clear_error,
+    **PAGE_META,
+)
 
 # --- slate and my picks -----------------------------------------------------------------------
 

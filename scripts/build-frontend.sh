@@ -40,7 +40,8 @@ export REFLEX_DEPLOY_URL="${REFLEX_DEPLOY_URL:-$REFLEX_API_URL}"
 web_dir="${REFLEX_WEB_WORKDIR:-.web}"
 
 started=$SECONDS
-reflex export --frontend-only --no-zip
+# Reflex's console noise (see pickvs/logs.py) filtered out; its errors and warnings kept.
+reflex export --frontend-only --no-zip 2>&1 | python -m pickvs.logs filter-reflex
 if [ ! -f "$web_dir/build/client/index.html" ]; then
     echo "build-frontend.sh: the build finished without $web_dir/build/client/index.html" >&2
     exit 1

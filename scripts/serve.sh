@@ -44,6 +44,9 @@ fi
 export REFLEX_TELEMETRY_ENABLED="${REFLEX_TELEMETRY_ENABLED:-false}"
 export REFLEX_CHECK_LATEST_VERSION="${REFLEX_CHECK_LATEST_VERSION:-false}"
 export PYTHONUNBUFFERED=1
+# The database, its -wal/-shm files and the secret key under PICKVS_DATA_DIR hold emails and
+# password hashes: created readable by this user only (0600, directories 0700).
+umask 077
 
 # exec: the server becomes this process, so SIGTERM reaches it directly (PID 1 in a container).
 exec python "$ROOT/scripts/serve_prebuilt.py" "$host" "$port"

@@ -82,7 +82,13 @@ def serve(host: str, port: int) -> None:
     config._set_persistent(frontend_port=port, backend_port=port)
     # Session state kept on disk by an earlier run belongs to that run's clients.
     reset_disk_state_manager()
-    print(f"serve_prebuilt: PickVs on http://{host}:{port}", file=sys.stderr, flush=True)
+    # Where it listens, not an address to open (0.0.0.0 is every interface): the app's own
+    # "PickVs is ready at ..." line follows once the database and the scheduler are up.
+    print(
+        f"serve_prebuilt: starting the server, listening on {host}:{port}",
+        file=sys.stderr,
+        flush=True,
+    )
     reflex_exec.run_backend_prod(
         host, port, config.loglevel.subprocess_level(), mount_frontend_compiled_app=True
     )

@@ -67,6 +67,10 @@ set --
 # shellcheck source=scripts/setup.sh
 . "$ROOT/scripts/setup.sh"
 
+# Files created from here on (the SQLite database and its -wal/-shm, the secret key, backups)
+# hold emails and password hashes: readable by this user only (0600, directories 0700).
+umask 077
+
 # Migrate before serving, so no request ever meets an old schema.
 if ! pickvs db upgrade; then
     echo "start.sh: 'pickvs db upgrade' failed (see above), so PickVs was not started." \
@@ -79,5 +83,13 @@ if python -c 'from pickvs.config import settings; raise SystemExit(not settings.
     pickvs demo --if-empty
 fi
 
+echo "start.sh: compiling the pages and starting PickVs (a minute or so); it says when it is ready" >&2
 # exec: signals (Ctrl-C, docker stop) go straight to Reflex, which stops its server cleanly.
-exec reflex run --env "$env_mode" ${reflex_args[@]+"${reflex_args[@]}"}
+# Its console output passes through a filter (pickvs/logs.py) that drops the lines wrong or
+# useless here ("Run `uv run reflex run`", a Node.js upgrade warning although bun builds,
+# "Compiling 25/24", progress bars); the filter ignores Ctrl-C and ends with Reflex's output.
+# PickVs's own "PickVs is ready at ..." line gives the address, database, mode and job times.
+# A pipe is not a terminal: tell Reflex's console the width, or it wraps everything at 80.
+export COLUMNS="${COLUMNS:-$(tput cols 2>/dev/null || echo 120)}"
+exec reflex run --env "$env_mode" ${reflex_args[@]+"${reflex_args[@]}"} \
+    > >(python -m pickvs.logs filter-reflex) 2>&1

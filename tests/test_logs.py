@@ -10,11 +10,20 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from pickvs.logs import StdoutHandler, configure_logging
+from pickvs.config import settings
+from pickvs.logs import (
+    JsonFormatter,
+    StdoutHandler,
+    TextFormatter,
+    configure_from_settings,
+    configure_logging,
+)
 
 
 @pytest.fixture
@@ -221,3 +230,70 @@ def test_the_app_stops_with_one_line_on_a_bad_configuration(
     assert "hunter2" not in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert not (tmp_path / "data").exists()
+
+
+# --- time zone and quiet libraries -----------------------------------------------------------
+
+NOON_UTC = datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp()
+
+
+def _record(name: str = "pickvs.jobs", level: int = logging.INFO) -> logging.LogRecord:
+    record = logging.LogRecord(name, level, __file__, 1, "job %s ok", ("grade",), None)
+    record.created = NOON_UTC
+    return record
+
+
+def test_timestamps_are_in_the_league_zone_with_the_offset() -> None:
+    new_york, tokyo = ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")
+
+    assert TextFormatter(new_york).format(_record()) == (
+        "2026-11-22T07:00:00.000-05:00 INFO pickvs.jobs job grade ok"
+    )
+    assert json.loads(JsonFormatter(tokyo).format(_record()))["ts"] == (
+        "2026-11-22T21:00:00.000+09:00"
+    )
+    assert TextFormatter().format(_record()).startswith("2026-11-22T12:00:00.000+00:00 INFO")
+
+
+def test_configure_from_settings_stamps_in_the_league_zone(
+    restore_root_logger: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "timezone", "Asia/Kolkata")
+    monkeypatch.setattr(settings, "log_format", "text")
+    configure_from_settings()
+    logging.getLogger("pickvs.app").info("hello")
+    stamp = capsys.readouterr().out.split(" ", 1)[0]
+    assert stamp.endswith("+05:30"), stamp
+
+
+def test_routine_library_lines_are_left_out_unless_debugging(
+    restore_root_logger: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("text")
+    logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+    logging.getLogger("apscheduler.scheduler").info('Added job "fetch-odds"')
+    logging.getLogger("httpx").info("HTTP Request: GET http://demo.pickvs.invalid/v4/x")
+    logging.getLogger("apscheduler.executors.default").error("Job raised an exception")
+    logging.getLogger("pickvs.scheduler").info("scheduler started")
+    logging.getLogger("alembicx").info("not the alembic package")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ", 1)[1] for line in lines] == [
+        "ERROR apscheduler.executors.default Job raised an exception",
+        "INFO pickvs.scheduler scheduler started",
+        "INFO alembicx not the alembic package",
+    ]
+
+    configure_logging("text", logging.DEBUG)
+    logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+    assert "INFO alembic.runtime.migration Context impl SQLiteImpl." in capsys.readouterr().out
+
+
+def test_a_test_capture_still_sees_the_library_lines(
+    restore_root_logger: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The quiet libraries are filtered at PickVs's handler, not silenced at their loggers."""
+    configure_logging("text")
+    caplog.set_level(logging.INFO)
+    logging.getLogger("httpx").info("HTTP Request: GET http://x/?apiKey=***")
+    assert "apiKey=***" in caplog.text

@@ -124,8 +124,43 @@ def start_background(
         if _scheduler is None:
             _scheduler = build_scheduler(clock or SystemClock(), catch_up_on_start)
             _scheduler.start()
-            log.info("scheduler started: %s", ", ".join(j.id for j in _scheduler.get_jobs()))
+            # The next run times go in the app's one "ready" line (pickvs.pickvs.log_ready).
+            log.info(
+                "scheduler started: %s, in %s time",
+                ", ".join(sorted(next_runs())),
+                settings.timezone,
+            )
         return _scheduler
+
+
+def league_time(moment: datetime) -> str:
+    """`Sat Dec 5 05:00 EST`: a job time as the league reads it, zone named (the log lines'
+    own timestamps are in the same zone)."""
+    local = moment.astimezone(settings.tz)
+    return f"{local:%a %b} {local.day} {local:%H:%M %Z}"
+
+
+def next_runs() -> dict[str, datetime]:
+    """Each daily job's next run, while the scheduler runs (empty when it does not)."""
+    scheduler = _scheduler
+    if scheduler is None or not scheduler.running:
+        return {}
+    return {
+        job.id: job.next_run_time
+        for job in scheduler.get_jobs()
+        if job.id in JOBS and job.next_run_time is not None
+    }
+
+
+def describe_next_runs() -> str:
+    """`next fetch-odds Sat Dec 5 05:00 EST, next process-results Sat Dec 5 09:00 EST`, or why
+    no job will run in this process."""
+    if not settings.scheduler_enabled:
+        return "no scheduled jobs in this process (PICKVS_SCHEDULER=false)"
+    runs = next_runs()
+    if not runs:
+        return "scheduler not running"
+    return ", ".join(f"next {name} {league_time(at)}" for name, at in sorted(runs.items()))
 
 
 def stop(wait: bool = True) -> None:

@@ -51,6 +51,31 @@ def form_field(
     )
 
 
+def auth_form(
+    form_id: str, submit_label: str, on_submit: rx.EventHandler, *fields: rx.Component
+) -> rx.Component:
+    """The fields and the submit button, as wide as the card.
+
+    The form is a child of the card's column, which aligns its children to the start: without
+    its own width it shrinks to its widest content (the log-in form, with no long hint, came
+    out half the card's width). `no_validate`: every problem, a blank field included, comes
+    back from the state beside its field, replacing the last one, instead of in the browser's
+    passing bubble while an older message of ours still stood beside another field.
+    """
+    return rx.el.form(
+        rx.vstack(
+            *fields,
+            rx.button(submit_label, type="submit", size="3", width="100%", margin_top="0.5em"),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        id=form_id,
+        no_validate=True,
+        width="100%",
+    )
+
+
 def auth_card(heading: str, lead: str, *children: rx.Component) -> rx.Component:
     """The narrow card the log-in and sign-up forms sit in."""
     return rx.center(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pickvs.pages.forms import auth_card, form_field
+from pickvs.pages.forms import auth_card, auth_form, form_field
 from pickvs.pages.layout import page_layout
 from pickvs.state.login import LoginState
 from pickvs.state.signup import SignupState
@@ -15,29 +15,25 @@ def login_page() -> rx.Component:
         auth_card(
             "Log in",
             "Welcome back. Your picks are waiting.",
-            rx.el.form(
-                rx.vstack(
-                    form_field(
-                        "Username or email",
-                        "login",
-                        LoginState,
-                        auto_complete="username",
-                        auto_capitalize="none",
-                        spell_check=False,
-                    ),
-                    form_field(
-                        "Password",
-                        "password",
-                        LoginState,
-                        type="password",
-                        auto_complete="current-password",
-                    ),
-                    rx.button("Log in", type="submit", size="3", width="100%", margin_top="0.5em"),
-                    spacing="3",
-                    width="100%",
+            auth_form(
+                "login-form",
+                "Log in",
+                LoginState.submit,
+                form_field(
+                    "Username or email",
+                    "login",
+                    LoginState,
+                    auto_complete="username",
+                    auto_capitalize="none",
+                    spell_check=False,
                 ),
-                on_submit=LoginState.submit,
-                id="login-form",
+                form_field(
+                    "Password",
+                    "password",
+                    LoginState,
+                    type="password",
+                    auto_complete="current-password",
+                ),
             ),
             rx.text(
                 "New to PickVs? ",
@@ -53,40 +49,36 @@ def signup_page() -> rx.Component:
         auth_card(
             "Create your account",
             "Pick NBA games against the lines and see where you rank.",
-            rx.el.form(
-                rx.vstack(
-                    form_field(
-                        "Email",
-                        "email",
-                        SignupState,
-                        type="email",
-                        auto_complete="email",
-                        auto_capitalize="none",
-                        spell_check=False,
-                    ),
-                    form_field(
-                        "Username",
-                        "username",
-                        SignupState,
-                        auto_complete="username",
-                        hint="3-20 letters, digits or underscores; shown on the leaderboard.",
-                        auto_capitalize="none",
-                        spell_check=False,
-                    ),
-                    form_field(
-                        "Password",
-                        "password",
-                        SignupState,
-                        type="password",
-                        auto_complete="new-password",
-                        hint="At least 8 characters.",
-                    ),
-                    rx.button("Sign up", type="submit", size="3", width="100%", margin_top="0.5em"),
-                    spacing="3",
-                    width="100%",
+            auth_form(
+                "signup-form",
+                "Sign up",
+                SignupState.submit,
+                form_field(
+                    "Email",
+                    "email",
+                    SignupState,
+                    type="email",
+                    auto_complete="email",
+                    auto_capitalize="none",
+                    spell_check=False,
                 ),
-                on_submit=SignupState.submit,
-                id="signup-form",
+                form_field(
+                    "Username",
+                    "username",
+                    SignupState,
+                    auto_complete="username",
+                    hint="3-20 letters, digits or underscores; shown on the leaderboard.",
+                    auto_capitalize="none",
+                    spell_check=False,
+                ),
+                form_field(
+                    "Password",
+                    "password",
+                    SignupState,
+                    type="password",
+                    auto_complete="new-password",
+                    hint="At least 8 characters.",
+                ),
             ),
             rx.text(
                 "Already have an account? ",

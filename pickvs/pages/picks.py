@@ -1,7 +1,8 @@
 """`/picks`: the player's own picks, pending and graded, with the line taken and the running units.
 
-A summary of the graded record on top, a filter, then one page of rows in a table that scrolls
-sideways inside its own box on a phone (the page itself never does).
+A summary of the graded record on top, a filter, then one page of rows in a table: a column per
+field from tablet width up, two columns on a phone (game and pick; result and units), so every
+field of a pick shows without sideways scrolling.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from pickvs.pages.pager import pager
 from pickvs.state import routes
 from pickvs.state.picks import MyPicksState, PickRowView
 
+# From tablet width up every field has its column; below it, the Pick, Line and Book figures
+# sit under the game and Units and Running under the result, so the table fits a 375 px phone
+# (seven columns need about 830 px).
+FULL = rx.breakpoints(initial="none", md="table-cell")
+COMPACT = rx.breakpoints(initial="block", md="none")
 RESULT_COLORS = {"win": "grass", "loss": "tomato", "push": "gray", "void": "gray"}
 
 
@@ -49,32 +55,80 @@ def _result(row: PickRowView) -> rx.Component:
         *RESULT_COLORS.items(),
         "amber",
     )
-    return rx.badge(row.result, color_scheme=color, variant="soft", size="2")
+    return rx.badge(
+        row.result, color_scheme=color, variant="soft", size="2", class_name="pick-result"
+    )
+
+
+def _field(value: rx.Var, field: str, **props) -> rx.Component:
+    """One figure of a pick; its class names the field (`pick-line`), so a test can find the
+    copy that shows at the current width."""
+    return rx.text(value, size="2", class_name=f"pick-{field}", **props)
+
+
+def _compact_pick(row: PickRowView) -> rx.Component:
+    """On a phone, the Pick, Line and Book columns' figures, under the game."""
+    return rx.box(
+        rx.text(
+            _field(row.selection, "selection", as_="span", weight="medium"),
+            " · ",
+            _field(row.market, "market", as_="span", color_scheme="gray"),
+        ),
+        rx.text(
+            _field(row.line, "line", as_="span", white_space="nowrap"),
+            " · ",
+            _field(row.book, "book", as_="span", white_space="nowrap"),
+        ),
+        display=COMPACT,
+        margin_top="0.25em",
+    )
+
+
+def _compact_units(row: PickRowView) -> rx.Component:
+    """On a phone, the Units and Running columns' figures, under the result."""
+    return rx.box(
+        _field(row.units, "units", white_space="nowrap"),
+        rx.text(
+            "Running ",
+            _field(row.running, "running", as_="span"),
+            size="1",
+            color_scheme="gray",
+            white_space="nowrap",
+        ),
+        display=COMPACT,
+        margin_top="0.25em",
+    )
 
 
 def _row(row: PickRowView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.text(row.matchup, size="2", weight="medium"),
-                rx.text(row.when, size="1", color_scheme="gray"),
+                _field(row.matchup, "matchup", weight="medium"),
+                rx.text(row.when, size="1", color_scheme="gray", class_name="pick-when"),
                 spacing="1",
             ),
-            min_width="13rem",
+            _compact_pick(row),
+            min_width=rx.breakpoints(initial="0", md="13rem"),
         ),
         rx.table.cell(
             rx.vstack(
-                rx.text(row.selection, size="2", weight="medium"),
-                rx.text(row.market, size="1", color_scheme="gray"),
+                _field(row.selection, "selection", weight="medium"),
+                rx.text(row.market, size="1", color_scheme="gray", class_name="pick-market"),
                 spacing="1",
             ),
             min_width="9rem",
+            display=FULL,
         ),
-        rx.table.cell(rx.text(row.line, size="2", white_space="nowrap")),
-        rx.table.cell(rx.text(row.book, size="2", white_space="nowrap")),
-        rx.table.cell(_result(row)),
-        rx.table.cell(rx.text(row.units, size="2", white_space="nowrap"), justify="end"),
-        rx.table.cell(rx.text(row.running, size="2", white_space="nowrap"), justify="end"),
+        rx.table.cell(_field(row.line, "line", white_space="nowrap"), display=FULL),
+        rx.table.cell(_field(row.book, "book", white_space="nowrap"), display=FULL),
+        rx.table.cell(_result(row), _compact_units(row)),
+        rx.table.cell(
+            _field(row.units, "units", white_space="nowrap"), justify="end", display=FULL
+        ),
+        rx.table.cell(
+            _field(row.running, "running", white_space="nowrap"), justify="end", display=FULL
+        ),
         id="pick-" + row.id.to_string(),
         align="center",
     )
@@ -82,12 +136,15 @@ def _row(row: PickRowView) -> rx.Component:
 
 def _table() -> rx.Component:
     headers = ("Game", "Pick", "Line", "Book", "Result", "Units", "Running")
+    always = ("Game", "Result")
     return rx.table.root(
         rx.table.header(
             rx.table.row(
                 *(
                     rx.table.column_header_cell(
-                        name, justify="end" if name in ("Units", "Running") else "start"
+                        name,
+                        justify="end" if name in ("Units", "Running") else "start",
+                        **({} if name in always else {"display": FULL}),
                     )
                     for name in headers
                 )
@@ -95,7 +152,7 @@ def _table() -> rx.Component:
         ),
         rx.table.body(rx.foreach(MyPicksState.rows, _row)),
         variant="surface",
-        size="2",
+        size=rx.breakpoints(initial="1", sm="2"),
         width="100%",
         min_width="0",
         id="my-picks-table",

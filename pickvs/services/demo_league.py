@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -34,6 +34,7 @@ DEMO_PLAYERS = (
 )
 PAST_DAYS = 4
 MORNING = timedelta(hours=5)
+JOINED_BEFORE = timedelta(days=2)  # the first demo player signed up this long before the first odds
 
 
 def is_seeded(session: Session) -> bool:
@@ -48,13 +49,17 @@ def seed(session: Session, now: datetime, only_if_empty: bool = False) -> str:
         return "already seeded"
     sport = settings.sports[0]
     provider = DemoProvider()
-    players = [_player(session, name, now) for name in DEMO_PLAYERS]
     today = slate.slate_day(now, settings.tz)
+    first_morning = _morning(today - timedelta(days=PAST_DAYS), now)
+    players = [
+        _player(session, name, _joined_at(first_morning, index))
+        for index, name in enumerate(DEMO_PLAYERS)
+    ]
     policy = PickPolicy(settings.lock_minutes, settings.bookmakers)
     picks = 0
     for offset in range(PAST_DAYS, -1, -1):
         day = today - timedelta(days=offset)
-        morning = min(slate.slate_bounds(day, settings.tz)[0] + MORNING, now)
+        morning = _morning(day, now)
         parsed = parse_odds(
             provider.odds_payload(sport, settings.markets, morning), morning, settings.markets
         )
@@ -68,8 +73,19 @@ def seed(session: Session, now: datetime, only_if_empty: bool = False) -> str:
     return f"{len(players)} demo players, {picks} picks, {report.describe()}"
 
 
-def _player(session: Session, name: str, now: datetime) -> User:
-    user = auth.register(session, f"{name}@{DEMO_DOMAIN}", name, secrets.token_urlsafe(18), now)
+def _morning(day: date, now: datetime) -> datetime:
+    """When the replayed odds fetch of `day` happens: its morning, or now if that is later."""
+    return min(slate.slate_bounds(day, settings.tz)[0] + MORNING, now)
+
+
+def _joined_at(first_morning: datetime, index: int) -> datetime:
+    """A demo player's sign-up time: days before the replay's first odds, so every profile's
+    "Joined" date comes before the player's first pick, staggered so they differ."""
+    return first_morning - JOINED_BEFORE - timedelta(days=index, hours=3 * index)
+
+
+def _player(session: Session, name: str, joined: datetime) -> User:
+    user = auth.register(session, f"{name}@{DEMO_DOMAIN}", name, secrets.token_urlsafe(18), joined)
     session.flush()
     return user
 
@@ -77,9 +93,9 @@ def _player(session: Session, name: str, now: datetime) -> User:
 def _demo_picks(
     session: Session,
     players: list[User],
-    day,
+    day: date,
     fetched_at: datetime,
-    policy: PickPolicy,  # type: ignore[no-untyped-def]
+    policy: PickPolicy,
 ) -> int:
     start, end = slate.slate_bounds(day, settings.tz)
     games = session.execute(

@@ -18,6 +18,8 @@ from pickvs.state.auth import AuthState
 from pickvs.state.forms import FormErrors
 
 LOGIN_FIELDS = ("login", "password")
+# A blank field is a typo, not a guess: it is answered here and never counts as a failure.
+LOGIN_REQUIRED = {"login": "Enter your username or email.", "password": "Enter your password."}
 
 
 def log_in(login_name: str, password: str, client: str | None) -> str:
@@ -46,6 +48,8 @@ class LoginState(FormErrors, AuthState):
     @rx.event
     async def submit(self, form_data: dict[str, Any]) -> list[rx.event.EventSpec]:
         self._clear_error()
+        if missing := self._missing(form_data, LOGIN_REQUIRED):
+            return missing
         try:
             # bcrypt takes a quarter second on purpose: off the event loop, which serves
             # every other player's events meanwhile.

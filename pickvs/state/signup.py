@@ -15,6 +15,12 @@ from pickvs.state.auth import AuthState
 from pickvs.state.forms import FormErrors
 
 SIGNUP_FIELDS = ("email", "username", "password")
+# A blank field's message, in the form's order: the first blank one is the one shown.
+SIGNUP_REQUIRED = {
+    "email": "Enter your email address.",
+    "username": "Choose a username.",
+    "password": "Choose a password.",
+}
 
 
 def sign_up(email: str, username: str, password: str) -> str:
@@ -33,6 +39,8 @@ class SignupState(FormErrors, AuthState):
     @rx.event
     async def submit(self, form_data: dict[str, Any]) -> list[rx.event.EventSpec]:
         self._clear_error()
+        if missing := self._missing(form_data, SIGNUP_REQUIRED):
+            return missing
         try:
             token = await asyncio.to_thread(  # bcrypt, off the event loop
                 sign_up,
