@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from pickvs.config import settings
+from pickvs.config import SECRET_KEY_MIN_BYTES, settings
 from pickvs.domain import accounts
 from pickvs.models import LoginFailure, User, UserSession
 from pickvs.services.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
@@ -50,7 +50,6 @@ def verify_password(password: str, password_hash: str) -> bool:
     return bcrypt.checkpw(raw, password_hash.encode())
 
 
-SECRET_MIN_BYTES = 32  # HS256 wants a key at least as long as its 256-bit output
 _SECRET_WAIT_SECONDS = 5.0
 
 
@@ -64,7 +63,7 @@ def _read_secret(path: Path) -> str | None:
         key = path.read_text().strip()
     except FileNotFoundError:
         return None
-    return key if len(key.encode()) >= SECRET_MIN_BYTES else None
+    return key if len(key.encode()) >= SECRET_KEY_MIN_BYTES else None
 
 
 def _publish_secret(path: Path, key: str) -> None:
@@ -103,7 +102,7 @@ def _file_secret(path: Path) -> str:
         key = _read_secret(path)
         if key is None and time.monotonic() > deadline:
             raise SecretKeyError(
-                f"{path} holds no usable key (fewer than {SECRET_MIN_BYTES} bytes); "
+                f"{path} holds no usable key (fewer than {SECRET_KEY_MIN_BYTES} bytes); "
                 "delete it to have a new one generated, or set PICKVS_SECRET_KEY"
             )
         if key is None:
