@@ -45,16 +45,19 @@ class Frames:
     """Deltas received by one page over its sockets, in order."""
 
     deltas: list[dict[str, Any]] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
 
     def listen(self, page: Page) -> None:
         page.on("websocket", lambda ws: ws.on("framereceived", self._received))
 
     def _received(self, payload: str | bytes) -> None:
         text = payload.decode() if isinstance(payload, bytes) else payload
-        body = text.lstrip("0123456789")  # socket.io's packet type, e.g. 42["event", {...}]
-        if not body.startswith("["):
+        self.raw.append(text)
+        # socket.io: packet type and namespace, e.g. 42/_event,["event", {"delta": ...}]
+        packet = re.match(r"^\d+(?:/[^,\[]*,)?(\[.*)$", text, re.DOTALL)
+        if packet is None:
             return
-        message = json.loads(body)
+        message = json.loads(packet.group(1))
         if len(message) > 1 and isinstance(message[1], dict) and "delta" in message[1]:
             self.deltas.append(message[1]["delta"])
 
@@ -139,7 +142,9 @@ def test_signing_in_as_another_player_in_the_same_tab_sends_nothing_of_the_previ
     frames = Frames()
     frames.listen(page)
     open_alices_pages(page, league)
-    assert any(private_values(d, league.pick_ids) for d in frames.deltas)  # the check can see
+    assert any(private_values(d, league.pick_ids) for d in frames.deltas), [  # the check sees
+        r[:300] for r in frames.raw
+    ]
 
     page.goto("/login")  # alice is still logged in
     page.get_by_label("Username or email").fill(league.bob)
