@@ -111,7 +111,7 @@ def seed_players(database_url: str, count: int, now: datetime, secret: str) -> l
             for index in range(count):
                 name = f"bench{index:04d}"
                 user = auth.register(session, f"{name}@example.com", name, PASSWORD, now)
-                tokens.append(auth.create_token(user, now))
+                tokens.append(auth.create_token(session, user, now))
             session.commit()
     finally:
         engine.dispose()

@@ -20,6 +20,7 @@ from pickvs.domain.sports import SPORTS, unknown_sports
 CommaList = Annotated[list[str], NoDecode]
 
 KNOWN_MARKETS = MARKETS
+SECRET_KEY_MIN_BYTES = 32  # HS256's own output length
 
 
 def _split_commas(value: object) -> object:
@@ -98,6 +99,20 @@ class Settings(BaseSettings):
             CronTrigger.from_crontab(value)
         except ValueError as exc:
             raise ValueError(f"not a crontab line ({value!r}: {exc})") from None
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret_key(cls, value: str | None) -> str | None:
+        """HS256 with a short key can be brute-forced offline from any one token; empty means
+        "generate one" (as when unset)."""
+        if not value:
+            return None
+        if len(value.encode()) < SECRET_KEY_MIN_BYTES:
+            raise ValueError(
+                f"must be at least {SECRET_KEY_MIN_BYTES} bytes; make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
         return value
 
     @field_validator("timezone")

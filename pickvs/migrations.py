@@ -32,6 +32,10 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
         if db.is_postgres(engine):
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
             connection.commit()
+        else:
+            # A SQLite table rebuild drops the old table, which would cascade to the rows that
+            # reference it (0005 rebuilds `user`); SQLite only honours this outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
@@ -40,6 +44,9 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
             if db.is_postgres(engine):
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
                 connection.commit()
+            else:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine | None = None) -> str | None:

@@ -71,6 +71,8 @@ class PickStatus:
 
 class User(SQLModel, table=True):
     __tablename__ = "user"
+    # SQLite would otherwise hand a deleted player's id to the next one (migration 0005).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
@@ -305,6 +307,25 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = Field(sa_column=Column(Integer, nullable=False))
     first_at: datetime = Field(sa_column=utc_column())
     last_at: datetime = Field(sa_column=utc_column())
+
+
+class UserSession(SQLModel, table=True):
+    """One log-in: a token is valid only while its session is, so log-out can end it.
+
+    `id` is the SHA-256 (hex) of the random session secret the token carries, so the table
+    alone cannot be turned back into working tokens. A player's sessions go with the player.
+    """
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_id", "user_id"),)
+
+    id: str = Field(sa_column=Column(String(64), primary_key=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    )
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 def utcnow() -> datetime:

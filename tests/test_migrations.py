@@ -127,3 +127,74 @@ def test_postgres_leaves_room_on_pick_pages_for_heap_only_grading(engine: Engine
     with engine.connect() as conn:
         options = conn.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'pick'"))
         assert options.scalar_one() == ["fillfactor=50"]
+
+
+def test_head_is_0006_login_throttle() -> None:
+    assert migrations.head_revision() == "0006"
+
+
+def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(
+    backend: str, tmp_path, pg_databases
+) -> None:  # type: ignore[no-untyped-def]
+    """SQLite rebuilds `user` with AUTOINCREMENT: its picks must survive the old table's drop
+    (foreign keys cascade), and a deleted player's id is not handed to the next one."""
+    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine, "0004")
+        at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+        with engine.begin() as conn:
+            for name in ("alice", "bob"):
+                conn.execute(
+                    text(
+                        'INSERT INTO "user" (email, username, username_key, password_hash, '
+                        "is_admin, created_at, total_units, total_wagered, wins, losses, pushes) "
+                        "VALUES (:email, :name, :name, 'x', false, :at, 0, 0, 0, 0, 0)"
+                    ),
+                    {"email": f"{name}@example.com", "name": name, "at": at},
+                )
+            bob_id = conn.execute(text('SELECT max(id) FROM "user"')).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO game (id, sport, home_team, away_team, commence_time, status, "
+                    "created_at, updated_at) VALUES ('g1', 'nba', 'h', 'a', :at, 'final', :at, :at)"
+                ),
+                {"at": at},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO pick (user_id, game_id, market, side, selection, bookmaker, "
+                    "price, point, to_win, status, result_units, created_at, updated_at) "
+                    "VALUES (:bob, 'g1', 'h2h', 'home', 'h', 'draftkings', 150, NULL, 1.5, "
+                    "'pending', NULL, :at, :at)"
+                ),
+                {"at": at, "bob": bob_id},
+            )
+
+        migrations.upgrade(engine)
+
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM pick")).scalar_one() == 1
+            assert conn.execute(text('SELECT count(*) FROM "user"')).scalar_one() == 2
+            conn.execute(text('DELETE FROM "user" WHERE id = :bob'), {"bob": bob_id})
+            conn.execute(
+                text(
+                    'INSERT INTO "user" (email, username, username_key, password_hash, '
+                    "is_admin, created_at, total_units, total_wagered, wins, losses, pushes) "
+                    "VALUES ('cy@example.com', 'cy', 'cy', 'x', false, :at, 0, 0, 0, 0, 0)"
+                ),
+                {"at": at},
+            )
+            new_id = conn.execute(text("SELECT id FROM \"user\" WHERE username = 'cy'")).scalar()
+            assert conn.execute(text("SELECT count(*) FROM pick")).scalar_one() == 0  # cascaded
+        assert new_id > bob_id  # not bob's
+        if backend == "sqlite":
+            with engine.connect() as conn:
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+                board = conn.execute(
+                    text("SELECT sql FROM sqlite_master WHERE name = 'ix_user_board'")
+                ).scalar()
+                assert board is not None and "round(CAST(total_units" in board
+        assert "user_session" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

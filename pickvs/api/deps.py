@@ -82,8 +82,17 @@ ClientKey = Annotated[str | None, Depends(client_key)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def get_current_user(session: SessionDep, credentials: Credentials, now: NowDep) -> User:
-    return auth.current_user(session, credentials.credentials if credentials else None, now)
+def bearer_token(credentials: Credentials) -> str | None:
+    """The bearer token as sent (None without one); checked by the service that uses it."""
+    return credentials.credentials if credentials else None
+
+
+BearerToken = Annotated[str | None, Depends(bearer_token)]
+
+
+def get_current_user(session: SessionDep, token: BearerToken, now: NowDep) -> User:
+    """The player whose live session the token names (401 when it names none)."""
+    return auth.current_user(session, token, now)
 
 
 def get_optional_user(session: SessionDep, credentials: Credentials, now: NowDep) -> User | None:

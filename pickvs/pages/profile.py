@@ -239,9 +239,33 @@ def player() -> rx.Component:
             align_items="start",
         ),
         recent_picks(),
+        rx.cond(ProfileState.own, sessions_panel()),
         spacing="5",
         width="100%",
         id="profile",
+    )
+
+
+def sessions_panel() -> rx.Component:
+    """On one's own profile: end every log-in, on every device (a lost phone, a shared PC)."""
+    return section(
+        "Sessions",
+        rx.text(
+            "Log out of PickVs on every device and browser where you are logged in, this one "
+            "included.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.button(
+            rx.icon("log-out", size=16, aria_hidden="true"),
+            "Log out everywhere",
+            on_click=ProfileState.logout_everywhere,
+            variant="soft",
+            color_scheme="red",
+            size="2",
+            id="logout-everywhere",
+            width="fit-content",
+        ),
     )
 
 

@@ -9,9 +9,13 @@ not data protection: every handler that reads or writes a player's data calls
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import reflex as rx
+from reflex.state import _override_base_method  # Reflex's own mark for a sanctioned override
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from pickvs import db
@@ -20,14 +24,29 @@ from pickvs.services import auth
 from pickvs.services.errors import NotAuthenticated
 from pickvs.state import AppState, clock, routes
 
+Delta = dict[str, dict[str, Any]]
+log = logging.getLogger("pickvs.state.auth")
+
+
+def _mark_touched(state: rx.State) -> None:
+    """Make the state manager store `state` and its substates at the end of the event."""
+    state._was_touched = True
+    for substate in state.substates.values():
+        _mark_touched(substate)
+
 
 @dataclass(frozen=True)
 class Viewer:
-    """The verified player behind a token; `user_id` None means nobody is logged in."""
+    """The verified player behind a token; `user_id` None means nobody is logged in.
+
+    `session_id` names the log-in (a new one at every log-in), "" for nobody: private state is
+    kept for one session id at a time.
+    """
 
     user_id: int | None = None
     username: str = ""
     is_admin: bool = False
+    session_id: str = ""
 
 
 ANONYMOUS = Viewer()
@@ -36,23 +55,48 @@ ANONYMOUS = Viewer()
 def verify_token(token: str) -> Viewer:
     """Check a token against the database and the injected clock, in a unit of work of its own.
 
-    An empty, expired or forged token, or one naming a deleted account, gives ANONYMOUS.
+    An empty, expired, forged or logged-out token, or one naming a deleted account, gives
+    ANONYMOUS.
     """
     if not token:
         return ANONYMOUS  # no database round trip (this also runs when the pages compile)
     try:
         with db.session_scope() as session:
-            user = auth.current_user(session, token, clock.now())
-            return Viewer(user.id, user.username, user.is_admin)
+            user, session_id = auth.current_session(session, token, clock.now())
+            return Viewer(user.id, user.username, user.is_admin, session_id)
     except NotAuthenticated:
         return ANONYMOUS
+
+
+def end_session(token: str) -> None:
+    """Log out on the server, in a unit of work of its own: a copy of the token stops working.
+
+    A token that no longer names a live session has nothing left to end.
+    """
+    if not token:
+        return
+    try:
+        with db.session_scope() as session:
+            auth.end_session(session, token, clock.now())
+    except NotAuthenticated:
+        pass
+    except SQLAlchemyError:  # the browser forgets the token all the same
+        log.warning("could not end the session on the server (database unavailable)")
 
 
 class AuthState(AppState):
     """Base of every state that needs to know the player (login, sign-up, the data pages).
 
     Page states holding a player's data subclass it: they read `token` and call `_player`
-    through inheritance, and `logout` wipes them along with the token.
+    through inheritance.
+
+    Private state follows the verified player: `_owner` is the session its substates' values
+    were loaded for, and whenever the verified session differs -- a log-in or sign-up here, a
+    token arriving from or cleared by another tab (applied by Reflex itself on hydration and
+    on `update_vars_internal`), an expired or revoked token found by `_player` or a guard --
+    every substate is reset before anything else is read or sent (`_follow_viewer`). The
+    check runs on every event that changes this state (`get_delta`), on the full snapshot a
+    (re)connecting tab receives (`dict`), and in `_player` and the guards.
     """
 
     # localStorage survives reloads and is shared by tabs; `sync` carries a log-in or log-out
@@ -60,6 +104,10 @@ class AuthState(AppState):
     token: str = rx.LocalStorage(name="pickvs_token", sync=True)
     # Bumped to make the cached `_viewer` ask the database again with the same token.
     _recheck: int = 0
+    # The session id the substates' private values belong to ("" for nobody).
+    _owner: str = ""
+    # False in a substate that holds nothing about its viewer (kept when the player changes).
+    _private: ClassVar[bool] = True
 
     @rx.var(deps=["token", "_recheck"], auto_deps=False)
     def _viewer(self) -> Viewer:
@@ -79,34 +127,92 @@ class AuthState(AppState):
     def is_admin(self) -> bool:
         return self._viewer.is_admin
 
+    # --- keeping private state with its player ----------------------------------------------
+
+    @_override_base_method
+    def get_delta(self) -> Delta:
+        """Every delta leaving this state first drops private values of a previous player
+        (a token set by another tab, or by this tab's hydration, reaches the state here)."""
+        if type(self) is AuthState:
+            self._follow_viewer()
+        return super().get_delta()
+
+    @_override_base_method
+    def dict(self, include_computed: bool = True, initial: bool = False, **kwargs: Any) -> Any:
+        """The full snapshot a (re)connecting tab receives holds no previous player's values."""
+        if type(self) is AuthState and include_computed and not initial:
+            self._follow_viewer()
+        return super().dict(include_computed=include_computed, initial=initial, **kwargs)
+
+    def _auth_state(self) -> AuthState:
+        state: rx.State = self
+        while type(state) is not AuthState:  # the instance holding AuthState's own fields
+            assert state.parent_state is not None
+            state = state.parent_state
+        assert isinstance(state, AuthState)
+        return state
+
+    def _follow_viewer(self, session_id: str | None = None) -> None:
+        """Reset every substate if its values were loaded for another session than the
+        verified one (`session_id`, else the cached `_viewer`'s)."""
+        owner = self._auth_state()
+        current = owner._viewer.session_id if session_id is None else session_id
+        if current != owner._owner:
+            owner._drop_private()
+            owner._owner = current
+
+    def _drop_private(self) -> None:
+        """Reset every substate of AuthState to its defaults, loaded or not.
+
+        With the Redis state manager an event loads only some substates; one that is not
+        loaded gets a default instance in its place, marked changed, so the end of this event
+        overwrites what Redis holds for it. Resetting marks every value dirty, so the browser
+        gets the defaults too (it may hold another page's private values).
+        """
+        for cls in type(self).get_substates():
+            if not cls._private:
+                continue
+            substate = self.substates.get(cls.get_name())
+            if substate is None:  # not loaded: replace what the state manager stores
+                substate = cls(parent_state=self, _reflex_internal_init=True)
+                self.substates[cls.get_name()] = substate
+                _mark_touched(substate)
+            substate.reset()
+
     # --- for substates ---------------------------------------------------------------------
 
     def _player(self, session: Session) -> User | None:
         """THE check for handlers touching a player's data: verify the token now, on `session`.
 
-        Returns the User, or None after logging the browser out (token expired, forged, or its
-        account deleted). On None the handler must stop and `return self._relogin()`.
+        Returns the User, or None after logging the browser out (token expired, forged, logged
+        out, or its account deleted). On None the handler must stop and `return
+        self._relogin()`. A player other than the one this tab's private values belong to gets
+        them reset first.
         """
         try:
-            return auth.current_user(session, self.token, clock.now())
+            user, session_id = auth.current_session(session, self.token, clock.now())
         except NotAuthenticated:
             self._sign_out()
             return None
+        self._follow_viewer(session_id)
+        return user
 
     def _relogin(self) -> rx.event.EventSpec:
         """Send the browser to the log-in page, coming back to this page afterwards."""
         return rx.redirect(routes.with_next(routes.LOGIN, self._current_path()))
 
     def _sign_in(self, token: str) -> None:
-        self.token = token
+        """Hold a new token: the previous player's private values go at once."""
+        owner = self._auth_state()
+        owner.token = token
+        owner._follow_viewer()
 
     def _sign_out(self) -> None:
-        """Forget the token and every private value held by AuthState and its substates."""
-        state: rx.State = self
-        while type(state) is not AuthState:  # reset() only resets the fields a class declares
-            assert state.parent_state is not None
-            state = state.parent_state
-        state.reset()
+        """Forget the token and every private value held by AuthState's substates."""
+        owner = self._auth_state()
+        owner.token = ""
+        owner._drop_private()
+        owner._owner = ""
 
     def _current_path(self) -> str:
         url = self.router.url
@@ -114,15 +220,19 @@ class AuthState(AppState):
 
     def _verify_now(self) -> Viewer:
         """Re-verify the token (not from the cache); log out when it no longer holds."""
-        self._recheck += 1
-        if self.token and self._viewer.user_id is None:
-            self._sign_out()
-        return self._viewer
+        owner = self._auth_state()
+        owner._recheck += 1
+        if owner.token and owner._viewer.user_id is None:
+            owner._sign_out()
+        owner._follow_viewer()
+        return owner._viewer
 
     # --- event handlers --------------------------------------------------------------------
 
     @rx.event
     def logout(self) -> rx.event.EventSpec:
+        """End this session on the server, then forget it here (other tabs follow)."""
+        end_session(self.token)
         self._sign_out()
         return rx.redirect(routes.LOGIN)
 

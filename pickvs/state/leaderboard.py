@@ -9,6 +9,7 @@ Only the 25 rows shown are sent to the browser; the service pages through the re
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -70,6 +71,10 @@ def _page_number(raw: str | None) -> int:
 
 
 class LeaderboardState(PagedState, AuthState):
+    _private: ClassVar[bool] = (
+        False  # a public board: the viewer's own row is flagged from `username` live
+    )
+
     period: str = DEFAULT_PERIOD
     total: int = 0
     loaded: bool = False

@@ -26,7 +26,8 @@ def log_in(login_name: str, password: str, client: str | None) -> str:
     """Check the credentials in a unit of work of its own; the new token, or a ServiceError."""
     now = clock.now()
     with db.session_scope() as session:
-        return auth.create_token(auth.login(session, login_name, password, client, now), now)
+        player = auth.login(session, login_name, password, client, now)
+        return auth.create_token(session, player, now)
 
 
 def client_address(router: RouterData) -> str | None:

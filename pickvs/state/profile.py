@@ -19,10 +19,11 @@ from pickvs.config import settings
 from pickvs.domain import display
 from pickvs.domain.grading import WAGERED
 from pickvs.domain.markets import MARKET_LABELS, TOTALS
+from pickvs.services import auth
 from pickvs.services import profile as profiles
 from pickvs.services.errors import NotFound
 from pickvs.services.picks import PickView
-from pickvs.state import clock
+from pickvs.state import clock, routes
 from pickvs.state.auth import AuthState
 from pickvs.state.leaderboard import tone
 from pickvs.state.paging import Paging
@@ -123,6 +124,7 @@ class ProfileState(AuthState):
     picks_page: int = 1
     picks_pages: int = 1
     picks_total: int = 0
+    own: bool = False  # the viewer's own profile: it offers "Log out everywhere"
     _user_id: int | None = None
 
     @rx.event
@@ -141,6 +143,7 @@ class ProfileState(AuthState):
             split = profiles.split_by_market(session, found.user_id)
             points = profiles.units_over_time(session, found.user_id, tz)
             self._user_id = found.user_id
+            self.own = viewer_id == found.user_id
             self._read_picks(session, viewer_id, page=1)
         joined = found.joined.astimezone(tz)
         self.found, self.player_name = True, found.username
@@ -167,6 +170,19 @@ class ProfileState(AuthState):
                 return ProfileState.load  # show the page again as a visitor sees it
             self._read_picks(session, viewer_id, page)
         return None
+
+    @rx.event
+    def logout_everywhere(self) -> rx.event.EventSpec | None:
+        """End every session of the viewer, on their own profile only, then log this tab out."""
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is None:
+                return self._relogin()
+            if self._user_id is None or player.id != self._user_id:
+                return None
+            auth.end_all_sessions(session, self.token, clock.now())
+        self._sign_out()
+        return rx.redirect(routes.LOGIN)
 
     def _viewer_id(self, session: Session) -> int | None:
         """The verified viewer's id; None for a visitor (or an expired token, now signed out)."""

@@ -27,7 +27,8 @@ def sign_up(email: str, username: str, password: str) -> str:
     """Create the account in a unit of work of its own; its first token, or a ServiceError."""
     now = clock.now()
     with db.session_scope() as session:
-        return auth.create_token(auth.register(session, email, username, password, now), now)
+        player = auth.register(session, email, username, password, now)
+        return auth.create_token(session, player, now)
 
 
 class SignupState(FormErrors, AuthState):

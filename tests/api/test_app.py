@@ -13,6 +13,8 @@ from tests.api.helpers import assert_error, bearer, register
 ROUTES = {
     ("post", "/auth/register"),
     ("post", "/auth/login"),
+    ("post", "/auth/logout"),
+    ("post", "/auth/logout-all"),
     ("get", "/api/games/upcoming"),
     ("get", "/api/games/{game_id}/picks"),
     ("post", "/api/picks"),

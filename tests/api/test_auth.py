@@ -7,7 +7,7 @@ import pytest
 
 from pickvs.domain.clock import FixedClock
 from pickvs.domain.throttle import POLICY
-from tests.api.helpers import PASSWORD, assert_error, bearer, register
+from tests.api.helpers import PASSWORD, assert_error, bearer, login, register
 
 
 def test_register_logs_the_player_in(client) -> None:
@@ -162,3 +162,57 @@ def test_token_of_a_removed_account_is_401(client, clock: FixedClock) -> None:
 
     ghost = jwt.encode({**stranger, "sub": "999999"}, settings.secret_key, "HS256")
     assert_error(client.get("/api/picks/me", headers=bearer(ghost)), 401)
+
+
+# --- sessions: log-out ends a token on the server -------------------------------------------
+
+
+def test_logout_ends_that_token_everywhere_it_was_copied(client) -> None:
+    token = register(client, "ann")
+    other = login(client, "ann")  # a second log-in, e.g. on a phone
+
+    response = client.post("/auth/logout", headers=bearer(token))
+
+    assert response.status_code == 204 and response.content == b""
+    refused = client.get("/api/picks/me", headers=bearer(token))
+    assert "logged out" in assert_error(refused, 401)["detail"]
+    assert client.get("/api/picks/me", headers=bearer(other)).status_code == 200
+    assert_error(client.post("/auth/logout", headers=bearer(token)), 401)  # already ended
+    assert_error(client.post("/auth/logout"), 401)
+
+
+def test_logout_all_ends_every_session_of_the_player(client) -> None:
+    first, second = register(client, "ann"), login(client, "ann")
+    bobs = register(client, "bob")
+
+    assert client.post("/auth/logout-all", headers=bearer(second)).status_code == 204
+
+    for token in (first, second):
+        assert_error(client.get("/api/picks/me", headers=bearer(token)), 401)
+    assert client.get("/api/picks/me", headers=bearer(bobs)).status_code == 200
+    assert client.get("/api/picks/me", headers=bearer(login(client, "ann"))).status_code == 200
+    assert_error(client.post("/auth/logout-all", headers=bearer(first)), 401)
+
+
+@pytest.mark.parametrize("subject", ["abc", "-1", str(10**30), 10**30, ["1"], {"id": 1}, None])
+def test_a_signed_token_with_an_absurd_subject_is_401_not_500(client, subject) -> None:
+    from pickvs.config import settings
+
+    claims = jwt.decode(register(client, "ann"), options={"verify_signature": False})
+    odd = jwt.encode({**claims, "sub": subject}, settings.secret_key, "HS256")
+    for request in (
+        lambda: client.get("/api/picks/me", headers=bearer(odd)),
+        lambda: client.get("/api/games/upcoming", headers=bearer(odd)),
+        lambda: client.post("/auth/logout", headers=bearer(odd)),
+    ):
+        response = request()
+        assert_error(response, 401)
+
+
+def test_a_token_from_before_sessions_is_refused(client) -> None:
+    """Tokens issued before migration 0005 name no session: their players log in again."""
+    from pickvs.config import settings
+
+    claims = jwt.decode(register(client, "ann"), options={"verify_signature": False})
+    legacy = jwt.encode({k: v for k, v in claims.items() if k != "sid"}, settings.secret_key)
+    assert_error(client.get("/api/picks/me", headers=bearer(legacy)), 401)

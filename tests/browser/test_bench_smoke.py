@@ -37,8 +37,8 @@ def test_a_simulated_player_picks_over_the_event_socket(
             make_game(session, f"bs-{name}", now + timedelta(hours=2), Book(),
                       fetched_at=now - timedelta(minutes=5))  # fmt: skip
             user = auth.register(session, f"{name}@example.com", name, PASSWORD, now)
+            token = auth.create_token(session, user, now)
             session.commit()
-            token = auth.create_token(user, now)
     finally:
         engine.dispose()
     port = int(pickvs_app.url.rsplit(":", 1)[1])

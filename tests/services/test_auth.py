@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import multiprocessing
+import stat
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
@@ -12,10 +18,11 @@ from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.domain.throttle import POLICY
-from pickvs.models import LoginThrottle, User
+from pickvs.models import LoginThrottle, User, UserSession
 from pickvs.services import auth
 from pickvs.services.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
 from tests.services.builders import PASSWORD, make_user, utc
+from tests.test_preflight import run_pickvs
 
 NOW = utc("2026-11-22T12:00")
 
@@ -83,7 +90,7 @@ def test_tokens_follow_the_injected_clock(session: Session) -> None:
     """Issued 30 days ahead of the wall clock: only the injected clock may judge it."""
     issued = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     alice = make_user(session, "alice", issued)
-    token = auth.create_token(alice, issued)
+    token = auth.create_token(session, alice, issued)
     assert auth.user_id_from_token(token, issued) == alice.id
     last_valid = issued + timedelta(days=settings.token_days) - timedelta(seconds=1)
     assert auth.user_id_from_token(token, last_valid) == alice.id
@@ -95,7 +102,7 @@ def test_tokens_follow_the_injected_clock(session: Session) -> None:
 def test_forged_and_malformed_tokens(session: Session) -> None:
     alice = make_user(session, "alice", NOW)
     exp = int((NOW + timedelta(days=1)).timestamp())
-    token = auth.create_token(alice, NOW)
+    token = auth.create_token(session, alice, NOW)
     header, payload, signature = token.split(".")
     swapped = jwt.utils.base64url_encode(b'{"sub":"1","exp":9999999999}').decode()
     forged = [
@@ -115,8 +122,10 @@ def test_forged_and_malformed_tokens(session: Session) -> None:
             auth.user_id_from_token(bad, NOW)
     with pytest.raises(NotAuthenticated):
         auth.current_user(session, None, NOW)
-    ghost = jwt.encode({"sub": "999999", "exp": exp}, auth.secret_key(), algorithm="HS256")
-    with pytest.raises(NotAuthenticated, match="no longer exists"):
+    ghost = jwt.encode(
+        {"sub": "999999", "sid": "x" * 43, "exp": exp}, auth.secret_key(), algorithm="HS256"
+    )
+    with pytest.raises(NotAuthenticated, match="ended"):
         auth.current_user(session, ghost, NOW)
 
 
@@ -195,3 +204,167 @@ def test_nul_in_login_or_email_is_refused_cleanly(session: Session) -> None:
         auth.register(session, "a\x00b@example.com", "nulls", "password123", NOW)
     with pytest.raises(NotAuthenticated):
         auth.login(session, "ghost\x00", "password123", "198.51.100.7", NOW)
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def signed(claims: dict[str, object]) -> str:
+    return jwt.encode(claims, auth.secret_key(), algorithm="HS256")
+
+
+def test_a_token_names_a_session_that_log_out_ends(session: Session) -> None:
+    alice = make_user(session, "alice", NOW)
+    phone, laptop = auth.create_token(session, alice, NOW), auth.create_token(session, alice, NOW)
+    assert auth.current_user(session, phone, NOW).id == alice.id
+
+    auth.end_session(session, phone, NOW + timedelta(minutes=1))
+
+    with pytest.raises(NotAuthenticated, match="logged out"):
+        auth.current_user(session, phone, NOW + timedelta(minutes=2))
+    assert auth.current_user(session, laptop, NOW).id == alice.id  # the other log-in stays
+    with pytest.raises(NotAuthenticated):
+        auth.end_session(session, phone, NOW)  # nothing left to end
+    row = session.get(UserSession, auth.current_session(session, laptop, NOW)[1])
+    assert row is not None and row.user_id == alice.id and row.revoked_at is None
+    assert row.expires_at == NOW + timedelta(days=settings.token_days)
+
+
+def test_log_out_everywhere_ends_every_session_of_that_player_only(session: Session) -> None:
+    alice, bob = make_user(session, "alice", NOW), make_user(session, "bob", NOW)
+    alices = [auth.create_token(session, alice, NOW) for _ in range(3)]
+    bobs = auth.create_token(session, bob, NOW)
+
+    assert auth.end_all_sessions(session, alices[0], NOW) == 3
+
+    for token in alices:
+        with pytest.raises(NotAuthenticated):
+            auth.current_user(session, token, NOW)
+    assert auth.current_user(session, bobs, NOW).id == bob.id
+    fresh = auth.create_token(session, alice, NOW + timedelta(minutes=1))  # logging in again
+    assert auth.current_user(session, fresh, NOW + timedelta(minutes=1)).id == alice.id
+
+
+def test_a_deleted_players_token_never_names_the_next_player(session: Session) -> None:
+    """SQLite reused the highest id once its row was gone: the old token named the new player."""
+    make_user(session, "alice", NOW)
+    bob = make_user(session, "bob", NOW)
+    token, bob_id = auth.create_token(session, bob, NOW), bob.id
+    session.delete(bob)
+    session.flush()
+    assert session.execute(select(func.count()).select_from(UserSession)).scalar_one() == 0
+
+    cy = auth.register(session, "cyd@example.com", "cyd", PASSWORD, NOW)
+    session.flush()
+
+    assert cy.id != bob_id  # ids are never handed out twice, on SQLite as on PostgreSQL
+    with pytest.raises(NotAuthenticated):
+        auth.current_user(session, token, NOW)
+    # Even a token signed for the new id with the old session's secret names nothing.
+    claims = jwt.decode(
+        token, auth.secret_key(), algorithms=["HS256"], options={"verify_exp": False}
+    )
+    with pytest.raises(NotAuthenticated):
+        auth.current_user(session, signed({**claims, "sub": str(cy.id)}), NOW)
+
+
+EXP = int((NOW + timedelta(days=1)).timestamp())
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "abc", "sid": "s" * 43, "exp": EXP},
+        {"sub": "-1", "sid": "s" * 43, "exp": EXP},
+        {"sub": "0", "sid": "s" * 43, "exp": EXP},
+        {"sub": str(10**30), "sid": "s" * 43, "exp": EXP},
+        {"sub": 10**30, "sid": "s" * 43, "exp": EXP},
+        {"sub": "2147483648", "sid": "s" * 43, "exp": EXP},  # one past PostgreSQL's INTEGER
+        {"sub": ["1"], "sid": "s" * 43, "exp": EXP},
+        {"sub": "\uff11", "sid": "s" * 43, "exp": EXP},  # a full-width digit one
+        {"sub": "1", "sid": ["s"], "exp": EXP},
+        {"sub": "1", "sid": "s" * 5000, "exp": EXP},
+        {"sub": "1", "sid": "", "exp": EXP},
+        {"sub": "1", "exp": EXP},  # a token from before sessions
+        {"sub": "1", "sid": "s" * 43, "exp": "tomorrow"},
+        {"sub": "1", "sid": "s" * 43, "exp": True},
+    ],
+)
+def test_a_signed_token_with_absurd_claims_is_refused_not_an_error(
+    session: Session, claims: dict[str, object]
+) -> None:
+    make_user(session, "alice", NOW)
+    with pytest.raises(NotAuthenticated):
+        auth.current_user(session, signed(claims), NOW)
+
+
+def test_an_infinite_expiry_is_refused(session: Session) -> None:
+    """JSON's 1e999 reads as infinity, which int() cannot take."""
+    header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}').decode()
+    body = jwt.utils.base64url_encode(b'{"sub":"1","sid":"abc","exp":1e999}').decode()
+    signing_input = f"{header}.{body}".encode()
+    signature = jwt.utils.base64url_encode(
+        hmac.new(auth.secret_key().encode(), signing_input, hashlib.sha256).digest()
+    ).decode()
+    with pytest.raises(NotAuthenticated):
+        auth.current_user(session, f"{header}.{body}.{signature}", NOW)
+
+
+# --- the generated signing key ------------------------------------------------------------
+
+
+def _race_for_key(path: str, barrier: Any, results: Any) -> None:
+    from pickvs.services import auth as child_auth
+
+    barrier.wait()
+    try:
+        results.put(("ok", child_auth._file_secret(Path(path))))
+    except Exception as exc:  # the failure the test is about: report it, do not hang
+        results.put(("error", repr(exc)))
+
+
+def test_workers_starting_together_share_one_generated_key(tmp_path: Path) -> None:
+    """25 trials of 4 processes on an empty data directory: one complete key, for all four."""
+    context = multiprocessing.get_context("fork")
+    for trial in range(25):
+        path = tmp_path / f"trial{trial}" / "secret_key"
+        barrier, results = context.Barrier(4), context.Queue()
+        workers = [
+            context.Process(target=_race_for_key, args=(str(path), barrier, results))
+            for _ in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        outcomes = [results.get(timeout=60) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [kind for kind, _ in outcomes] == ["ok"] * 4, outcomes
+        keys = {key for _, key in outcomes}
+        assert len(keys) == 1, f"trial {trial}: {keys}"
+        (key,) = keys
+        assert len(key) >= 32 and path.read_text() == key
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no temp file left
+
+
+def test_an_empty_key_file_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret_key"
+    path.write_text("")  # what a crash of the old code could leave
+    monkeypatch.setattr(auth, "_SECRET_WAIT_SECONDS", 0.2)
+    with pytest.raises(auth.SecretKeyError, match="delete it"):
+        auth._file_secret(path)
+    path.unlink()
+    assert len(auth._file_secret(path)) >= 32
+    auth._file_secret.cache_clear()
+
+
+@pytest.mark.slow
+def test_a_short_secret_key_is_refused_at_start_up(tmp_path: Path) -> None:
+    done = run_pickvs(tmp_path, "db", "upgrade", env={"PICKVS_SECRET_KEY": "s3cret-but-short"})
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert "PICKVS_SECRET_KEY: must be at least 32 bytes" in line
+    assert "s3cret-but-short" not in done.stderr
+    assert not (tmp_path / "data" / "pickvs.db").exists()
+    ok = run_pickvs(tmp_path, "check", env={"PICKVS_SECRET_KEY": "k" * 32})
+    assert ok.returncode == 0, ok.stderr

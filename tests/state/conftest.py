@@ -31,14 +31,18 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import Any, TypeVar
 
 import pytest
 import reflex as rx
 from reflex.istate.data import ReflexURL, RouterData, SessionData
 
+from pickvs import db
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
+from pickvs.models import User
+from pickvs.services import auth
 from pickvs.state import clock as state_clock
 
 StateT = TypeVar("StateT", bound=rx.State)
@@ -84,6 +88,12 @@ def make_state() -> Callable[..., Any]:
         return state
 
     return make
+
+
+def issue_token(user: User, now: datetime) -> str:
+    """A token for `user` (attached or not) naming a new session, committed at once."""
+    with db.session_scope() as session:
+        return auth.create_token(session, user, now)
 
 
 # --- running handlers and reading the events they returned -----------------------------------

@@ -56,7 +56,7 @@ def as_player(make_state: MakeState, username: str | None) -> AdminState:
         with db.session_scope() as session:
             user = get_by_username(session, username)
             assert user is not None
-            state.token = auth.create_token(user, NOW)
+            state.token = auth.create_token(session, user, NOW)
     return state
 
 

@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 from pickvs import db
 from pickvs.domain.clock import FixedClock
 from pickvs.models import User
-from pickvs.services import admin, auth
+from pickvs.services import admin
 from pickvs.state.leaderboard import LeaderboardState, board_href, format_wagered
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
-from tests.state.conftest import navigate, redirect_target, run
+from tests.state.conftest import issue_token, navigate, redirect_target, run
 
 MakeState = Callable[..., Any]
 JOINED = utc("2026-10-01T12:00")
@@ -180,7 +180,7 @@ def test_empty_period(make_state: MakeState, engine: Engine, clock: FixedClock) 
 def test_own_row_is_flagged_for_the_logged_in_player_only(
     make_state: MakeState, players: dict[str, User], clock: FixedClock
 ) -> None:
-    token = auth.create_token(players["ann"], clock.now())
+    token = issue_token(players["ann"], clock.now())
     state = open_board(make_state, token=token)
     assert [r.username for r in state.rows if r.is_me] == ["ann"]
 

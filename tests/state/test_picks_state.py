@@ -41,7 +41,7 @@ def alice_token(engine: Engine, clock: FixedClock) -> str:
                 (game_id, "totals", "Over"),
             ]
         make_picks(session, alice, NOW, *wanted)
-        token = auth.create_token(alice, NOW)
+        token = auth.create_token(session, alice, NOW)
     clock.set(FIRST_TIP + timedelta(hours=GRADED + 3))
     with db.session_scope() as session:
         for index in range(GRADED):  # home wins by 10 (covers -4.5); 210 is under 227.5
@@ -122,7 +122,7 @@ def test_an_expired_token_goes_to_log_in(
 
 def test_a_new_player_has_an_empty_list(make_state: MakeState, alice_token: str) -> None:
     with db.session_scope() as session:
-        token = auth.create_token(make_user(session, "cyd", NOW), NOW)
+        token = auth.create_token(session, make_user(session, "cyd", NOW), NOW)
     state = my_picks(make_state, token)
 
     assert (state.rows, state.total, state.pages, state.has_next) == ([], 0, 1, False)

@@ -14,11 +14,11 @@ from sqlmodel import Session
 from pickvs import db
 from pickvs.domain.clock import FixedClock
 from pickvs.models import User
-from pickvs.services import admin, auth
+from pickvs.services import admin
 from pickvs.state import profile as profile_state
 from pickvs.state.profile import ProfileState, ordinal, username_from_path
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
-from tests.state.conftest import navigate, run
+from tests.state.conftest import issue_token, navigate, run
 
 MakeState = Callable[..., Any]
 FETCHED = utc("2026-11-18T12:00")  # 7 am ET Nov 18: everyone joins
@@ -68,7 +68,7 @@ def players(engine: Engine) -> dict[str, User]:
 
 
 def token_for(user: User, clock: FixedClock) -> str:
-    return auth.create_token(user, clock.now())
+    return issue_token(user, clock.now())
 
 
 def figures(state: ProfileState) -> tuple[str, str, str, str]:
@@ -166,7 +166,7 @@ def test_open_picks_are_shown_to_their_owner_only(
 def test_an_expired_token_reads_as_a_visitor_without_a_redirect(
     make_state: MakeState, players: dict[str, User], clock: FixedClock
 ) -> None:
-    token = auth.create_token(players["alice"], clock.now() - timedelta(days=8))  # 7-day tokens
+    token = issue_token(players["alice"], clock.now() - timedelta(days=8))  # 7-day tokens
     state = open_profile(make_state, "/u/alice", token)
     assert state.found and state.picks_total == 4  # the open pick stays hidden
     assert (state.token, state.is_authenticated) == ("", False)
@@ -199,7 +199,7 @@ def test_paging_after_the_token_expired_shows_the_visitor_view(
     make_state: MakeState, players: dict[str, User], clock: FixedClock
 ) -> None:
     issued = clock.now() - timedelta(days=7) + timedelta(minutes=1)  # a minute left to live
-    state = open_profile(make_state, "/u/alice", auth.create_token(players["alice"], issued))
+    state = open_profile(make_state, "/u/alice", issue_token(players["alice"], issued))
     assert state.picks_total == 5
     clock.advance(minutes=2)
     state.picks_pages = 2  # as if there were a second page

@@ -43,7 +43,7 @@ def league(engine: Engine) -> dict[str, str]:
                 books = [Book("draftkings", totals=None)]
             make_game(session, game_id, tip, *books, fetched_at=NOW - timedelta(hours=2))
         users = {name: make_user(session, name, NOW) for name in ("alice", "bob")}
-        return {name: auth.create_token(user, NOW) for name, user in users.items()}
+        return {name: auth.create_token(session, user, NOW) for name, user in users.items()}
 
 
 def slate_for(make_state: MakeState, token: str) -> SlateState:

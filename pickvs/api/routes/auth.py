@@ -1,10 +1,10 @@
-"""Sign-up and log-in: both answer with a bearer token."""
+"""Sign-up and log-in answer with a bearer token naming a new session; log-out ends sessions."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from pickvs.api.deps import ClientKey, NowDep, SessionDep
+from pickvs.api.deps import BearerToken, ClientKey, NowDep, SessionDep
 from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut, LoginIn, RegisterIn, TokenOut
 from pickvs.services import auth
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/auth", tags=["auth"], max_body_size=MAX_BODY_BYTES)
 def register(body: RegisterIn, session: SessionDep, now: NowDep) -> TokenOut:
     """Registering logs the player in: the answer carries a token, like a log-in."""
     user = auth.register(session, body.email, body.username, body.password, now)
-    return TokenOut(token=auth.create_token(user, now))
+    return TokenOut(token=auth.create_token(session, user, now))
 
 
 @router.post(
@@ -31,4 +31,28 @@ def register(body: RegisterIn, session: SessionDep, now: NowDep) -> TokenOut:
 def login(body: LoginIn, session: SessionDep, client: ClientKey, now: NowDep) -> TokenOut:
     """A throttled attempt (README, "Log-in throttling") is a 429 with `Retry-After` seconds."""
     user = auth.login(session, body.login_name(), body.password, client, now)
-    return TokenOut(token=auth.create_token(user, now))
+    return TokenOut(token=auth.create_token(session, user, now))
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_model=None,
+    summary="Log out: end this token's session",
+    responses={401: {"model": ErrorOut}},
+)
+def logout(session: SessionDep, token: BearerToken, now: NowDep) -> None:
+    """The token stops working at once, wherever a copy of it is; 401 if it already had."""
+    auth.end_session(session, token, now)
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_model=None,
+    summary="Log out everywhere: end every session of this player",
+    responses={401: {"model": ErrorOut}},
+)
+def logout_all(session: SessionDep, token: BearerToken, now: NowDep) -> None:
+    """Every token of the player stops working, this one included."""
+    auth.end_all_sessions(session, token, now)
