@@ -88,9 +88,14 @@ def ingest_events(
     *events: EventRecord,
     issues: tuple[IssueRecord, ...] = (),
     job_run_id: int | None = None,
+    lock_minutes: int = 0,
 ) -> IngestReport:
     return ingest.apply_odds(
-        session, ParsedOdds(list(events), list(issues)), fetched_at, job_run_id
+        session,
+        ParsedOdds(list(events), list(issues)),
+        fetched_at,
+        job_run_id,
+        lock_minutes=lock_minutes,
     )
 
 
@@ -157,9 +162,16 @@ def score(
 
 
 def report_scores(
-    session: Session, now: datetime, *records: ScoreRecord, days_from: int = 3, sport: str = SPORT
+    session: Session,
+    now: datetime,
+    *records: ScoreRecord,
+    days_from: int = 3,
+    sport: str = SPORT,
+    lock_minutes: int = 0,
 ) -> ResultsReport:
-    return results.apply_scores(session, ParsedScores(list(records), []), sport, now, days_from)
+    return results.apply_scores(
+        session, ParsedScores(list(records), []), sport, now, days_from, lock_minutes=lock_minutes
+    )
 
 
 def reload(session: Session) -> None:
