@@ -107,10 +107,13 @@ def make_game(
     fetched_at: datetime | None = None,
     home: str = HOME_TEAM,
     away: str = AWAY_TEAM,
+    sport: str = SPORT,
 ) -> Game:
     """A game as the odds job creates it, with one fetch of lines (a day before tip-off)."""
     fetched_at = fetched_at or commence - timedelta(days=1)
-    ingest_events(session, fetched_at, event(game_id, commence, *books, home=home, away=away))
+    ingest_events(
+        session, fetched_at, event(game_id, commence, *books, home=home, away=away, sport=sport)
+    )
     game = session.get(Game, game_id)
     assert game is not None
     return game
