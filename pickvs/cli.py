@@ -1,4 +1,5 @@
-"""The `pickvs` command line: jobs, quota, manual settlement, admin grants, migrations, demo.
+"""The `pickvs` command line: jobs, quota, games and manual settlement, admin grants,
+migrations, demo. Times are printed in league time, labelled with the zone's abbreviation.
 
 A command that fails exits non-zero with one clear line on stderr.
 """
@@ -9,6 +10,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +20,18 @@ from sqlalchemy.engine import URL
 from pickvs import backup as backups
 from pickvs import db, migrations, preflight
 from pickvs.config import SettingsError, settings
+from pickvs.domain import display
+from pickvs.domain import results as results_rules
 from pickvs.domain.clock import SystemClock
 from pickvs.jobs import daily
 from pickvs.jobs.manual import run_now
 from pickvs.jobs.runner import OK, SKIPPED
 from pickvs.jobs.source import source_label
 from pickvs.logs import configure_from_settings
-from pickvs.services import admin, ledger
+from pickvs.models import ApiCall, Game
+from pickvs.services import admin, admin_views, ledger
 from pickvs.services.errors import ServiceError
+from pickvs.services.games import get_game
 
 clock = SystemClock()
 
@@ -103,25 +109,89 @@ def quota() -> None:
     """Show this month's credits: used, remaining, budget and the last provider calls."""
     with db.session_scope() as session:
         summary = ledger.summary(session, clock.now(), settings.monthly_credits)
-    click.echo(f"source:     {source_label()}")
-    click.echo(f"month:      from {summary.month_start:%Y-%m-%d} (UTC)")
-    click.echo(f"budget:     {summary.budget}")
-    click.echo(f"used:       {summary.used}")
-    click.echo(f"remaining:  {summary.remaining}")
-    provider = "unknown" if summary.provider_remaining is None else summary.provider_remaining
-    click.echo(f"provider:   {provider} left by the provider's count")
-    if summary.exhausted:
-        click.echo("blocked:    OUT_OF_USAGE_CREDITS reported; no calls until next month")
-    click.echo("last calls:")
-    for call in summary.last_calls:
-        credits = "-" if call.credits_last is None else call.credits_last
+        click.echo(f"source:     {source_label()}")
         click.echo(
-            f"  {call.at:%Y-%m-%d %H:%M} {call.source:4} {call.outcome:7} "
-            f"{call.status_code or '-':>3} credits={credits} {call.endpoint}"
-            + (f" ({call.error_code or call.message})" if call.outcome != "ok" else "")
+            f"month:      {summary.month_start:%B %Y}, from "
+            f"{display.league_time(summary.month_start, settings.tz)}"
         )
-    if not summary.last_calls:
-        click.echo("  (none)")
+        click.echo(f"budget:     {summary.budget}")
+        click.echo(f"used:       {summary.used}")
+        click.echo(f"remaining:  {summary.remaining}")
+        click.echo(f"provider:   {_provider_count(summary.provider_remaining)}")
+        if summary.exhausted_at is not None:
+            for line in _blocked_lines(summary.exhausted_at):
+                click.echo(line)
+        click.echo(f"last calls ({settings.timezone}):")
+        for call in summary.last_calls:
+            click.echo("  " + _call_line(call))
+        if not summary.last_calls:
+            click.echo("  (none)")
+
+
+def _provider_count(remaining: int | None) -> str:
+    if remaining is None:
+        return "the provider has not reported a count yet this month"
+    return f"{remaining} credit(s) left, by the provider's last reply"
+
+
+def _blocked_lines(since: datetime) -> list[str]:
+    """Why paid calls are held, and how the owner gets them going again today."""
+    return [
+        f"blocked:    the provider answered OUT_OF_USAGE_CREDITS at "
+        f"{display.league_time(since, settings.tz)}; paid calls wait until it reports credits "
+        "left (or the month turns)",
+        "retry now:  after adding credits, run `pickvs fetch-odds`: its free schedule look-up "
+        "reads the new count, and paid calls resume at once if credits are left (raise "
+        "PICKVS_MONTHLY_CREDITS too if the new plan allows more)",
+    ]
+
+
+def _call_line(call: ApiCall) -> str:
+    local = call.at.astimezone(settings.tz)
+    credits = "-" if call.credits_last is None else call.credits_last
+    line = (
+        f"{local:%Y-%m-%d %H:%M} {local.tzname()} {call.source:4} {call.outcome:7} "
+        f"{call.status_code or '-':>3} credits={credits} {call.endpoint}"
+    )
+    return line + (f" ({call.error_code or call.message})" if call.outcome != "ok" else "")
+
+
+@main.command("games")
+@click.option("--waiting", is_flag=True, help="Only games that have started and wait for a result.")
+@one_line_errors
+def games(waiting: bool) -> None:
+    """List games, one a line: id, teams (away @ home), tip-off in league time, status.
+
+    Without --waiting: the games within three days of now, those waiting for a result first.
+    The id is what `settle` and `void` take.
+    """
+    now = clock.now()
+    with db.session_scope() as session:
+        lines = [
+            _game_line(row.game, now)
+            for row in admin_views.all_games(session, now, waiting=waiting)
+        ]
+    if not lines:
+        click.echo(
+            "no game waiting for a result" if waiting else "no game within three days of now"
+        )
+    for line in lines:
+        click.echo(line)
+
+
+def _game_line(game: Game, now: datetime) -> str:
+    name = display.matchup(away=game.away_team, home=game.home_team)
+    tip = display.league_time(game.commence_time, settings.tz)
+    return f"{game.id}  {name}  {tip}  {_game_status(game, now)}"
+
+
+def _game_status(game: Game, now: datetime) -> str:
+    status = game.status.replace("_", " ")
+    if results_rules.awaits_result(game.status, game.commence_time, now):
+        return f"waiting for a result ({status})"
+    if game.home_score is not None and game.away_score is not None:
+        return f"{status} {display.score_line(away=game.away_score, home=game.home_score)}"
+    return status
 
 
 @main.command("settle")
@@ -134,7 +204,10 @@ def settle(game_id: str, home_score: int, away_score: int, by: str) -> None:
     """Record a final score by hand (GAME_ID is the provider's event id) and regrade."""
     with db.session_scope() as session:
         report = admin.settle(session, game_id, home_score, away_score, by, clock.now())
-    click.echo(f"settled {game_id} {home_score}-{away_score}: {report.describe()}")
+        game = get_game(session, game_id)
+        name = display.matchup(away=game.away_team, home=game.home_team)
+    score = display.score_line(away=away_score, home=home_score)
+    click.echo(f"settled {game_id}, {name} {score}: {report.describe()}")
 
 
 @main.command("void")

@@ -84,7 +84,11 @@ def refusal_reason(
 ) -> str | None:
     """Why a call must not be made, or None. Checked before every call, never after."""
     if exhausted:
-        return "the provider reported OUT_OF_USAGE_CREDITS this month; calls resume next month"
+        return (
+            "the provider answered OUT_OF_USAGE_CREDITS and has reported no credits left since; "
+            "paid calls resume once it does (the free schedule look-up of fetch-odds asks) "
+            "or next month"
+        )
     if used_this_month + cost > budget:
         return (
             f"call would cost {cost} credit(s) with {used_this_month} of {budget} used this month"

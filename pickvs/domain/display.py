@@ -1,8 +1,13 @@
-"""How figures read to players: units, ROI and records, the same on every page."""
+"""How figures and games read to players: units, ROI, records and a game's name, the same on
+every page, in the CLI and in the API's messages."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from pickvs.domain.odds import format_point, format_price
+from pickvs.domain.slate import tz_abbreviation
 
 __all__ = [
     "BOOKMAKER_TITLES",
@@ -12,6 +17,9 @@ __all__ = [
     "format_record",
     "format_roi",
     "format_units",
+    "league_time",
+    "matchup",
+    "score_line",
 ]
 
 # The provider's titles for the US books it lists; anything else is shown from its key.
@@ -49,3 +57,25 @@ def format_roi(roi: float | None) -> str:
 
 def format_record(wins: int, losses: int, pushes: int) -> str:
     return f"{wins}-{losses}-{pushes}"
+
+
+def matchup(*, away: str, home: str) -> str:
+    """A game's one name: `Detroit Pistons @ Charlotte Hornets`, away team first.
+
+    The form sportsbooks and the slate use. Keyword-only, so a call site cannot swap the teams
+    without saying so.
+    """
+    return f"{away} @ {home}"
+
+
+def score_line(*, away: int, home: int) -> str:
+    """A final score in the order `matchup` names the teams: `104-112` is away 104, home 112."""
+    return f"{away}-{home}"
+
+
+def league_time(moment: datetime, tz: ZoneInfo) -> str:
+    """`Sun Nov 22, 7:30 PM EST`: a moment in the league's time zone, labelled with the zone's
+    abbreviation so nobody has to guess whether it is UTC."""
+    local = moment.astimezone(tz)
+    clock = f"{local.hour % 12 or 12}:{local:%M %p}"
+    return f"{local:%a %b} {local.day}, {clock} {tz_abbreviation(moment, tz)}"

@@ -15,9 +15,19 @@ def lock_time(commence_time: datetime, lock_minutes: int = 0) -> datetime:
     return commence_time - timedelta(minutes=lock_minutes)
 
 
+def has_locked(commence_time: datetime, now: datetime, lock_minutes: int = 0) -> bool:
+    """Whether the lock time of a game tipping at `commence_time` has come by `now`.
+
+    From that moment everyone's picks on the game are shown, so it must never take picks
+    again: whoever moves a locked game's tip-off later has to record that it locked
+    (`services.games.move_tip_off` does, by taking it out of `scheduled`).
+    """
+    return now >= lock_time(commence_time, lock_minutes)
+
+
 def is_open(status: str, commence_time: datetime, now: datetime, lock_minutes: int = 0) -> bool:
     """A pick may be made, changed or withdrawn only while this is true."""
-    return status == SCHEDULED and now < lock_time(commence_time, lock_minutes)
+    return status == SCHEDULED and not has_locked(commence_time, now, lock_minutes)
 
 
 def open_clause(

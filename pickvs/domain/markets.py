@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pickvs.domain.display import matchup
+
 H2H = "h2h"
 SPREADS = "spreads"
 TOTALS = "totals"
@@ -33,7 +35,8 @@ def side_for(market: str, selection: str, home_team: str, away_team: str) -> str
         return HOME
     if wanted in (away_team.casefold(), AWAY):
         return AWAY
-    raise SelectionError(f"{selection!r} is not a team in {away_team} at {home_team}")
+    game = matchup(away=away_team, home=home_team)
+    raise SelectionError(f"{selection!r} is not a team in {game}")
 
 
 def selection_name(side: str, home_team: str, away_team: str) -> str:

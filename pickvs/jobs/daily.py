@@ -51,7 +51,9 @@ def _odds_for(ctx: JobContext, sport: str) -> str:
     fetched_at = ctx.now()
     parsed = parse_odds(payload, fetched_at, settings.markets)
     with session_scope() as session:
-        report = ingest.apply_odds(session, parsed, fetched_at, ctx.run_id)
+        report = ingest.apply_odds(
+            session, parsed, fetched_at, ctx.run_id, lock_minutes=settings.lock_minutes
+        )
     return f"{sport}: {look_up}; {report.describe()}"
 
 
@@ -106,7 +108,15 @@ def _results_for(ctx: JobContext, sport: str) -> str:
         payload = client.get_scores(sport, days_from)
     parsed = parse_scores(payload)
     with session_scope() as session:
-        report = results.apply_scores(session, parsed, sport, ctx.now(), days_from)
+        report = results.apply_scores(
+            session,
+            parsed,
+            sport,
+            ctx.now(),
+            days_from,
+            lock_minutes=settings.lock_minutes,
+            job_run_id=ctx.run_id,
+        )
         ingest.record_issues(session, parsed.issues, ctx.now(), ctx.run_id)
     return f"{sport}: {report.describe()}{note}"
 

@@ -231,8 +231,8 @@ def _settle_dialog(game: rx.Var) -> rx.Component:
             ),
             rx.el.form(
                 rx.vstack(
-                    _score_input("Home score · " + game["home"], "home_score"),
                     _score_input("Away score · " + game["away"], "away_score"),
+                    _score_input("Home score · " + game["home"], "home_score"),
                     rx.hstack(
                         rx.dialog.close(
                             rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
@@ -289,16 +289,45 @@ def _void_dialog(game: rx.Var) -> rx.Component:
     )
 
 
+def _game_id(game: rx.Var) -> rx.Component:
+    """The provider's id, which `pickvs settle`/`void` take, with a button copying it."""
+    return rx.hstack(
+        rx.code(game["id"], variant="ghost", size="1", color_scheme="gray"),
+        rx.icon_button(
+            rx.icon("copy", size=12),
+            on_click=rx.set_clipboard(game["id"]),
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            aria_label="Copy the id of " + game["matchup"],
+            title="Copy the game id",
+        ),
+        spacing="1",
+        align="center",
+    )
+
+
+def _actions(game: rx.Var) -> rx.Component:
+    """Only what applies: Settle once the game has started and has no final score, Void unless
+    it is void already (`domain.results`)."""
+    return rx.hstack(
+        rx.cond(game["settle"] != "", _settle_dialog(game)),
+        rx.cond(game["void"] != "", _void_dialog(game)),
+        spacing="2",
+    )
+
+
 def _game_row(game: rx.Var) -> rx.Component:
-    """The game (wrapping, tip-off beneath) and its actions first: on a phone both fit on
-    screen and the rest of the row scrolls."""
+    """The game (wrapping, tip-off and id beneath) and its actions first: on a phone both fit
+    on screen and the rest of the row scrolls."""
     return rx.table.row(
         rx.table.row_header_cell(
             rx.text(game["matchup"], size="2"),
             rx.text(game["tip"], size="1", color_scheme="gray"),
+            _game_id(game),
             min_width="10rem",
         ),
-        _cell(rx.hstack(_settle_dialog(game), _void_dialog(game), spacing="2")),
+        _cell(_actions(game)),
         _cell(_badge(game["status"])),
         _cell(game["picks"]),
         _cell(
@@ -312,7 +341,7 @@ def _game_row(game: rx.Var) -> rx.Component:
     )
 
 
-GAME_HEADERS = ("Game (home first) and tip-off", "Actions", "Status", "Picks", "Result")
+GAME_HEADERS = ("Game, tip-off and id", "Actions", "Status", "Picks", "Result")
 
 
 def _games() -> rx.Component:
@@ -399,8 +428,9 @@ def _credits() -> rx.Component:
         rx.cond(
             AdminState.exhausted,
             rx.callout(
-                "The provider reported OUT_OF_USAGE_CREDITS this month: no live call is made "
-                "until the quota renews.",
+                "The provider answered OUT_OF_USAGE_CREDITS: paid calls wait until it reports "
+                "credits left, or the month turns. Added credits? Press Fetch odds now: its "
+                "free schedule look-up reads the new count and the calls resume.",
                 icon="octagon-alert",
                 color_scheme="red",
                 role="alert",

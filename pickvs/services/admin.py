@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from pickvs.db import lock_league_writes
+from pickvs.domain import results
 from pickvs.models import Game, GameStatus, User
 from pickvs.services import grading
 from pickvs.services.errors import InvalidInput, NotFound
@@ -20,7 +21,7 @@ def settle(
     session: Session, game_id: str, home_score: int, away_score: int, by: str, now: datetime
 ) -> GradeReport:
     """Record a final score as `admin:<by>` and regrade everyone at once."""
-    for label, score in (("home", home_score), ("away", away_score)):
+    for label, score in (("away", away_score), ("home", home_score)):
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
             raise InvalidInput(
                 f"The {label} score must be a whole number from 0 to {MAX_SCORE}.",
@@ -32,6 +33,9 @@ def settle(
         raise InvalidInput(
             "This game has not started yet; void it instead if it will not be played."
         )
+    problem = results.impossible_final(game.sport, home_score, away_score)
+    if problem is not None:
+        raise InvalidInput(problem)
     game.home_score, game.away_score = home_score, away_score
     _mark_settled(game, GameStatus.FINAL, by, now)
     return grading.grade(session, now)
@@ -41,6 +45,8 @@ def void(session: Session, game_id: str, by: str, now: datetime) -> GradeReport:
     """Cancel a game by hand: every pick on it is refunded and counts nowhere."""
     lock_league_writes(session)
     game = get_game(session, game_id)
+    if not results.can_void(game.status):
+        raise InvalidInput("This game is void already; settle it if it was played after all.")
     game.home_score = game.away_score = None
     _mark_settled(game, GameStatus.CANCELLED, by, now)
     return grading.grade(session, now)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, null, select
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
+from pickvs.domain import results as results_rules
 from pickvs.models import ApiCall, DataIssue, Game, JobRun, Pick
 from pickvs.services import jobruns
 
@@ -66,12 +67,23 @@ def count_games_to_settle(session: Session, now: datetime) -> int:
 def recent_games(
     session: Session, now: datetime, days: int = 3, limit: int = 100, offset: int = 0
 ) -> list[GameRow]:
-    """Games tipping within `days` days either side of now, latest first: the ones an admin
-    settles (started) or voids (called off), whatever their status."""
-    stmt = _with_counts(_around(select(Game), now, days)).order_by(
-        Game.commence_time.desc(), Game.id.desc()
-    )
+    """Games tipping within `days` days either side of now, whatever their status, in the order
+    an admin works through them: those waiting for a result (oldest first), then the other
+    games that have started (latest first), then the games to come (soonest first)."""
+    stmt = _with_counts(_around(select(Game), now, days)).order_by(*_work_order(now))
     return _game_rows(session, _page(stmt, limit, offset))
+
+
+def all_games(session: Session, now: datetime, *, waiting: bool = False) -> list[GameRow]:
+    """Every game of `recent_games` (or, with `waiting`, of `games_to_settle`), all pages:
+    the command line's listing, which has no pager."""
+    fetch = games_to_settle if waiting else recent_games
+    rows: list[GameRow] = []
+    while True:
+        page = fetch(session, now, limit=MAX_PAGE, offset=len(rows))
+        rows += page
+        if len(page) < MAX_PAGE:
+            return rows
 
 
 def count_recent_games(session: Session, now: datetime, days: int = 3) -> int:
@@ -94,7 +106,16 @@ def _runs(stmt, job: str | None):  # type: ignore[no-untyped-def]
 
 def _unsettled(stmt, now: datetime):  # type: ignore[no-untyped-def]
     # `admin.settle` accepts a game once commence_time <= now: the same boundary.
-    return stmt.where(Game.commence_time <= now, Game.status.not_in(rules.SETTLED_GAME_STATUSES))
+    return stmt.where(results_rules.awaits_result_clause(Game.status, Game.commence_time, now))
+
+
+def _work_order(now: datetime) -> tuple:  # type: ignore[type-arg]
+    """Waiting (0) oldest first, other started games (1) latest first, the rest (2) soonest
+    first. Group 1 sorts on NULL in the second key, so only the third orders it."""
+    waiting = results_rules.awaits_result_clause(Game.status, Game.commence_time, now)
+    group = case((waiting, 0), (Game.commence_time <= now, 1), else_=2)
+    ascending = case((group == 1, null()), else_=Game.commence_time)
+    return group, ascending, Game.commence_time.desc(), Game.id
 
 
 def _around(stmt, now: datetime, days: int):  # type: ignore[no-untyped-def]

@@ -32,9 +32,17 @@ class IngestReport:
 
 
 def apply_odds(
-    session: Session, parsed: ParsedOdds, fetched_at: datetime, job_run_id: int | None = None
+    session: Session,
+    parsed: ParsedOdds,
+    fetched_at: datetime,
+    job_run_id: int | None = None,
+    lock_minutes: int = 0,
 ) -> IngestReport:
-    """Write one fetch in the caller's transaction: all of it or, on any error, none of it."""
+    """Write one fetch in the caller's transaction: all of it or, on any error, none of it.
+
+    `lock_minutes` is the league's lock offset: a game inside its lock window whose tip-off
+    the feed moves later stays locked (`services.games.move_tip_off`).
+    """
     lock_league_writes(session)
     existing = _games_by_id(session, [event.id for event in parsed.events])
     new = updated = lines = in_play = 0
@@ -43,7 +51,7 @@ def apply_odds(
         if game is None:
             session.add(_new_game(event, fetched_at))
             new += 1
-        elif _refresh_game(game, event, fetched_at):
+        elif _refresh_game(game, event, fetched_at, lock_minutes):
             updated += 1
         if event.commence_time <= fetched_at:
             in_play += 1  # live lines are not pickable and would blur the closing line
@@ -94,10 +102,10 @@ def _new_game(event: EventRecord, now: datetime) -> Game:
     )
 
 
-def _refresh_game(game: Game, event: EventRecord, now: datetime) -> bool:
+def _refresh_game(game: Game, event: EventRecord, now: datetime, lock_minutes: int) -> bool:
     """Follow the feed's tip-off time and team spelling; report whether anything changed."""
     renamed = (game.home_team, game.away_team) != (event.home_team, event.away_team)
-    moved = move_tip_off(game, event.commence_time, now)
+    moved = move_tip_off(game, event.commence_time, now, lock_minutes)
     game.home_team, game.away_team = event.home_team, event.away_team
     game.last_seen_at = now
     if renamed:

@@ -24,6 +24,7 @@ class QuotaSummary:
     exhausted: bool
     month_start: datetime
     last_calls: list[ApiCall]
+    exhausted_at: datetime | None = None  # the OUT_OF_USAGE_CREDITS answer that still holds
 
 
 def record_call(session: Session, call: ApiCall) -> ApiCall:
@@ -62,11 +63,40 @@ def provider_remaining(session: Session, now: datetime) -> int | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+def exhausted_since(session: Session, now: datetime) -> datetime | None:
+    """When the provider answered OUT_OF_USAGE_CREDITS this month, if no later answer of its
+    has reported credits left; else None (calls may go ahead).
+
+    The block lifts on the provider's own word: an owner who adds credits the same afternoon
+    is unblocked by the next call whose `x-requests-remaining` is above 0, the free schedule
+    look-up included, instead of waiting for the month to turn.
+    """
+    hit = _latest_call(session, now, ApiCall.error_code == QUOTA_EXHAUSTED_CODE)
+    if hit is None:
+        return None
+    recovered = _latest_call(session, now, ApiCall.credits_remaining > 0)
+    if recovered is not None and _order(recovered) > _order(hit):
+        return None
+    return hit.at
+
+
 def quota_exhausted(session: Session, now: datetime) -> bool:
-    stmt = select(ApiCall.id).where(
-        _live_this_month(now), ApiCall.error_code == QUOTA_EXHAUSTED_CODE
+    return exhausted_since(session, now) is not None
+
+
+def _latest_call(session: Session, now: datetime, condition: ColumnElement[bool]) -> ApiCall | None:
+    stmt = (
+        select(ApiCall)
+        .where(_live_this_month(now), condition)
+        .order_by(ApiCall.at.desc(), ApiCall.id.desc())
+        .limit(1)
     )
-    return session.execute(stmt.limit(1)).first() is not None
+    return session.execute(stmt).scalars().first()
+
+
+def _order(call: ApiCall) -> tuple[datetime, int]:
+    """Calls in the order they were made: by time, then by id for calls in the same instant."""
+    return call.at, call.id or 0
 
 
 def refusal_reason(session: Session, cost: int, now: datetime, monthly_budget: int) -> str | None:
@@ -82,6 +112,7 @@ def refusal_reason(session: Session, cost: int, now: datetime, monthly_budget: i
 
 def summary(session: Session, now: datetime, monthly_budget: int, last: int = 10) -> QuotaSummary:
     used = credits_used(session, now)
+    blocked_at = exhausted_since(session, now)
     calls = session.execute(
         select(ApiCall).order_by(ApiCall.at.desc(), ApiCall.id.desc()).limit(last)
     ).scalars()
@@ -90,7 +121,8 @@ def summary(session: Session, now: datetime, monthly_budget: int, last: int = 10
         used=used,
         remaining=max(0, monthly_budget - used),
         provider_remaining=provider_remaining(session, now),
-        exhausted=quota_exhausted(session, now),
+        exhausted=blocked_at is not None,
         month_start=budget.month_start(now),
         last_calls=list(calls),
+        exhausted_at=blocked_at,
     )

@@ -14,8 +14,9 @@ from sqlmodel import Session
 from pickvs.db import lock_league_writes
 from pickvs.domain import results as rules
 from pickvs.models import Game, GameStatus
-from pickvs.odds.records import ParsedScores, ScoreRecord
+from pickvs.odds.records import IssueRecord, ParsedScores, ScoreRecord
 from pickvs.services.games import move_tip_off
+from pickvs.services.ingest import record_issues
 
 OPEN_STATUSES = (GameStatus.SCHEDULED, GameStatus.IN_PROGRESS)
 FEED = "feed"
@@ -27,11 +28,13 @@ class ResultsReport:
     postponed: int
     rescheduled: int
     kept_admin: int
+    refused: int = 0  # finals the feed sent that cannot be right (a tie in basketball)
 
     def describe(self) -> str:
+        refused = f", {self.refused} impossible final(s) refused" if self.refused else ""
         return (
             f"{self.finals} final(s), {self.postponed} postponed, {self.rescheduled} "
-            f"rescheduled, {self.kept_admin} admin settlement(s) kept"
+            f"rescheduled, {self.kept_admin} admin settlement(s) kept{refused}"
         )
 
 
@@ -57,9 +60,20 @@ def unreachable_games(session: Session, sport: str, now: datetime) -> list[Game]
 
 
 def apply_scores(
-    session: Session, parsed: ParsedScores, sport: str, now: datetime, days_from: int
+    session: Session,
+    parsed: ParsedScores,
+    sport: str,
+    now: datetime,
+    days_from: int,
+    *,
+    lock_minutes: int = 0,
+    job_run_id: int | None = None,
 ) -> ResultsReport:
-    """Apply one successful scores fetch, in the caller's transaction."""
+    """Apply one successful scores fetch, in the caller's transaction.
+
+    A final that cannot be right (`rules.impossible_final`) is not recorded: it becomes a data
+    issue, and the game waits for a corrected feed or an admin's settlement.
+    """
     lock_league_writes(session)
     by_id = {record.id: record for record in parsed.scores}
     games = {
@@ -69,14 +83,23 @@ def apply_scores(
         ).scalars()
     }
     finals = rescheduled = kept = 0
+    issues: list[IssueRecord] = []
     for record in parsed.scores:
         game = games.get(record.id)
         if game is None:
             continue
-        if game.status in OPEN_STATUSES and move_tip_off(game, record.commence_time, now):
+        if game.status in OPEN_STATUSES and move_tip_off(
+            game, record.commence_time, now, lock_minutes
+        ):
             rescheduled += 1
         game.last_seen_at = now
-        if record.completed and record.home_score is not None and record.away_score is not None:
+        final = _final_scores(record)
+        if final is not None and not _is_admin_settled(game):
+            problem = rules.impossible_final(game.sport, *final)
+            if problem is not None:
+                issues.append(IssueRecord(f"final not recorded: {problem}", game_id=game.id))
+                final = None
+        if final is not None:
             if _is_admin_settled(game):
                 kept += 1
             elif _record_final(game, record, now):
@@ -85,7 +108,15 @@ def apply_scores(
             game.status, game.updated_at = GameStatus.IN_PROGRESS, now
     postponed = _postpone_missing(games.values(), by_id, now, days_from)
     session.flush()
-    return ResultsReport(finals, postponed, rescheduled, kept)
+    record_issues(session, issues, now, job_run_id)
+    return ResultsReport(finals, postponed, rescheduled, kept, len(issues))
+
+
+def _final_scores(record: ScoreRecord) -> tuple[int, int] | None:
+    """(home, away) when the feed calls the game completed with both scores, else None."""
+    if record.completed and record.home_score is not None and record.away_score is not None:
+        return record.home_score, record.away_score
+    return None
 
 
 def _is_admin_settled(game: Game) -> bool:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from pickvs import db
 from pickvs.config import settings
+from pickvs.domain import display
 from pickvs.jobs import manual
 from pickvs.models import User
 from pickvs.services import admin
@@ -28,7 +29,8 @@ from pickvs.state.auth import AuthState
 from pickvs.state.forms import FormErrors
 from pickvs.state.paging import Paging
 
-SCORE_FIELDS = ("home_score", "away_score")
+# In the order the game's name gives the teams (away @ home): the form's boxes, top first.
+SCORE_FIELDS = ("away_score", "home_score")
 
 
 class AdminState(FormErrors, AuthState):
@@ -130,7 +132,7 @@ class AdminState(FormErrors, AuthState):
         """Record the final score typed in the open form; the service regrades at once."""
         self._clear_error()
         self.notice, game_id = "", self.settle_key.partition(":")[2]
-        home, away = (admin_rows.score_input(form_data.get(name)) for name in SCORE_FIELDS)
+        away, home = (admin_rows.score_input(form_data.get(name)) for name in SCORE_FIELDS)
         try:
             with db.session_scope() as session:
                 player = self._admin(session)
@@ -146,7 +148,8 @@ class AdminState(FormErrors, AuthState):
             # where refs share one name. `field` is one of SCORE_FIELDS.
             return [rx.call_script(f"document.getElementById('{field}')?.focus()")]
         graded = admin_rows.plural(report.picks_graded, "pick")
-        self._done(f"Settled {label} {home}-{away}: {graded} graded")
+        score = display.score_line(away=away, home=home)  # type: ignore[arg-type]
+        self._done(f"Settled {label} {score}: {graded} graded")
         return None
 
     @rx.event

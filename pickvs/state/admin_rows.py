@@ -13,6 +13,8 @@ from typing import Any
 from sqlmodel import Session
 
 from pickvs.config import settings
+from pickvs.domain import display
+from pickvs.domain import results as results_rules
 from pickvs.models import ApiCall, DataIssue, Game, JobRun
 from pickvs.services import admin_views as views
 from pickvs.services import ledger
@@ -42,7 +44,7 @@ def rows(session: Session, name: str, now: datetime, offset: int) -> list[Row]:
         return [issue_row(issue) for issue in views.recent_data_issues(session, limit, offset)]
     games = views.games_to_settle if name == "settle" else views.recent_games
     return [
-        game_row(name, row.game, row.picks, row.pending)
+        game_row(name, row.game, row.picks, row.pending, now)
         for row in games(session, now, limit=limit, offset=offset)
     ]
 
@@ -103,8 +105,9 @@ def issue_row(issue: DataIssue) -> Row:
     return {"id": str(issue.id), "at": when(issue.at), "where": where, "reason": issue.reason}
 
 
-def game_row(section: str, game: Game, picks: int, pending: int) -> Row:
-    scored = game.home_score is not None and game.away_score is not None
+def game_row(section: str, game: Game, picks: int, pending: int, now: datetime) -> Row:
+    """One game of a settle/void list. `settle` and `void` are "yes" when that action applies
+    (`domain.results`), so the page offers only those; `id` is the provider's id the CLI takes."""
     return {
         "id": game.id,
         "key": f"{section}:{game.id}",  # which row's settle form is open
@@ -114,14 +117,27 @@ def game_row(section: str, game: Game, picks: int, pending: int) -> Row:
         "tip": when(game.commence_time),
         "status": game.status.replace("_", " "),
         "picks": f"{picks} ({pending} pending)" if pending else str(picks),
-        "score": f"{game.home_score}-{game.away_score}" if scored else "",
+        "score": final_score(game),
         "by": (game.settled_by or "").removeprefix("admin:"),
+        "settle": _yes(results_rules.can_settle(game.status, game.commence_time, now)),
+        "void": _yes(results_rules.can_void(game.status)),
     }
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""
+
+
 def matchup(game: Game) -> str:
-    """Home team first, the order the scores are written in."""
-    return f"{game.home_team} vs {game.away_team}"
+    """The game's one name (`domain.display.matchup`), as every page writes it."""
+    return display.matchup(away=game.away_team, home=game.home_team)
+
+
+def final_score(game: Game) -> str:
+    """`104-112`, in the order `matchup` names the teams; "" before there is one."""
+    if game.home_score is None or game.away_score is None:
+        return ""
+    return display.score_line(away=game.away_score, home=game.home_score)
 
 
 def when(moment: datetime) -> str:

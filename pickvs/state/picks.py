@@ -12,7 +12,7 @@ import reflex as rx
 
 from pickvs import db
 from pickvs.config import settings
-from pickvs.domain.display import book_name, format_record, format_roi, format_units
+from pickvs.domain.display import book_name, format_record, format_roi, format_units, matchup
 from pickvs.domain.markets import MARKET_LABELS
 from pickvs.models import PickStatus
 from pickvs.services import profile
@@ -58,7 +58,7 @@ def _row(row: MyPickRow) -> PickRowView:
         units = format_units(pick.result_units)
     return PickRowView(
         id=pick.id or 0,
-        matchup=f"{game.away_team} @ {game.home_team}",
+        matchup=matchup(away=game.away_team, home=game.home_team),
         when=f"{local:%a, %b} {local.day} · {tip_time(game.commence_time)}",
         market=MARKET_LABELS.get(pick.market, pick.market),
         selection=pick.selection,

@@ -56,7 +56,7 @@ def record_line(label: str, record: profiles.Record) -> RecordLine:
 @dataclasses.dataclass(frozen=True)
 class PickLine:
     day: str  # "Nov 19", the game's date in the league's time zone
-    matchup: str  # "Milwaukee Bucks at Boston Celtics"
+    matchup: str  # "Milwaukee Bucks @ Boston Celtics"
     market: str  # "Moneyline"
     selection: str  # "Boston Celtics -4.5", "Over 227.5"
     price: str  # "-110"
@@ -86,7 +86,7 @@ def pick_line(view: PickView) -> PickLine:
     units = pick.result_units if pick.status in WAGERED else None
     return PickLine(
         day=short_day(game.commence_time.astimezone(settings.tz).date()),
-        matchup=f"{game.away_team} at {game.home_team}",
+        matchup=display.matchup(away=game.away_team, home=game.home_team),
         market=MARKET_LABELS.get(pick.market, pick.market),
         selection=f"{pick.selection} {point}".strip(),
         price=display.format_price(pick.price),

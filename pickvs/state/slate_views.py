@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pickvs.config import settings
-from pickvs.domain.display import book_name, format_point, format_price
+from pickvs.domain.display import book_name, format_point, format_price, matchup
 from pickvs.domain.markets import AWAY, H2H, HOME, MARKET_LABELS, MARKETS, OVER, TOTALS, UNDER
 from pickvs.domain.slate import tz_abbreviation
 from pickvs.services.lines import Quote
@@ -133,7 +133,7 @@ def _card(card: GameCard, shown: list[PublicPick]) -> CardView:
     )
     return CardView(
         id=game.id,
-        matchup=f"{game.away_team} @ {game.home_team}",
+        matchup=matchup(away=game.away_team, home=game.home_team),
         away=game.away_team,
         home=game.home_team,
         tip=tip_time(game.commence_time),

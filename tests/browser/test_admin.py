@@ -1,6 +1,7 @@
 """The admin page in a real browser: an admin sees the job runs and the credit ledger, runs
 "grade" now and sees the new run, settles a started game through the result form (a bad score
-is refused beside its field first), and a player who is not an admin gets the not-found page.
+is refused beside its field first), copies a game's id, is offered no Settle on a game to come,
+and a player who is not an admin gets the not-found page.
 
 The admin, the player and the game are written straight into the server's database through the
 services (the server runs on the real clock, so the game tipped 30 hours ago by the wall clock:
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from pickvs import db
@@ -26,11 +27,12 @@ from tests.services.builders import PASSWORD, Book, make_game, make_picks, make_
 
 pytestmark = pytest.mark.browser
 
-MATCHUP = "Boston Celtics vs Milwaukee Bucks"
+MATCHUP = "Milwaukee Bucks @ Boston Celtics"  # the one name of a game, away @ home
 
 
 def seed(pickvs_app: RunningApp, boss: str, player: str, game_id: str) -> None:
-    """An admin, a player with a moneyline pick on a game that has started, in the server's DB."""
+    """An admin, a player with a moneyline pick on a game that has started, and the same
+    teams' game two days from now (`<game_id>-next`), in the server's DB."""
     tip = datetime.now(UTC) - timedelta(hours=30)
     engine = db.make_engine(pickvs_app.database_url)
     try:
@@ -42,9 +44,24 @@ def seed(pickvs_app: RunningApp, boss: str, player: str, game_id: str) -> None:
             make_picks(
                 session, someone, tip - timedelta(hours=1), (game_id, "h2h", "Boston Celtics")
             )
+            later = tip + timedelta(hours=78)
+            make_game(session, f"{game_id}-next", later, Book(), fetched_at=tip)
             session.commit()
     finally:
         engine.dispose()
+
+
+def recent_row(page: Page, text: str) -> Locator:
+    """The row of "Recent games" holding `text`, turning its pages until it shows."""
+    pager = page.locator("#games-pager")
+    for _ in range(40):
+        row = page.locator("#games-table tbody tr", has_text=text)
+        if row.count():
+            return row
+        where = pager.inner_text()
+        page.get_by_role("button", name="Next page of recent games").click()
+        expect(pager).not_to_have_text(where)
+    raise AssertionError(f"no row with {text!r} in Recent games")
 
 
 def log_in(page: Page, username: str, target: str = "/admin") -> None:
@@ -86,30 +103,49 @@ def test_admin_runs_grade_settles_a_game_and_others_get_not_found(
     expect(newest).to_contain_text("manual")
     expect(newest.locator(".rt-Badge")).to_have_text("ok")
 
-    # Settle our game: a bad score is refused beside its field, then the result goes through.
+    # Our game heads both lists (the oldest waiting for a result), with its id to copy.
     waiting = page.locator("#settle-table")
+    expect(waiting.locator("tbody tr").first).to_contain_text(game_id)
+    recent_first = page.locator("#games-table tbody tr").first
+    expect(recent_first).to_contain_text(MATCHUP)
+    expect(recent_first).to_contain_text(game_id)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=pickvs_app.url)
+    waiting.get_by_role("button", name=f"Copy the id of {MATCHUP}").click()
+    assert page.evaluate("navigator.clipboard.readText()") == game_id
+
+    # Settle it: a tie is refused (basketball), a bad score beside its field, then it goes in.
     waiting.get_by_role("button", name=f"Settle {MATCHUP}").first.click()
     dialog = page.get_by_role("dialog", name=f"Settle {MATCHUP}")
     expect(dialog).to_be_visible()
-    home = dialog.get_by_label("Home score")
-    expect(home).to_be_focused()
-    home.fill("-3")
-    dialog.get_by_label("Away score").fill("102")
-    dialog.get_by_role("button", name="Settle game").click()
-    expect(dialog.locator("#home_score-error")).to_have_text(
-        "The home score must be a whole number from 0 to 400."
-    )
-    expect(home).to_have_attribute("aria-invalid", "true")
-    expect(home).to_be_focused()
-    screenshot(page, "admin-settle-form")
+    away, home = dialog.get_by_label("Away score"), dialog.get_by_label("Home score")
+    expect(away).to_be_focused()  # the boxes follow the name: away first
+    away.fill("110")
     home.fill("110")
+    dialog.get_by_role("button", name="Settle game").click()
+    expect(dialog.locator("#away_score-error")).to_have_text(
+        "NBA games cannot end tied (110-110); enter the final score after overtime."
+    )
+    away.fill("-3")
+    dialog.get_by_role("button", name="Settle game").click()
+    expect(dialog.locator("#away_score-error")).to_have_text(
+        "The away score must be a whole number from 0 to 400."
+    )
+    expect(away).to_have_attribute("aria-invalid", "true")
+    expect(away).to_be_focused()
+    screenshot(page, "admin-settle-form")
+    away.fill("102")
     dialog.get_by_role("button", name="Settle game").click()
 
     expect(dialog).to_be_hidden()
     expect(page.locator("#settle-notice")).to_contain_text(
-        re.compile(rf"Settled {MATCHUP} 110-102: \d+ picks? graded")
+        re.compile(rf"Settled {re.escape(MATCHUP)} 102-110: \d+ picks? graded")
     )
     expect(waiting.get_by_role("button", name=f"Settle {MATCHUP}")).to_have_count(0)
+
+    # The game to come offers Void only: page through "Recent games" to its row.
+    later = recent_row(page, f"{game_id}-next")
+    expect(later.get_by_role("button", name=f"Void {MATCHUP}")).to_be_visible()
+    expect(later.get_by_role("button", name=re.compile(r"^Settle "))).to_have_count(0)
 
     # Void asks first; Escape cancels and gives the keyboard back to the Void button.
     void = page.locator("#games-table").get_by_role("button", name=re.compile(r"^Void ")).first

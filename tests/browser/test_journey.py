@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from pickvs import db
 from pickvs.config import settings
+from pickvs.domain.display import matchup as game_name
 from pickvs.models import Game
 from pickvs.odds.demo import NBA_TEAMS
 from pickvs.services import admin, auth, leaderboard
@@ -68,7 +69,7 @@ def _seed(pickvs_app: RunningApp, tag: str, boss: str) -> dict[str, tuple[str, s
                     away=away,
                     fetched_at=datetime.now(UTC) - timedelta(minutes=1),
                 )
-                games[game_id] = (home, away, f"{home} vs {away}")
+                games[game_id] = (home, away, game_name(away=away, home=home))
             auth.register(session, f"{boss}@example.com", boss, PASSWORD, datetime.now(UTC))
             session.flush()
             admin.make_admin(session, boss)
@@ -155,7 +156,7 @@ def test_sign_up_pick_settle_and_see_the_units(
         dialog.get_by_label("Away score").fill(str(away_score))
         dialog.get_by_role("button", name="Settle game").click()
         expect(desk.locator("#settle-notice")).to_contain_text(
-            re.compile(rf"Settled {re.escape(matchup)} {home_score}-{away_score}: 1 pick graded")
+            re.compile(rf"Settled {re.escape(matchup)} {away_score}-{home_score}: 1 pick graded")
         )
 
     # The player's profile and the leaderboard show the hand-worked figures.

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from pickvs.domain.locks import is_open, lock_time, locked_clause, open_clause
+from pickvs.domain.locks import has_locked, is_open, lock_time, locked_clause, open_clause
 from pickvs.models import Game
 
 TIP = datetime(2026, 11, 23, 0, 10, tzinfo=UTC)  # 7:10 pm Eastern on Nov 22
@@ -37,6 +37,24 @@ STATUSES = ("scheduled", "in_progress", "final", "postponed", "cancelled")
 )
 def test_is_open_edges(status: str, now: datetime, lock_minutes: int, expected: bool) -> None:
     assert is_open(status, TIP, now, lock_minutes) is expected
+
+
+@pytest.mark.parametrize(
+    ("now", "lock_minutes", "locked"),
+    [
+        (TIP - SECOND, 0, False),
+        (TIP, 0, True),
+        (TIP - timedelta(minutes=30) - SECOND, 30, False),
+        (TIP - timedelta(minutes=30), 30, True),  # inside the window: picks are shown
+        (TIP - timedelta(minutes=1), 30, True),
+        (TIP + timedelta(hours=3), 30, True),
+    ],
+)
+def test_has_locked(now: datetime, lock_minutes: int, locked: bool) -> None:
+    """Whatever the status: the moment everyone's picks are shown, from which a move of the
+    tip-off must not reopen the game."""
+    assert has_locked(TIP, now, lock_minutes) is locked
+    assert is_open("scheduled", TIP, now, lock_minutes) is not locked
 
 
 def test_lock_time() -> None:

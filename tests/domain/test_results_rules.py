@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pickvs.domain.results import days_from_for, should_postpone, window_start
+from pickvs.domain.results import (
+    awaits_result,
+    can_settle,
+    can_void,
+    days_from_for,
+    impossible_final,
+    should_postpone,
+    window_start,
+)
 
 NOW = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)  # 09:00 Eastern: the results job
 H = timedelta(hours=1)
@@ -69,3 +77,39 @@ def test_should_postpone(
         should_postpone(commence, NOW, seen=seen, completed=completed, window_from=WINDOW_FROM)
         is expected
     )
+
+
+@pytest.mark.parametrize(
+    ("sport", "home", "away", "problem"),
+    [
+        ("basketball_nba", 100, 100, "NBA games cannot end tied (100-100)"),
+        ("basketball_ncaab", 61, 61, "NCAAB games cannot end tied (61-61)"),
+        ("basketball_nba", 0, 0, "NBA games cannot end tied (0-0)"),
+        ("basketball_nba", 101, 100, None),
+        ("americanfootball_nfl", 20, 20, None),
+        ("soccer_epl", 1, 1, None),
+    ],
+)
+def test_impossible_final(sport: str, home: int, away: int, problem: str | None) -> None:
+    reason = impossible_final(sport, home, away)
+    if problem is None:
+        assert reason is None
+    else:
+        assert reason == f"{problem}; enter the final score after overtime."
+
+
+STATUSES = ("scheduled", "in_progress", "final", "postponed", "cancelled")
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_what_an_admin_can_do_to_a_game(status: str) -> None:
+    """Settle: started and not final (a voided game played after all can get a score).
+    Void: anything not void already. Waiting for a result: started and not settled."""
+    started, future = NOW - H, NOW + H
+    assert can_settle(status, started, NOW) is (status != "final")
+    assert can_settle(status, NOW, NOW) is (status != "final")  # tip-off is the boundary
+    assert can_settle(status, future, NOW) is False
+    assert can_void(status) is (status != "cancelled")
+    waiting = status in ("scheduled", "in_progress")
+    assert awaits_result(status, started, NOW) is waiting
+    assert awaits_result(status, future, NOW) is False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pickvs.domain.sports import SPORTS, unknown_sports
+import pytest
+
+from pickvs.domain.sports import SPORTS, can_end_tied, sport_title, unknown_sports
 
 
 def test_the_documented_keys() -> None:
@@ -23,3 +25,21 @@ def test_unknown_sports_keeps_order_and_spelling() -> None:
         "soccer_epl",
     ]
     assert unknown_sports([]) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "can_tie"),
+    [
+        ("basketball_nba", False),
+        ("basketball_ncaab", False),
+        ("basketball_wnba", False),
+        ("americanfootball_nfl", True),  # a regular-season game can end tied after overtime
+        ("soccer_epl", True),
+    ],
+)
+def test_which_sports_can_end_tied(key: str, can_tie: bool) -> None:
+    assert can_end_tied(key) is can_tie
+
+
+def test_sport_title() -> None:
+    assert (sport_title("basketball_nba"), sport_title("soccer_epl")) == ("NBA", "soccer_epl")

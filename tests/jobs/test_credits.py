@@ -11,16 +11,19 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pickvs import cli
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
 from pickvs.jobs import daily, scheduler
+from pickvs.jobs.manual import run_now
 from pickvs.models import ApiCall, Game, JobRun
 from pickvs.services import ledger
-from tests.fake_provider import FakeOddsApi, MonthSchedule
+from tests.fake_provider import FakeOddsApi, MonthSchedule, error_body
 
 FIRST = date(2027, 3, 1)
 WEEK = MonthSchedule(
@@ -220,3 +223,51 @@ def test_a_refused_scores_call_still_grades(
     assert fake.calls("scores") == []
     with Session(engine) as session:
         assert session.execute(select(func.count()).where(Game.status == "final")).scalar_one() == 0
+
+
+def test_out_of_credits_lifts_the_same_day_once_the_provider_reports_credits_left(
+    engine: Engine, week: tuple[FakeOddsApi, FixedClock], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quota runs out at the morning fetch; the owner upgrades the plan that afternoon and
+    retries as `pickvs quota` says: the free look-up reads the new count and the paid call goes
+    through at once, not next month."""
+    fake, clock = week
+    monkeypatch.setattr(cli, "clock", clock)
+    fake.credits_used = 497  # 3 left by the provider's count: the odds call is allowed...
+    fake.enqueue(  # ...but the provider answers that the quota is spent
+        401,
+        error_body("OUT_OF_USAGE_CREDITS", "Usage quota has been reached"),
+        headers={"x-requests-remaining": "0"},
+        call="odds",
+    )
+    assert scheduled(daily.FETCH_ODDS, clock).outcome == "failed"
+    fake.credits_used = fake.monthly_credits  # from now on it reports 0 left
+
+    clock.set(league(1, 12))  # noon: still out, so no paid call is made
+    held = run_now(daily.FETCH_ODDS, clock, trigger="cli")
+    assert held.outcome == "refused" and "OUT_OF_USAGE_CREDITS" in (held.error or "")
+    assert len(fake.calls("odds")) == 1
+    quota = CliRunner().invoke(cli.main, ["quota"])
+    assert quota.exit_code == 0, quota.output
+    assert (
+        "blocked:    the provider answered OUT_OF_USAGE_CREDITS at Mon Mar 1, 5:00 AM EST"
+        in quota.output
+    )
+    assert "retry now:  after adding credits, run `pickvs fetch-odds`" in quota.output
+    assert "provider:   0 credit(s) left, by the provider's last reply" in quota.output
+
+    clock.set(league(1, 14))  # 2 pm: the owner has upgraded to 20,000 credits a month
+    fake.monthly_credits = 20_000
+    retried = CliRunner().invoke(cli.main, ["fetch-odds"])
+    assert retried.exit_code == 0, retried.output
+    assert "fetch-odds ok" in retried.output and "4 new game(s)" in retried.output
+    assert len(fake.calls("odds")) == 2
+    with Session(engine) as session:
+        assert not ledger.quota_exhausted(session, clock.now())
+    quota = CliRunner().invoke(cli.main, ["quota"])
+    assert "blocked:" not in quota.output
+    assert "provider:   19497 credit(s) left, by the provider's last reply" in quota.output
+
+    clock.set(league(2, 9))  # the next morning's results are fetched as usual
+    assert scheduled(daily.PROCESS_RESULTS, clock).outcome == "ok"
+    assert len(fake.calls("scores")) == 1

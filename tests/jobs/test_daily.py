@@ -170,7 +170,7 @@ def test_bad_rows_are_skipped_and_recorded(
     assert sorted(issues) == [("draftkings", "spreads"), ("fanduel", "h2h")]
 
 
-def test_out_of_credits_stops_all_calls_until_next_month(
+def test_out_of_credits_stops_paid_calls_while_the_provider_reports_none_left(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock
 ) -> None:
     fake_api.set_odds(payloads.odds_payload(TIP, NOW))
@@ -181,11 +181,13 @@ def test_out_of_credits_stops_all_calls_until_next_month(
     )
     assert run(daily.FETCH_ODDS, clock).outcome == "failed"
     assert len(fake_api.calls("odds")) == 1
+    fake_api.credits_used = fake_api.monthly_credits  # its free look-ups now report 0 left
     refused = run(daily.FETCH_ODDS, clock)
     assert refused.outcome == "refused" and "OUT_OF_USAGE_CREDITS" in (refused.error or "")
     assert len(fake_api.calls("odds")) == 1  # no paid call was made
     assert calls(engine)[-1].outcome == "refused"
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    fake_api.credits_used = 0  # the provider's new month
     fake_api.set_odds(payloads.odds_payload(datetime(2026, 12, 2, 0, 40, tzinfo=UTC), clock.now()))
     assert run(daily.FETCH_ODDS, clock).outcome == "ok"
     assert len(fake_api.calls("odds")) == 2

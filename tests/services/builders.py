@@ -88,9 +88,14 @@ def ingest_events(
     *events: EventRecord,
     issues: tuple[IssueRecord, ...] = (),
     job_run_id: int | None = None,
+    lock_minutes: int = 0,
 ) -> IngestReport:
     return ingest.apply_odds(
-        session, ParsedOdds(list(events), list(issues)), fetched_at, job_run_id
+        session,
+        ParsedOdds(list(events), list(issues)),
+        fetched_at,
+        job_run_id,
+        lock_minutes=lock_minutes,
     )
 
 
@@ -102,10 +107,13 @@ def make_game(
     fetched_at: datetime | None = None,
     home: str = HOME_TEAM,
     away: str = AWAY_TEAM,
+    sport: str = SPORT,
 ) -> Game:
     """A game as the odds job creates it, with one fetch of lines (a day before tip-off)."""
     fetched_at = fetched_at or commence - timedelta(days=1)
-    ingest_events(session, fetched_at, event(game_id, commence, *books, home=home, away=away))
+    ingest_events(
+        session, fetched_at, event(game_id, commence, *books, home=home, away=away, sport=sport)
+    )
     game = session.get(Game, game_id)
     assert game is not None
     return game
@@ -157,9 +165,16 @@ def score(
 
 
 def report_scores(
-    session: Session, now: datetime, *records: ScoreRecord, days_from: int = 3, sport: str = SPORT
+    session: Session,
+    now: datetime,
+    *records: ScoreRecord,
+    days_from: int = 3,
+    sport: str = SPORT,
+    lock_minutes: int = 0,
 ) -> ResultsReport:
-    return results.apply_scores(session, ParsedScores(list(records), []), sport, now, days_from)
+    return results.apply_scores(
+        session, ParsedScores(list(records), []), sport, now, days_from, lock_minutes=lock_minutes
+    )
 
 
 def reload(session: Session) -> None:

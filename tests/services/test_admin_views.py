@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 
 from pickvs.models import ApiCall
@@ -78,7 +79,9 @@ def test_api_calls_paged_beside_the_summary(session: Session) -> None:
     assert (summary.used, summary.remaining) == (5, 495)  # 5 calls x 1 credit
 
 
-def test_games_to_settle_and_recent_games(session: Session) -> None:
+def test_games_to_settle_and_recent_games(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Started and unsettled, oldest first: `lagging` (tipped, still scheduled) and `playing`
     (in progress). Not `final`, `voided`, `called` (postponed by the feed) or `tonight`."""
     tips = {
@@ -87,6 +90,7 @@ def test_games_to_settle_and_recent_games(session: Session) -> None:
         "voided": NOW - 15 * H,
         "playing": NOW - 2 * H,
         "tonight": NOW + 8 * H,
+        "tomorrow": NOW + 30 * H,
         "called": NOW - 50 * H,
         "old": NOW - 10 * 24 * H,  # outside recent_games' 3 days, still to settle
     }
@@ -125,25 +129,49 @@ def test_games_to_settle_and_recent_games(session: Session) -> None:
     assert [r.game.id for r in admin_views.games_to_settle(session, NOW, limit=1, offset=1)] == [
         "lagging"
     ]
-    # Once settled it leaves the list.
+    # Recent games in the order an admin works: waiting for a result (oldest first), the
+    # other started games (latest first), then the games to come (soonest first).
+    recent = admin_views.recent_games(session, NOW, days=3)
+    assert [(r.game.id, r.picks, r.pending) for r in recent] == [
+        ("lagging", 2, 2),
+        ("playing", 0, 0),
+        ("voided", 1, 0),
+        ("final", 1, 0),
+        ("called", 0, 0),
+        ("tonight", 1, 1),
+        ("tomorrow", 0, 0),
+    ]
+    assert [r.game.id for r in admin_views.recent_games(session, NOW, limit=2, offset=2)] == [
+        "voided",
+        "final",
+    ]
+    # Once settled it leaves the list, and moves among the started games.
     admin.settle(session, "lagging", 100, 101, by="ref", now=NOW)
     assert [r.game.id for r in admin_views.games_to_settle(session, NOW)] == ["old", "playing"]
 
     recent = admin_views.recent_games(session, NOW, days=3)
     assert [(r.game.id, r.picks, r.pending) for r in recent] == [
-        ("tonight", 1, 1),
         ("playing", 0, 0),
         ("voided", 1, 0),
         ("lagging", 2, 0),
         ("final", 1, 0),
         ("called", 0, 0),
+        ("tonight", 1, 1),
+        ("tomorrow", 0, 0),
     ]
     assert admin_views.count_recent_games(session, NOW, days=3) == len(recent)
     assert [r.game.id for r in admin_views.recent_games(session, NOW, days=1)] == [
-        "tonight",
         "playing",
         "voided",
         "lagging",
+        "tonight",
+    ]
+    # The command line's listing: every page, in the same order (pages of 2 here).
+    monkeypatch.setattr(admin_views, "MAX_PAGE", 2)
+    assert [r.game.id for r in admin_views.all_games(session, NOW)] == [r.game.id for r in recent]
+    assert [r.game.id for r in admin_views.all_games(session, NOW, waiting=True)] == [
+        "old",
+        "playing",
     ]
 
 

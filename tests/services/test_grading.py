@@ -9,7 +9,8 @@ The league (all four games tip at 00:10Z on Nov 21, picks made the afternoon bef
                                                 total 220 (-110/-110)
      final 110-107: Lakers by exactly 3, total 217
   g3 New York Knicks v Miami Heat               never reported: postponed, picks void
-  g4 Denver Nuggets v Utah Jazz                 h2h -150/+130; final 104-104 (a tie)
+  g4 Denver Broncos v Kansas City Chiefs        an NFL game, which can end tied (basketball
+                                                cannot): h2h -150/+130; final 20-20 (a tie)
 
   alice  g1 h2h Bucks +150          win   +1.5          (115 > 113)
          g1 spread Celtics -4.5     loss  -1            (113 - 4.5 - 115 = -6.5)
@@ -19,7 +20,7 @@ The league (all four games tip at 00:10Z on Nov 21, picks made the afternoon bef
   bob    g1 total Over 227.5 @-108  win   +0.925926     (228 > 227.5; 100/108)
          g2 spread Lakers -3 @-105  push   0            (110 - 3 - 107 = 0)
          g2 h2h Suns +100           loss  -1
-         g4 h2h Nuggets -150        push   0            (tie)
+         g4 h2h Broncos -150        push   0            (tie)
          => units -0.074074, wagered 4, 1-1-2, ROI -0.074074/4 = -0.018519
   carol  g2 h2h Lakers -120         win   +0.833333     (100/120)
          g3 spread Heat +4.5        void   0
@@ -54,6 +55,7 @@ from tests.services.builders import (
 )
 
 TIP = utc("2026-11-21T00:10")
+NFL = "americanfootball_nfl"
 PICKED_AT = TIP - timedelta(hours=6)
 RESULTS_AT = TIP + timedelta(hours=14)  # 9 am Eastern the next morning
 
@@ -71,7 +73,14 @@ def build_league(session: Session) -> None:
             away="Phoenix Suns",
         ),
         odds_event("g3", TIP, Book(), home="New York Knicks", away="Miami Heat"),
-        odds_event("g4", TIP, Book(h2h=(-150, 130)), home="Denver Nuggets", away="Utah Jazz"),
+        odds_event(
+            "g4",
+            TIP,
+            Book(h2h=(-150, 130)),
+            home="Denver Broncos",
+            away="Kansas City Chiefs",
+            sport=NFL,
+        ),
     )
     alice = make_user(session, "alice", PICKED_AT)
     bob = make_user(session, "bob", PICKED_AT)
@@ -92,7 +101,7 @@ def build_league(session: Session) -> None:
         ("g1", "totals", "Over"),
         ("g2", "spreads", "Los Angeles Lakers"),
         ("g2", "h2h", "Phoenix Suns"),
-        ("g4", "h2h", "Denver Nuggets"),
+        ("g4", "h2h", "Denver Broncos"),
     )
     make_picks(
         session,
@@ -108,10 +117,11 @@ def build_league(session: Session) -> None:
         RESULTS_AT,
         score(games["g1"], 113, 115),
         score(games["g2"], 110, 107),
-        score(games["g4"], 104, 104),
         days_from=1,
     )
-    assert (report.finals, report.postponed) == (3, 1)
+    assert (report.finals, report.postponed) == (2, 1)
+    report = report_scores(session, RESULTS_AT, score(games["g4"], 20, 20), sport=NFL)
+    assert (report.finals, report.postponed) == (1, 0)
     session.commit()
 
 
@@ -299,8 +309,8 @@ def test_an_admin_settlement_regrades_a_feed_result(session: Session) -> None:
     build_league(session)
     grading.grade(session, RESULTS_AT)
     session.commit()
-    # The feed had g4 as a tie; the admin enters the real score, Nuggets by 2.
-    report = admin.settle(session, "g4", 106, 104, by="ref", now=RESULTS_AT + timedelta(hours=1))
+    # The feed had g4 as a tie; the admin enters the real score, Broncos by 2.
+    report = admin.settle(session, "g4", 22, 20, by="ref", now=RESULTS_AT + timedelta(hours=1))
     session.commit()
     assert report.picks_graded == 1
     assert pick_results(session)[("bob", "g4", "h2h")] == ("win", round(100 / 150, 6))
@@ -344,7 +354,8 @@ def graded_league(session: Session, users: int, games: int, tips: int = 1) -> in
     report_scores(
         session,
         RESULTS_AT,
-        *(score(g, 100 + n % 7, 103 - n % 5) for n, g in enumerate(rows)),
+        # Even home and odd away scores: basketball games never end level.
+        *(score(g, 100 + 2 * (n % 7), 95 + 2 * (n % 5)) for n, g in enumerate(rows)),
         days_from=1,
     )
     session.commit()

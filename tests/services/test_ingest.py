@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pickvs.domain.clock import FixedClock
-from pickvs.domain.locks import is_open
+from pickvs.domain.locks import is_open, open_clause
 from pickvs.models import DataIssue, Game, OddsLine
 from pickvs.odds.records import IssueRecord, LineRecord
 from pickvs.services import jobruns
+from pickvs.services.errors import BatchRejected, Conflict
 from pickvs.services.lines import current_boards
-from tests.services.builders import Book, event, ingest_events, utc
+from pickvs.services.picks import PickPolicy
+from tests.services.builders import (
+    POLICY,
+    Book,
+    event,
+    ingest_events,
+    make_picks,
+    make_user,
+    utc,
+)
 
 TIP = utc("2026-11-23T00:40")  # 7:40 pm Eastern on Nov 22
 FETCH = utc("2026-11-22T10:00")
+H = timedelta(hours=1)
+POLICY_30 = PickPolicy(lock_minutes=30, bookmakers=POLICY.bookmakers)
 
 
 def count(session: Session, model: type) -> int:
@@ -116,6 +128,59 @@ def test_a_game_that_has_tipped_never_reopens_when_the_feed_moves_it_later(
     session.commit()
     g2 = session.get(Game, "g2")
     assert g2 is not None and g2.status == "scheduled"
+
+
+LOCK = 30  # PICKVS_LOCK_MINUTES: picks on a 7:40 pm game close, and show, at 7:10 pm
+
+
+def test_a_game_inside_its_lock_window_never_reopens_when_the_feed_moves_it_later(
+    session: Session,
+) -> None:
+    """Once locked, never reopened: at 7:20 pm everyone's picks on the 7:40 pm game have been
+    shown for ten minutes, so the feed moving tip-off to 8:10 pm (lock 7:40 pm) must leave it
+    locked, at that fetch and at every fetch after it."""
+    clock = FixedClock(FETCH)
+    ingest_events(session, clock.now(), event("g1", TIP), lock_minutes=LOCK)
+    alice = make_user(session, "alice", clock.now())
+    clock.set(TIP - timedelta(minutes=LOCK + 1))  # 7:09 pm: still open, alice picks
+    make_picks(session, alice, clock.now(), ("g1", "h2h", "Boston Celtics"), policy=POLICY_30)
+    clock.set(TIP - timedelta(minutes=20))  # 7:20 pm: locked since 7:10 pm
+    report = ingest_events(
+        session, clock.now(), event("g1", TIP + timedelta(minutes=30)), lock_minutes=LOCK
+    )
+    session.commit()
+    game = session.get(Game, "g1")
+    assert game is not None and report.games_updated == 1
+    assert (game.status, game.commence_time) == ("in_progress", TIP + timedelta(minutes=30))
+    assert not is_open(game.status, game.commence_time, clock.now(), LOCK)
+    # A later fetch moves it later again: still locked, and nobody can pick or change a pick.
+    clock.set(TIP - timedelta(minutes=5))
+    ingest_events(session, clock.now(), event("g1", TIP + H), lock_minutes=LOCK)
+    session.commit()
+    assert (game.status, game.commence_time) == ("in_progress", TIP + H)
+    assert open_games(session, clock.now()) == []
+    with pytest.raises(BatchRejected) as refused:
+        make_picks(session, alice, clock.now(), ("g1", "h2h", "Milwaukee Bucks"), policy=POLICY_30)
+    assert [type(error) for _, error in refused.value.errors] == [Conflict]
+
+
+def test_a_move_before_the_lock_window_is_only_a_new_time(session: Session) -> None:
+    """At 7:09 pm the 7:40 pm game has not locked (7:10 pm): a later tip-off keeps it open."""
+    ingest_events(session, FETCH, event("g1", TIP), lock_minutes=LOCK)
+    at = TIP - timedelta(minutes=LOCK + 1)
+    ingest_events(session, at, event("g1", TIP + H), lock_minutes=LOCK)
+    session.commit()
+    game = session.get(Game, "g1")
+    assert game is not None
+    assert (game.status, game.commence_time) == ("scheduled", TIP + H)
+    assert is_open(game.status, game.commence_time, at, LOCK)
+    assert open_games(session, at) == ["g1"]
+
+
+def open_games(session: Session, now: datetime) -> list[str]:
+    """The games the slate and the API offer for picks (`locks.open_clause`)."""
+    stmt = select(Game.id).where(open_clause(Game.status, Game.commence_time, now, LOCK))
+    return list(session.execute(stmt.order_by(Game.id)).scalars())
 
 
 def test_odds_are_appended_as_history_never_overwritten(session: Session) -> None:

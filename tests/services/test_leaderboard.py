@@ -76,6 +76,7 @@ def test_ties_share_a_rank_and_players_without_roi_come_last(session: Session) -
             Book(h2h=(price, -110)),
             home=f"{game_id} H",
             away=f"{game_id} A",
+            sport="americanfootball_nfl" if game_id == "tie" else "basketball_nba",  # may tie
         )
     # alice picks in game order, bob in reverse (his loss row is stored first).
     make_picks(

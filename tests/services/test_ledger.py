@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -11,6 +11,7 @@ from pickvs.services import ledger
 from tests.services.builders import utc
 
 NOW = utc("2026-11-22T12:00")
+H = timedelta(hours=1)
 
 
 def call(session: Session, at: datetime, **fields: object) -> ApiCall:
@@ -97,6 +98,46 @@ def test_out_of_usage_credits_blocks_the_rest_of_the_month_only(session: Session
         error_code="OUT_OF_USAGE_CREDITS",
     )
     assert not ledger.quota_exhausted(session, utc("2026-12-03T00:00"))
+
+
+def test_a_later_reply_with_credits_left_lifts_the_block_the_same_day(session: Session) -> None:
+    """The owner upgrades the plan the afternoon the quota ran out: the next reply showing
+    credits left (the free schedule look-up) lifts the block; a reply with 0 or no count does
+    not; a new OUT_OF_USAGE_CREDITS blocks again."""
+    out = utc("2026-11-10T10:00")
+    call(
+        session,
+        out,
+        outcome="error",
+        status_code=401,
+        error_code="OUT_OF_USAGE_CREDITS",
+        credits_remaining=0,
+    )
+    events = "/v4/sports/basketball_nba/events"
+    call(session, out + H, endpoint=events, estimated_cost=0, credits_remaining=0)
+    call(session, out + 2 * H, endpoint=events, estimated_cost=0, credits_remaining=None)
+    assert ledger.exhausted_since(session, NOW) == out
+    assert ledger.summary(session, NOW, 500).exhausted_at == out
+    reason = ledger.refusal_reason(session, 3, NOW, monthly_budget=500)
+    assert reason is not None and "OUT_OF_USAGE_CREDITS" in reason
+    # 14:00: the plan is upgraded; the next look-up reads 19,997 left.
+    call(session, out + 4 * H, endpoint=events, estimated_cost=0, credits_remaining=19997)
+    assert not ledger.quota_exhausted(session, NOW)
+    assert ledger.summary(session, NOW, 500).exhausted_at is None
+    assert ledger.refusal_reason(session, 3, NOW, monthly_budget=500) is None
+    # Run dry again: blocked again, by the newer answer.
+    again = out + 30 * H
+    call(session, again, outcome="error", status_code=401, error_code="OUT_OF_USAGE_CREDITS")
+    assert ledger.exhausted_since(session, NOW) == again
+
+
+def test_calls_in_the_same_instant_are_taken_in_the_order_made(session: Session) -> None:
+    """A frozen clock (or a fast job) writes several rows at one `at`: the id decides."""
+    call(session, NOW, credits_remaining=5)
+    call(session, NOW, outcome="error", error_code="OUT_OF_USAGE_CREDITS")
+    assert ledger.quota_exhausted(session, NOW)
+    call(session, NOW, credits_remaining=5)
+    assert not ledger.quota_exhausted(session, NOW)
 
 
 def test_summary(session: Session) -> None:

@@ -197,6 +197,7 @@ def play(session: Session, game_id: str, tip, home_price: int, picks_: list, sco
         Book(h2h=(home_price, -110)),
         home=f"{game_id} H",
         away=f"{game_id} A",
+        sport="americanfootball_nfl" if score[0] == score[1] else "basketball_nba",  # may tie
     )
     for player, side in picks_:
         make_picks(session, player, tip - timedelta(hours=1), (game_id, "h2h", side))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlmodel import Session
 
-from pickvs.models import Game
+from pickvs.domain.clock import FixedClock
+from pickvs.domain.locks import is_open
+from pickvs.models import DataIssue, Game, Pick
 from pickvs.odds.parse import parse_scores
 from pickvs.services import admin, grading, results
 from tests.services.builders import make_game, make_picks, make_user, report_scores, score, utc
@@ -173,6 +176,100 @@ def test_a_rescheduled_tip_off_is_followed(session: Session) -> None:
     assert report.rescheduled == 0 and game.commence_time == moved
 
 
+def test_a_scores_reply_moving_a_game_inside_its_lock_window_leaves_it_locked(
+    session: Session,
+) -> None:
+    """With a 30-minute lock the 7:10 pm game locked at 6:40 pm; at 6:50 pm a scores reply
+    (the planner's live scores) pushes tip-off to 8:10 pm: it stays locked."""
+    clock = FixedClock(TIP - 30 * H)
+    game = make_game(session, "g1", TIP, fetched_at=clock.now())
+    clock.set(TIP - timedelta(minutes=20))
+    later = TIP + H
+    report = report_scores(
+        session,
+        clock.now(),
+        score(game, None, None, completed=False, commence=later),
+        lock_minutes=30,
+    )
+    assert report.rescheduled == 1
+    assert (game.commence_time, game.status) == (later, "in_progress")
+    assert not is_open(game.status, game.commence_time, clock.now(), 30)
+
+
+def test_a_tied_basketball_final_from_the_feed_is_not_recorded_but_noted(session: Session) -> None:
+    """Basketball goes to overtime until someone leads: a level "final" is a feed error. The
+    game keeps waiting (for a corrected feed or an admin), and the data issue says why."""
+    game = make_game(session, "g1", TIP)
+    alice = make_user(session, "alice", TIP - 2 * H)
+    make_picks(session, alice, TIP - H, ("g1", "h2h", "Boston Celtics"))
+    report = report_scores(session, RESULTS_AT, score(game, 100, 100), days_from=1)
+    assert (report.finals, report.refused) == (0, 1)
+    assert "1 impossible final(s) refused" in report.describe()
+    assert (game.status, game.home_score, game.away_score, game.settled_at) == (
+        "in_progress",
+        None,
+        None,
+        None,
+    )
+    [issue] = session.execute(select(DataIssue)).scalars()
+    assert (issue.game_id, issue.at, issue.reason) == (
+        "g1",
+        RESULTS_AT,
+        "final not recorded: NBA games cannot end tied (100-100); "
+        "enter the final score after overtime.",
+    )
+    grading.grade(session, RESULTS_AT)
+    assert session.execute(select(Pick.status)).scalar_one() == "pending"
+    # The corrected feed the next morning settles it.
+    report = report_scores(session, RESULTS_AT + 24 * H, score(game, 100, 104), days_from=2)
+    assert report.finals == 1 and (game.status, game.home_score, game.away_score) == (
+        "final",
+        100,
+        104,
+    )
+
+
+def test_a_tied_final_is_recorded_in_a_sport_that_can_tie(session: Session) -> None:
+    game = make_game(session, "nfl", TIP, home="Dallas Cowboys", away="New York Giants")
+    game.sport = "americanfootball_nfl"
+    report = report_scores(
+        session, RESULTS_AT, score(game, 20, 20), days_from=1, sport="americanfootball_nfl"
+    )
+    assert (report.finals, report.refused) == (1, 0)
+    assert (game.status, game.home_score, game.away_score) == ("final", 20, 20)
+    assert session.execute(select(DataIssue)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("sport", "allowed"),
+    [("basketball_nba", False), ("basketball_wnba", False), ("americanfootball_nfl", True)],
+)
+def test_admin_settle_refuses_a_tie_only_where_a_game_cannot_tie(
+    session: Session, sport: str, allowed: bool
+) -> None:
+    game = make_game(session, "g1", TIP)
+    game.sport = sport
+    session.flush()
+    if allowed:
+        admin.settle(session, "g1", 17, 17, by="ref", now=RESULTS_AT)
+        assert (game.status, game.home_score, game.away_score) == ("final", 17, 17)
+        return
+    with pytest.raises(admin.InvalidInput) as excinfo:
+        admin.settle(session, "g1", 117, 117, by="ref", now=RESULTS_AT)
+    title = {"basketball_nba": "NBA", "basketball_wnba": "WNBA"}[sport]
+    assert excinfo.value.message == (
+        f"{title} games cannot end tied (117-117); enter the final score after overtime."
+    )
+    session.expire_all()
+    game = get(session, "g1")
+    assert (game.status, game.home_score, game.settled_at, game.settled_by) == (
+        "scheduled",
+        None,
+        None,
+        None,
+    )
+
+
 def test_oldest_unsettled_start_and_unreachable_games(session: Session) -> None:
     now = utc("2026-11-22T14:00")
     assert results.oldest_unsettled_start(session, "basketball_nba", now) is None
@@ -229,12 +326,22 @@ def test_admin_settle_and_void_refuse_unknown_and_unstarted_games(session: Sessi
     with pytest.raises(admin.InvalidInput) as excinfo:
         admin.settle(session, "g1", 100, 90, by="ref", now=TIP - timedelta(seconds=1))
     assert "not started" in excinfo.value.message
-    admin.settle(session, "g1", 0, 0, by="ref", now=TIP)  # at tip-off, 0-0 is a legal score
-    assert (game.status, game.home_score, game.away_score) == ("final", 0, 0)
-    # A game that will not be played can be voided before it starts.
+    admin.settle(session, "g1", 0, 1, by="ref", now=TIP)  # at tip-off; 0 is a legal score
+    assert (game.status, game.home_score, game.away_score) == ("final", 0, 1)
+    # A game that will not be played can be voided before it starts, once.
     make_game(session, "g2", RESULTS_AT + 50 * H, home="A Team", away="B Team")
     admin.void(session, "g2", by="ref", now=RESULTS_AT)
     assert get(session, "g2").status == "cancelled"
+    settled_at = get(session, "g2").settled_at
+    with pytest.raises(admin.InvalidInput) as excinfo:
+        admin.void(session, "g2", by="other", now=RESULTS_AT + H)
+    assert excinfo.value.message == (
+        "This game is void already; settle it if it was played after all."
+    )
+    assert (get(session, "g2").settled_by, get(session, "g2").settled_at) == (
+        "admin:ref",
+        settled_at,
+    )
 
 
 def test_make_admin(session: Session) -> None:

@@ -173,10 +173,15 @@ def test_load_shows_the_games_to_settle_and_recent_games_with_pick_counts(
     assert run(state.load()) is None
 
     [g1] = state.rows["settle"]
-    assert g1["matchup"] == "Boston Celtics vs Milwaukee Bucks"
+    assert g1["matchup"] == "Milwaukee Bucks @ Boston Celtics"  # the one name, away @ home
+    assert g1["id"] == "g1"  # the provider's id, which `pickvs settle` takes
     assert (g1["picks"], g1["status"], g1["score"]) == ("2 (2 pending)", "scheduled", "")
     assert g1["tip"] == "Nov 21, 7:10 PM"  # league time, America/New_York
-    assert [row["id"] for row in state.rows["games"]] == ["g2", "g1"]  # latest first
+    # Waiting for a result before the game to come, and only the actions that apply.
+    assert [(row["id"], row["settle"], row["void"]) for row in state.rows["games"]] == [
+        ("g1", "yes", "yes"),
+        ("g2", "", "yes"),  # tomorrow's game cannot be settled
+    ]
     assert state.pages["settle"] == "1\N{EN DASH}1 of 1"
     assert state.rows["runs"] == [] and state.pages["runs"] == ""
 
@@ -190,7 +195,7 @@ def test_settling_regrades_the_picks_and_says_so(make_state: MakeState, league: 
     events = run(state.settle({"home_score": "110", "away_score": " 102 "}))
 
     assert events is None and state.error_message == ""
-    assert state.notice == "Settled Boston Celtics vs Milwaukee Bucks 110-102: 2 picks graded"
+    assert state.notice == "Settled Milwaukee Bucks @ Boston Celtics 102-110: 2 picks graded"
     assert state.settle_key == ""  # the form closes
     g1 = game("g1")
     assert (g1.status, g1.home_score, g1.away_score, g1.settled_by) == (
@@ -209,8 +214,9 @@ def test_settling_regrades_the_picks_and_says_so(make_state: MakeState, league: 
         assert (bob.wins, bob.losses, bob.total_wagered) == (1, 1, 2.0)
         assert bob.total_units == pytest.approx(SPREAD_WIN - 1)
     assert state.rows["settle"] == []  # nothing left to settle
-    assert state.rows["games"][1]["score"] == "110-102"
-    assert state.rows["games"][1]["by"] == "boss"
+    final = state.rows["games"][0]
+    assert (final["id"], final["score"], final["by"]) == ("g1", "102-110", "boss")
+    assert (final["settle"], final["void"]) == ("", "yes")  # final: no Settle any more
 
 
 def test_voiding_refunds_every_pick(make_state: MakeState, league: None) -> None:
@@ -219,7 +225,11 @@ def test_voiding_refunds_every_pick(make_state: MakeState, league: None) -> None
 
     assert run(state.void("g1")) is None
 
-    assert state.notice == "Voided Boston Celtics vs Milwaukee Bucks: 2 picks refunded"
+    assert state.notice == "Voided Milwaukee Bucks @ Boston Celtics: 2 picks refunded"
+    assert [(row["id"], row["settle"], row["void"]) for row in state.rows["games"]] == [
+        ("g1", "yes", ""),  # void already; it can still be settled if it was played
+        ("g2", "", "yes"),
+    ]
     assert not state.notice_failed
     assert (game("g1").status, game("g1").settled_by) == ("cancelled", "admin:boss")
     assert picks_of("bob") == {"h2h": ("void", 0.0), "spreads": ("void", 0.0)}
@@ -243,7 +253,8 @@ def test_voiding_an_unknown_game_says_so(make_state: MakeState, league: None) ->
         ("g1", "-3", "102", "home_score", "The home score must be a whole number from 0 to 400."),
         ("g1", "110", "1.5", "away_score", "The away score must be a whole number from 0 to 400."),
         ("g1", "110", "", "away_score", "The away score must be a whole number from 0 to 400."),
-        ("g2", "110", "102", "home_score", "This game has not started yet; void it instead"),
+        ("g2", "110", "102", "away_score", "This game has not started yet; void it instead"),
+        ("g1", "117", "117", "away_score", "NBA games cannot end tied (117-117); enter the"),
     ],
 )
 def test_a_bad_score_is_shown_beside_its_field_and_changes_nothing(

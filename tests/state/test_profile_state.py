@@ -153,7 +153,7 @@ def test_open_picks_are_shown_to_their_owner_only(
         "—",
         "open",
     )
-    assert first.matchup == "Milwaukee Bucks at Boston Celtics"
+    assert first.matchup == "Milwaukee Bucks @ Boston Celtics"
     rows = [(p.market, p.selection, p.price, p.status, p.units) for p in visitor.picks]
     assert rows == [
         ("Moneyline", "Boston Celtics", "-180", "Void", "—"),
