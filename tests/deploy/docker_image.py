@@ -70,6 +70,11 @@ def image_exists(name: str) -> bool:
     return docker("image", "inspect", name, check=False).returncode == 0
 
 
+def image_id(name: str) -> str | None:
+    result = docker("image", "inspect", "--format", "{{.Id}}", name, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
 def pulled(name: str) -> bool:
     return docker("pull", "--quiet", name, timeout=300, check=False).returncode == 0
 
@@ -91,7 +96,9 @@ def base_image() -> str:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on it (connections of an earlier run left in TIME_WAIT do not count)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -122,6 +129,7 @@ def build_image(port: int, base: str, log_path: Path) -> Image:
     for name in PROXY_ARGS:
         if os.environ.get(name):
             args += ["--build-arg", name]  # passed from this environment, not stored
+    previous = image_id(TEST_TAG)
     started = time.monotonic()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
@@ -135,6 +143,9 @@ def build_image(port: int, base: str, log_path: Path) -> Image:
     if result.returncode != 0:
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
         raise AssertionError(f"docker build exited {result.returncode}:\n{tail}")
+    if previous and previous != image_id(TEST_TAG):
+        # The image this one replaces; its layers stay cached where the new one shares them.
+        docker("rmi", previous, check=False)
     return Image(TEST_TAG, base, port, time.monotonic() - started)
 
 
