@@ -66,7 +66,11 @@ rm -f "$ROOTFS.log"
 # them when a later apt-get install (npm in the builder) regenerates it.
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$ROOTFS/usr/local/share/ca-certificates/"
-    chroot "$ROOTFS" update-ca-certificates >/dev/null
+    # (Its rehash step warns about the bundle itself: expected, so kept out of the log.)
+    chroot "$ROOTFS" update-ca-certificates >/dev/null 2>&1 || {
+        log "update-ca-certificates failed in the new root"
+        exit 1
+    }
 fi
 # pip: only settings that make sense inside the image (cert=, index-url= over the network).
 if [ -f /etc/pip.conf ]; then
