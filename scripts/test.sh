@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Run every check CI runs: ruff, the test suite on SQLite and PostgreSQL, the browser tests
-# against the production build in Debian's headless Chromium, then the container's scripts
-# and the scale tests (several workers on Redis, a database outage).
+# against the production build in Debian's headless Chromium, then the container's scripts, the
+# image built and run by Docker, and the scale tests (several workers on Redis, a database
+# outage).
 #
 #   ./scripts/test.sh
 #
 # Installs what is missing: the venv with test extras and bun (setup.sh), Debian's chromium
-# (apt, when root or with passwordless sudo). Uses the PostgreSQL on 127.0.0.1:5432 when it
-# answers, else a throwaway cluster that is removed on exit; a preset PICKVS_TEST_DATABASE_URL
+# (apt, when root or with passwordless sudo); in CI (CI=true) also Docker (see "Docker" below).
+# Uses the PostgreSQL on 127.0.0.1:5432 when it answers, else a throwaway cluster that is removed on exit; a preset PICKVS_TEST_DATABASE_URL
 # wins over both. All steps run even after a failure; the exit status is non-zero if any failed.
 set -euo pipefail
 
@@ -173,6 +174,103 @@ ensure_postgres() {
     }
 }
 
+# --- Docker ----------------------------------------------------------------------------------
+# tests/deploy/test_docker.py builds the real image and runs it. A daemon that answers is used as
+# it is. In CI (CI=true, root) a missing one is installed (Debian's docker.io) and started for
+# this step only, confined to loopback: no bridge, no iptables or forwarding rules; builds and
+# containers use the host's network and the app listens on 127.0.0.1. Elsewhere, no daemon means
+# the step is skipped with one line. Without a registry, the base is the stand-in that
+# scripts/docker-base.sh makes once (debootstrap) and the daemon keeps.
+DOCKERD_PIDFILE=""
+DOCKER_LOG="$ROOT/test-artifacts/dockerd.log"
+
+docker_answers() {
+    command -v docker >/dev/null 2>&1 \
+        && timeout 20 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+apt_install() {
+    log "installing $* (apt)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            -o DPkg::Lock::Timeout=300 "$@" >/dev/null
+}
+
+start_dockerd() {
+    local started=$SECONDS
+    command -v dockerd >/dev/null 2>&1 || apt_install docker.io || return 1
+    mkdir -p "$(dirname "$DOCKER_LOG")"
+    DOCKERD_PIDFILE="$(mktemp -u "${TMPDIR:-/tmp}/pickvs-dockerd.XXXXXX").pid"
+    trap 'stop_dockerd; stop_postgres' EXIT
+    trap 'stop_dockerd; stop_postgres; exit 130' INT TERM
+    as_root dockerd --pidfile "$DOCKERD_PIDFILE" --host unix:///var/run/docker.sock \
+        --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none \
+        --userland-proxy=false >"$DOCKER_LOG" 2>&1 &
+    local job=$!
+    while ! docker_answers; do
+        if ! kill -0 "$job" 2>/dev/null || [ $((SECONDS - started)) -gt 60 ]; then
+            log "dockerd exited or did not answer within 60s:"
+            tail -n 20 "$DOCKER_LOG" >&2
+            return 1
+        fi
+        sleep 1
+    done
+    log "started dockerd $(docker version --format '{{.Server.Version}}') in" \
+        "$((SECONDS - started))s (log: test-artifacts/dockerd.log)"
+}
+
+stop_dockerd() {
+    [ -n "$DOCKERD_PIDFILE" ] && [ -f "$DOCKERD_PIDFILE" ] || return 0
+    local pid waited=0
+    pid="$(cat "$DOCKERD_PIDFILE")"
+    as_root kill "$pid" 2>/dev/null || true
+    while as_root kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 30 ]; do
+        sleep 1
+        waited=$((waited + 1))
+    done
+    DOCKERD_PIDFILE=""
+    log "stopped the dockerd this run started"
+}
+
+# The base to build on: python:3.11-slim when it is here or can be pulled, else the stand-in.
+docker_base_image() {
+    local started=$SECONDS
+    if docker image inspect python:3.11-slim >/dev/null 2>&1 \
+        || timeout 120 docker pull --quiet python:3.11-slim >/dev/null 2>&1; then
+        echo python:3.11-slim
+        return 0
+    fi
+    if ! docker image inspect pickvs-base:bookworm >/dev/null 2>&1; then
+        command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap || return 1
+        log "python:3.11-slim cannot be pulled: making the stand-in pickvs-base:bookworm"
+        as_root "$ROOT/scripts/docker-base.sh" pickvs-base:bookworm >&2 || return 1
+        log "stand-in base made in $((SECONDS - started))s"
+    fi
+    echo pickvs-base:bookworm
+}
+
+docker_tests() {
+    if ! docker_answers; then
+        if [ "${CI:-}" != "true" ]; then
+            log "docker tests skipped: no Docker daemon answers (CI=true installs and starts one)"
+            return 0
+        fi
+        start_dockerd || {
+            stop_dockerd
+            log "no Docker daemon could be started here, so the image was not tested"
+            return 1
+        }
+    fi
+    local base rc=0
+    base="$(docker_base_image)" || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        PICKVS_DOCKER_BASE_IMAGE="$base" python -m pytest -m docker tests/deploy/test_docker.py \
+            || rc=$?
+    fi
+    stop_dockerd
+    return "$rc"
+}
+
 # --- the checks ------------------------------------------------------------------------------
 FAILED=()
 
@@ -209,8 +307,10 @@ step "ruff" ruff check .
 step "ruff format" ruff format --check .
 step "tests (SQLite and PostgreSQL)" python -m pytest -m "not browser and not deploy and not scale"
 step "browser tests" browser_tests
-# The image's build and start scripts, run as the Dockerfile runs them (no Docker engine here).
-step "deploy tests" python -m pytest -m deploy tests/deploy
+# The image's build and start scripts, run as the Dockerfile runs them, without an engine.
+step "deploy tests" python -m pytest -m "deploy and not docker" tests/deploy
+# The image itself: built, run, used in Chromium, stopped and restarted by a Docker daemon.
+step "docker tests" docker_tests
 # Two workers on Redis and two instances on one PostgreSQL, and a database outage survived (a
 # throwaway cluster of its own, stopped and started).
 step "scale tests" python -m pytest -m scale tests/scale

@@ -3,7 +3,8 @@
 `frontend_build` runs scripts/build-frontend.sh (the Dockerfile's builder stage) once per
 session; `ServedApp` starts scripts/serve.sh (the image's CMD) with the runtime stage's `ENV`
 read from the Dockerfile, a temporary directory standing in for the `/data` volume. Run with
-`python -m pytest -m deploy tests/deploy` (scripts/test.sh does), after `scripts/setup.sh --test`.
+`python -m pytest -m "deploy and not docker" tests/deploy` (scripts/test.sh does), after
+`scripts/setup.sh --test`. test_docker.py (marked `docker` too) builds and runs the real image.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ START_LIMIT = 15.0
 CONTAINER_ONLY = {"PATH": None, "PICKVS_DATA_DIR": "/data", "PICKVS_PORT": None}
 # Settings an operator's shell or .env must not slip into the run.
 SCRUBBED_PREFIXES = ("PICKVS_", "ODDS_API_", "REFLEX_", "GRANIAN_")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "docker: builds the real image and runs it in a Docker daemon (test_docker.py; skipped "
+        "when no daemon answers)",
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
