@@ -6,8 +6,10 @@ DESIGN.md's "Outside contracts" are declared exactly once.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -20,6 +22,8 @@ from pickvs.domain.sports import SPORTS, unknown_sports
 CommaList = Annotated[list[str], NoDecode]
 
 KNOWN_MARKETS = MARKETS
+# scheme://host[:port] as a browser sends it in `Origin` (a bracketed IPv6 host included).
+ORIGIN_RE = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
 
 
 def _split_commas(value: object) -> object:
@@ -61,8 +65,15 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", validation_alias="PICKVS_LOG_FORMAT"
     )
+    # The address players use (e.g. https://picks.example.com); https turns on HSTS.
+    public_url: str | None = Field(default=None, validation_alias="PICKVS_PUBLIC_URL")
+    # Other origins (scheme://host[:port]) whose pages may call the API and event socket with
+    # the browser's credentials; empty: only the app's own origin, which needs no CORS.
+    cors_origins: CommaList = Field(default=[], validation_alias="PICKVS_CORS_ORIGINS")
+    # Swagger UI and ReDoc at /docs and /redoc (served from this app, never a CDN).
+    api_docs: bool = Field(default=False, validation_alias="PICKVS_API_DOCS")
 
-    @field_validator("sports", "markets", "regions", "bookmakers", mode="before")
+    @field_validator("sports", "markets", "regions", "bookmakers", "cors_origins", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_commas(value)
@@ -94,6 +105,28 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"not a crontab line ({value!r}: {exc})") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) address ({value!r}); e.g. https://picks.example.com")
+        return value.rstrip("/")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        """An origin is scheme://host[:port] exactly as a browser sends it: no path, no `*`."""
+        origins = [origin.rstrip("/") for origin in value]
+        bad = [o for o in origins if not ORIGIN_RE.fullmatch(o)]
+        if bad:
+            raise ValueError(
+                f"not an origin {bad}; list scheme://host[:port] values, e.g. https://a.example"
+            )
+        return origins
 
     @field_validator("timezone")
     @classmethod
