@@ -32,7 +32,7 @@ TAGS = [
     {"name": "games", "description": "The upcoming slate with lines, and picks after lock."},
     {"name": "picks", "description": "Your picks: make, change, withdraw and list them."},
     {"name": "leaderboard", "description": "Units won and ROI, all time, this month or week."},
-    {"name": "health", "description": "Database, scheduler, job runs and the credit budget."},
+    {"name": "health", "description": "Status for anyone; job runs and credits for admins."},
 ]
 
 
