@@ -7,7 +7,8 @@ socket. Every HTTP response gets:
 - `Content-Security-Policy`. Pages: scripts only from this origin plus the inline scripts of
   the built pages, allowed by their SHA-256 (`inline_script_hashes`, read once from the build
   directory, so no `'unsafe-inline'` for scripts: an injected `<script>`, `onerror=` handler or
-  `javascript:` URL does not run); styles from this origin and inline (Emotion and Radix write
+  `javascript:` URL does not run; `'unsafe-eval'` because Reflex evaluates the JavaScript of
+  `rx.call_script` events, which only the server sends); styles from this origin and inline (Emotion and Radix write
   `<style>` elements and `style` attributes at run time); images and fonts from this origin and
   `data:`; connections to this origin (`'self'` covers the event socket's `ws:`/`wss:` on the
   same host and port). JSON answers get `default-src 'none'`. Both say `frame-ancestors 'none'`.
@@ -91,7 +92,10 @@ def websocket_origins(url: str | None) -> list[str]:
 
 def page_policy(script_hashes: Iterable[str], public_url: str | None = None) -> str:
     """The Content-Security-Policy of the pages (see the module docstring for each part)."""
-    scripts = " ".join(["'self'", *sorted(script_hashes)])
+    # 'unsafe-eval': Reflex runs `rx.call_script` payloads (JavaScript the server sends over the
+    # event socket, e.g. the admin form's focus) through eval(). Only the server writes those;
+    # inline and injected scripts stay blocked. Drop it once no page uses call_script.
+    scripts = " ".join(["'self'", "'unsafe-eval'", *sorted(script_hashes)])
     connect = " ".join(["'self'", *websocket_origins(public_url)])
     return "; ".join(
         [

@@ -105,7 +105,7 @@ def test_pages_get_the_page_policy_with_the_build_hashes(
     )
     assert policy == {
         "default-src": "'self'",
-        "script-src": f"'self' {boot}",
+        "script-src": f"'self' 'unsafe-eval' {boot}",
         "style-src": "'self' 'unsafe-inline'",
         "img-src": "'self' data: blob:",
         "font-src": "'self' data:",
