@@ -2,7 +2,7 @@
 
 FastAPI's own `/docs` loads Swagger UI's JavaScript from a CDN into a page on the app's origin:
 whoever serves that file can run script as the app. Here the files come from the
-`swagger-ui-bundle` package (`pip install 'pickvs[docs]'`), and the start-up call is a file too,
+`swagger-ui-py` package (`pip install -e '.[docs]'`), and the start-up call is a file too,
 so the page runs under the same Content-Security-Policy as every other page. `/openapi.json`
 stays public either way: it describes routes, not data.
 """
@@ -49,17 +49,18 @@ PAGE = """<!doctype html>
 
 
 def bundle_dir() -> Path | None:
-    """Swagger UI's files from the `swagger-ui-bundle` package, or None when not installed."""
+    """Swagger UI's files (5.x, which reads OpenAPI 3.1) from the `swagger-ui-py` package, or
+    None when it is not installed."""
     try:
-        from swagger_ui_bundle import swagger_ui_path
+        import swagger_ui
     except ImportError:
         return None
-    return Path(swagger_ui_path)
+    return Path(swagger_ui.__file__).resolve().parent / "static"
 
 
 MISSING = (
     "PICKVS_API_DOCS is on but Swagger UI's files are not installed: "
-    "pip install 'pickvs[docs]' (the swagger-ui-bundle package); /openapi.json is served."
+    "pip install -e '.[docs]' (the swagger-ui-py package); /openapi.json is served."
 )
 
 

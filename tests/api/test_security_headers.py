@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pickvs.api import create_app, security
+from pickvs.api import create_app, docs, security
 from pickvs.api.schemas import MAX_BODY_BYTES
 from pickvs.config import SettingsError, load_settings, settings
 from tests.api.conftest import TestClient
@@ -221,7 +221,7 @@ def test_api_docs_are_off_by_default(client) -> None:
 def test_api_docs_when_on_load_nothing_from_another_host(
     engine, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("swagger_ui_bundle", reason="pip install 'pickvs[docs]'")
+    pytest.importorskip("swagger_ui", reason="pip install -e '.[docs]'")
     monkeypatch.setattr(settings, "api_docs", True)
     app = create_app()
     app.state.clock = clock
@@ -266,3 +266,17 @@ def test_origins_and_the_public_address_are_normalised(monkeypatch: pytest.Monke
     loaded = load_settings()
     assert loaded.cors_origins == ["https://a.example", "http://[::1]:8080"]
     assert loaded.public_url == "https://picks.example.com"
+
+
+def test_api_docs_without_their_files_say_what_to_install(
+    engine, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "api_docs", True)
+    monkeypatch.setattr(docs, "bundle_dir", lambda: None)
+    app = create_app()
+    app.state.clock = clock
+    with TestClient(app) as client:
+        response = client.get("/docs")
+        assert response.status_code == 503
+        assert "pip install -e '.[docs]'" in response.json()["detail"]
+        assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 404
