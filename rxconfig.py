@@ -5,9 +5,28 @@ Every option can be overridden from the environment with a `REFLEX_` prefix (for
 """
 
 import os
+from urllib.parse import urlsplit
 
 import reflex as rx
 from reflex.plugins import RadixThemesPlugin, SitemapPlugin
+
+from pickvs.config import settings, settings_error
+
+
+def cors_allowed_origins() -> tuple[str, ...]:
+    """Origins other than the app's own that may call the backend from a browser.
+
+    Reflex's default is every origin, with credentials. PickVs allows the ones listed in
+    PICKVS_CORS_ORIGINS and the frontend's address (`REFLEX_DEPLOY_URL`, default
+    http://localhost:3000): in `--env dev` Vite serves the pages there while the backend
+    listens on another port; in production it is the app's own origin, which needs no CORS.
+    The event socket applies the same list (pickvs/pickvs.py).
+    """
+    deploy = urlsplit(os.environ.get("REFLEX_DEPLOY_URL") or "http://localhost:3000")
+    frontend = [f"{deploy.scheme}://{deploy.netloc}"] if deploy.scheme and deploy.netloc else []
+    listed = [] if settings_error else list(settings.cors_origins)
+    return tuple(dict.fromkeys([*listed, *frontend]))
+
 
 config = rx.Config(
     app_name="pickvs",
@@ -20,6 +39,7 @@ config = rx.Config(
     # serves pages, the event socket and the JSON API on 3000; `--env dev` runs Vite on 3000 and
     # the backend on Reflex's default 8000.
     frontend_port=3000,
+    cors_allowed_origins=cors_allowed_origins(),
     # Radix Themes (the components the pages use), declared here as Reflex 0.10 asks.
     plugins=[
         RadixThemesPlugin(

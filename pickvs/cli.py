@@ -248,9 +248,15 @@ def db_upgrade() -> None:
 @main.command("check")
 @one_line_errors
 def check() -> None:
-    """Check the configuration and that the database answers; change nothing."""
+    """Check the configuration and that the database answers; change nothing.
+
+    Also warns, one line each on stderr, about private files (the database, its -wal/-shm, the
+    signing key, the data directory) that group or others may read; the exit status stays 0.
+    """
     url = preflight.require(settings)
     click.echo(f"configuration ok: {preflight.describe_url(url)}, time zone {settings.timezone}")
+    for warning in preflight.permission_warnings(settings):
+        click.echo(f"pickvs: warning: {warning}", err=True)
 
 
 @main.command("backup")

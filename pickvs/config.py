@@ -6,8 +6,10 @@ DESIGN.md's "Outside contracts" are declared exactly once.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -21,6 +23,8 @@ CommaList = Annotated[list[str], NoDecode]
 
 KNOWN_MARKETS = MARKETS
 SECRET_KEY_MIN_BYTES = 32  # HS256's own output length
+# scheme://host[:port] as a browser sends it in `Origin` (a bracketed IPv6 host included).
+ORIGIN_RE = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
 
 
 def _split_commas(value: object) -> object:
@@ -67,8 +71,15 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = Field(
         default=0, ge=0, le=10, validation_alias="PICKVS_TRUSTED_PROXY_HOPS"
     )
+    # The address players use (e.g. https://picks.example.com); https turns on HSTS.
+    public_url: str | None = Field(default=None, validation_alias="PICKVS_PUBLIC_URL")
+    # Other origins (scheme://host[:port]) whose pages may call the API and event socket with
+    # the browser's credentials; empty: only the app's own origin, which needs no CORS.
+    cors_origins: CommaList = Field(default=[], validation_alias="PICKVS_CORS_ORIGINS")
+    # Swagger UI and ReDoc at /docs and /redoc (served from this app, never a CDN).
+    api_docs: bool = Field(default=False, validation_alias="PICKVS_API_DOCS")
 
-    @field_validator("sports", "markets", "regions", "bookmakers", mode="before")
+    @field_validator("sports", "markets", "regions", "bookmakers", "cors_origins", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_commas(value)
@@ -114,6 +125,28 @@ class Settings(BaseSettings):
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
             )
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) address ({value!r}); e.g. https://picks.example.com")
+        return value.rstrip("/")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        """An origin is scheme://host[:port] exactly as a browser sends it: no path, no `*`."""
+        origins = [origin.rstrip("/") for origin in value]
+        bad = [o for o in origins if not ORIGIN_RE.fullmatch(o)]
+        if bad:
+            raise ValueError(
+                f"not an origin {bad}; list scheme://host[:port] values, e.g. https://a.example"
+            )
+        return origins
 
     @field_validator("timezone")
     @classmethod

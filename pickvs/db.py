@@ -7,6 +7,7 @@ services never build engines, they receive a session.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,47 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+# The SQLite file holds emails and password hashes, and the data directory the signing key:
+# only the account running PickVs may read them.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def make_private_dir(directory: Path) -> None:
+    """Create `directory` (and missing parents) if needed, the directory itself 0700.
+
+    An existing directory is left as the operator made it; `pickvs check` warns if it is open
+    to others. Parents are created with the process's usual mode, as `mkdir -p` would.
+    """
+    directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty `path` readable by its owner only, unless it exists already.
+
+    SQLite gives the `-wal`, `-shm` and `-journal` files it creates later the mode of the
+    database file, so creating this one 0600 before SQLite first opens it keeps all of them
+    private whatever the process's umask (an app embedded in another server cannot rely on
+    one). An empty file is a valid, empty SQLite database.
+    """
+    make_private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return  # another worker (or an earlier start) made it: the operator's mode stands
+    os.close(fd)
+
+
+def _sqlite_creates_privately(path: Path) -> Any:
+    """A `do_connect` hook: make the database file 0600 before SQLite would create it 0644."""
+
+    def before_connect(_dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> None:
+        if not path.exists():
+            create_private_file(path)
+
+    return before_connect
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     """WAL lets the scheduler write while pages read; foreign keys are off by default in SQLite."""
     cursor = dbapi_connection.cursor()
@@ -85,13 +127,13 @@ def make_engine(raw_url: str) -> Engine:
     url = normalize_url(raw_url)
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             poolclass=NullPool if database in ("", ":memory:") else None,
         )
+        if database and database != ":memory:" and not database.startswith("file:"):
+            event.listen(engine, "do_connect", _sqlite_creates_privately(Path(database)))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     connect_args: dict[str, object] = {"connect_timeout": 10}

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import reflex as rx
+from reflex.utils import prerequisites
+from reflex_base import constants
+from reflex_base.config import get_config
+from reflex_base.environment import environment
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from pickvs import db, migrations, preflight
-from pickvs.api import app as api_app
+from pickvs.api import create_app, security
 from pickvs.config import settings, settings_error
 from pickvs.jobs import scheduler
 from pickvs.logs import configure_from_settings
@@ -128,6 +134,19 @@ async def scheduler_lifespan() -> AsyncIterator[None]:
         db.get_engine().dispose()
 
 
+def built_pages_dir() -> Path | None:
+    """Where this process serves the compiled pages from (as Reflex's frontend mount does), or
+    None when it serves none (`--env dev`: Vite serves them on another port)."""
+    if not environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.get():
+        return None
+    frontend_path = get_config().frontend_path.strip("/")
+    return prerequisites.get_web_dir() / constants.Dirs.STATIC / frontend_path
+
+
+# The JSON API, and as Reflex's outer app the security headers of everything served
+# (pickvs/api/security.py): pages, assets, the event socket's handshake, the API, /health.
+api_app = create_app(pages_dir=built_pages_dir)
+
 app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     stylesheets=["/pickvs.css"],
@@ -137,6 +156,12 @@ app = rx.App(
     api_transformer=api_app,
 )
 app.register_lifespan_task(scheduler_lifespan)
+# The event socket: Reflex hands rxconfig's origin list to Socket.IO, where an empty list turns
+# the handshake's Origin check off. Accept the app's own host and the configured origins only.
+if app.sio is not None:
+    app.sio.eio.cors_allowed_origins = functools.partial(
+        security.socket_origin_allowed, also=tuple(get_config().cors_allowed_origins)
+    )
 
 # Pages. A guarded page pairs `page_layout(..., requires="login"|"admin")` with the matching
 # on_load guard here; every handler behind it still re-checks the player (`AuthState._player`).

@@ -15,7 +15,9 @@ SQLite database that does not exist yet is not created here (migrations do that)
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
+import stat
 import tempfile
 from pathlib import Path
 
@@ -24,10 +26,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 
 from pickvs.config import Settings, SettingsError
-from pickvs.db import normalize_url
+from pickvs.db import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, normalize_url
 
 CONNECT_TIMEOUT_SECONDS = 3
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+# What SQLite may keep beside the database file; each holds pages of it (emails, hashes).
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class ConfigurationError(Exception):
@@ -174,6 +178,50 @@ def check(settings: Settings, *, connect: bool = True) -> list[str]:
         if problem:
             return [problem]
     return []
+
+
+def private_paths(settings: Settings, url: URL) -> list[tuple[Path, int]]:
+    """The files and directories only PickVs's account should read, with the mode each needs.
+
+    The data directory and the generated signing key, the SQLite database and the side files
+    SQLite keeps beside it. Only what exists is listed.
+    """
+    wanted: list[tuple[Path, int]] = [
+        (settings.data_dir, PRIVATE_DIR_MODE),
+        (settings.data_dir / "secret_key", PRIVATE_FILE_MODE),
+    ]
+    database = sqlite_path(url) if url.get_backend_name() == "sqlite" else None
+    if database is not None:
+        wanted.append((database, PRIVATE_FILE_MODE))
+        wanted += [(Path(f"{database}{suffix}"), PRIVATE_FILE_MODE) for suffix in SQLITE_SIDE_FILES]
+    return [(path, mode) for path, mode in wanted if path.exists()]
+
+
+def loose_permission(path: Path, wanted: int) -> str | None:
+    """One line naming `path` and the `chmod` that fixes it, when group or others have any
+    access to it; None when it is private (or vanished meanwhile, as a `-wal` file may)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+    if not mode & 0o077:
+        return None
+    kind = "directory" if path.is_dir() else "file"
+    return (
+        f"{kind} {path} is open to group/others (mode {mode:04o}); "
+        f"fix: chmod {wanted:o} {shlex.quote(str(path))}"
+    )
+
+
+def permission_warnings(settings: Settings) -> list[str]:
+    """`pickvs check`'s warnings: one line per private file or directory others may read.
+
+    Files PickVs creates are private already (see `db.create_private_file`); these lines are
+    for a database copied in, a data directory made by hand, or one from an older version.
+    """
+    url = parse_database_url(settings.resolved_database_url)
+    found = (loose_permission(path, mode) for path, mode in private_paths(settings, url))
+    return [line for line in found if line]
 
 
 def require(settings: Settings, *, connect: bool = True) -> URL:

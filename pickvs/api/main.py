@@ -1,15 +1,20 @@
-"""Build the FastAPI app: routers, error handlers, CORS and the OpenAPI description."""
+"""Build the FastAPI app: routers, error handlers, security headers, CORS, the OpenAPI
+description, and Swagger UI when PICKVS_API_DOCS is on."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pickvs.api import errors
+from pickvs.api import docs, errors, security
 from pickvs.api.routes import auth, games, health, leaderboard, picks
 from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut
+from pickvs.config import settings
 
 DESCRIPTION = """
 The JSON API of PickVs, a self-hosted NBA pick'em.
@@ -27,7 +32,7 @@ TAGS = [
     {"name": "games", "description": "The upcoming slate with lines, and picks after lock."},
     {"name": "picks", "description": "Your picks: make, change, withdraw and list them."},
     {"name": "leaderboard", "description": "Units won and ROI, all time, this month or week."},
-    {"name": "health", "description": "Database, scheduler, job runs and the credit budget."},
+    {"name": "health", "description": "Status for anyone; job runs and credits for admins."},
 ]
 
 
@@ -55,11 +60,14 @@ class DeclaredBodyLimit:
         await self.app(scope, receive, send)
 
 
-def create_app() -> FastAPI:
+def create_app(pages_dir: Callable[[], Path | None] | None = None) -> FastAPI:
     """A fresh app; `pickvs.api.app` is one, and tests build their own (with their own clock).
 
     No catch-all route and no lifespan: mounted into Reflex (`api_transformer`), every request
     these routes do not match falls through to Reflex, and Reflex's lifespan runs the scheduler.
+    As Reflex's outer app its middleware sees every request, pages and event socket included:
+    `pages_dir` (pickvs/pickvs.py passes it) names the built pages, whose inline scripts the
+    pages' Content-Security-Policy allows by hash.
     """
     app = FastAPI(
         title="PickVs API",
@@ -67,20 +75,28 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         version="1.0.0",
         openapi_tags=TAGS,
+        docs_url=None,  # FastAPI's would load Swagger UI from a CDN; see pickvs/api/docs.py
+        redoc_url=None,
     )
     for module in (auth, games, picks, leaderboard, health):
         app.include_router(module.router)
+    if settings.api_docs:
+        docs.install(app)
     errors.install(app)
     app.add_middleware(DeclaredBodyLimit)  # inside CORS, so a 413 carries CORS headers too
-    # Bearer tokens, not cookies: no credentialed CORS is needed, so any origin (the Reflex
-    # frontend on its own port in dev, an operator's tools) may call the API with a token it
-    # holds. Reflex adds its own CORS for its configured origins when it mounts this app.
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_credentials=False,
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type"],
-        max_age=600,
-    )
+    origins = security.allowed_origins()
+    if origins:
+        # Only the origins the operator listed (PICKVS_CORS_ORIGINS); the app's own pages are
+        # same-origin and need no CORS. Tokens travel in a header, not a cookie, so no
+        # credentials are allowed here either.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    # Outermost, so every answer carries the headers: errors, 413s and CORS preflights too.
+    app.add_middleware(security.SecurityHeaders, pages_dir=pages_dir)
     return app

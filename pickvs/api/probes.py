@@ -1,7 +1,9 @@
 """What `/health` reports: the database, the scheduler, the last job runs and the credits.
 
 It reads through the same services as everything else, but with its own sessions: a health
-check must answer (503, still JSON) when the database does not.
+check must answer (503, still JSON) when the database does not. Anyone gets the short report
+(status, database, scheduler running); the job runs, their errors and the credit figures go
+only to a caller whose bearer token is an admin's (`report_for`).
 """
 
 from __future__ import annotations
@@ -11,17 +13,43 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from pickvs import db, migrations
-from pickvs.api.schemas import CreditsHealth, DatabaseHealth, HealthOut, JobHealth
+from pickvs.api.schemas import CreditsHealth, DatabaseHealth, HealthOut, HealthReport, JobHealth
 from pickvs.config import settings
-from pickvs.services import jobruns, ledger
+from pickvs.services import auth, jobruns, ledger
+from pickvs.services.errors import ServiceError
 
 log = logging.getLogger("pickvs.api")
 
 FAILED = "failed"
 
 
-def health_report(now: datetime) -> HealthOut:
+def report_for(token: str | None, now: datetime) -> HealthReport | HealthOut:
+    """The full report for an admin's token, the short one for anyone else.
+
+    A missing, invalid, expired or non-admin token is not an error here (a health check never
+    answers 401): it just gets the short report. The token is only looked at when the database
+    answers, since checking it needs the database.
+    """
+    report = health_report(now)
+    if token and report.database.ok and is_admin_token(token, now):
+        return report
+    return report.public()
+
+
+def is_admin_token(token: str, now: datetime) -> bool:
+    """Does `token` verify as an admin's, right now? False for every other answer."""
+    try:
+        with db.session_scope() as session:
+            return auth.current_user(session, token, now).is_admin
+    except (ServiceError, SQLAlchemyError):
+        return False
+
+
+def health_report(now: datetime) -> HealthReport:
+    """The full report (what admins see)."""
     database = check_database()
     jobs: dict[str, JobHealth] = {}
     credits: CreditsHealth | None = None
@@ -51,7 +79,7 @@ def health_report(now: datetime) -> HealthOut:
         and not any(job.outcome == FAILED for job in jobs.values())
         and not (credits and credits.exhausted)
     )
-    return HealthOut(
+    return HealthReport(
         status="ok" if healthy else "degraded",
         database=database,
         scheduler=scheduler_status(),

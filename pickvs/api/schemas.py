@@ -253,14 +253,28 @@ class LeaderboardRowOut(BaseModel):
 
 
 # --- health -------------------------------------------------------------------------------
+# Two reports: the short one anyone may read (container health checks, uptime monitors) and the
+# full one for an admin's bearer token. The short one's fields are a subset of the full one's,
+# so a monitor reading `status`, `database.ok` and `scheduler.running` reads either.
 
 
-class DatabaseHealth(BaseModel):
+class DatabaseState(BaseModel):
+    """Whether the database answers (`error`: the exception's class name only, no message)."""
+
     ok: bool
     backend: str
+    error: str | None = None
+
+
+class DatabaseHealth(DatabaseState):
+    """The database state plus the schema revision it is at and the one the code expects."""
+
     revision: str | None = None
     head: str | None = None
-    error: str | None = None
+
+
+class SchedulerState(BaseModel):
+    running: bool
 
 
 class JobHealth(BaseModel):
@@ -281,9 +295,33 @@ class CreditsHealth(BaseModel):
 
 
 class HealthOut(BaseModel):
+    """The public report: the status and whether the database and the scheduler run.
+
+    `status` is the same word an admin sees (`degraded` also when a job's last run failed or
+    the credits ran out), so a monitor alerts without being told why.
+    """
+
+    status: Literal["ok", "degraded"]
+    database: DatabaseState
+    scheduler: SchedulerState
+
+
+class HealthReport(BaseModel):
+    """The full report, for admins: schema revision, next job times, last runs, credits."""
+
     status: Literal["ok", "degraded"]
     database: DatabaseHealth
     scheduler: dict[str, object]
     jobs: dict[str, JobHealth]
     credits: CreditsHealth | None
     demo: bool
+
+    def public(self) -> HealthOut:
+        """What anyone may see of this report."""
+        return HealthOut(
+            status=self.status,
+            database=DatabaseState(
+                ok=self.database.ok, backend=self.database.backend, error=self.database.error
+            ),
+            scheduler=SchedulerState(running=bool(self.scheduler.get("running"))),
+        )

@@ -8,7 +8,7 @@ import re
 # Matched with `fullmatch`: `$` would also accept a trailing newline.
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{3,20}")
 EMAIL_RE = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
-PASSWORD_MIN_BYTES = 8
+PASSWORD_MIN_CHARS = 8  # characters as the player counts them, not UTF-8 bytes
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit: longer must be refused, not silently truncated
 
 
@@ -25,10 +25,19 @@ def email_problem(email: str) -> str | None:
 
 
 def password_problem(password: str) -> str | None:
-    size = len((password or "").encode("utf-8"))
-    if size < PASSWORD_MIN_BYTES:
-        return f"Password must be at least {PASSWORD_MIN_BYTES} characters."
-    if size > PASSWORD_MAX_BYTES:
+    """What is wrong with a new password, or None.
+
+    The minimum counts characters (what the message promises: `€€€` is 3, not 9 bytes); a
+    password of only spaces or other whitespace is refused however long. The maximum is
+    bcrypt's 72 bytes of UTF-8, said in bytes because that is what it counts: 36 `é` fit,
+    37 do not.
+    """
+    text = password or ""
+    if len(text) < PASSWORD_MIN_CHARS:
+        return f"Password must be at least {PASSWORD_MIN_CHARS} characters."
+    if not text.strip():
+        return "Password cannot be only spaces."
+    if len(text.encode("utf-8")) > PASSWORD_MAX_BYTES:
         return f"Password must be at most {PASSWORD_MAX_BYTES} bytes."
     return None
 

@@ -95,7 +95,7 @@ def _file_secret(path: Path) -> str:
     """
     key = _read_secret(path)
     if key is None and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data dir: owner only
         _publish_secret(path, secrets.token_urlsafe(48))
     deadline = time.monotonic() + _SECRET_WAIT_SECONDS
     while key is None:

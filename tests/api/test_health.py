@@ -1,4 +1,5 @@
-"""`/health`: database, scheduler, last job runs, credits; 503 (still JSON) without a database."""
+"""`/health`: status, database and scheduler for anyone; the last job runs, their errors and the
+credits only for an admin's bearer token; 503 (still JSON) without a database."""
 
 from __future__ import annotations
 
@@ -12,36 +13,34 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from pickvs import db, migrations
-from pickvs.api import create_app
+from pickvs.api import create_app, probes
 from pickvs.domain.clock import FixedClock
 from pickvs.models import ApiCall
-from pickvs.services import jobruns, ledger
+from pickvs.services import admin, jobruns, ledger
 from tests.api.conftest import TestClient
-from tests.api.helpers import assert_error
+from tests.api.helpers import assert_error, bearer, register
+
+FULL = {"status", "database", "scheduler", "jobs", "credits", "demo"}
 
 
-def test_health_reports_every_part(client, engine: Engine) -> None:
-    response = client.get("/health")
-    assert response.status_code == 200
+@pytest.fixture
+def admin_token(client) -> str:
+    """A player made admin the way `pickvs make-admin` does."""
+    token = register(client, "adm1")
+    with db.session_scope() as session:
+        admin.make_admin(session, "adm1")
+    return token
+
+
+def full_report(client, token: str) -> dict:
+    response = client.get("/health", headers=bearer(token))
+    assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"status", "database", "scheduler", "jobs", "credits", "demo"}
-    assert body["status"] == "ok"
-    assert body["database"]["ok"] is True
-    assert body["database"]["backend"] == engine.dialect.name
-    assert body["database"]["revision"] == migrations.head_revision()
-    assert body["scheduler"]["running"] is False
-    assert body["jobs"] == {}
-    assert body["credits"] == {
-        "budget": 500,
-        "used": 0,
-        "remaining": 500,
-        "provider_remaining": None,
-        "exhausted": False,
-    }
-    assert body["demo"] is True
+    assert set(body) == FULL
+    return body
 
 
-def test_health_shows_last_runs_and_credits_spent(client, clock: FixedClock) -> None:
+def record_a_failed_run_and_spent_credits(clock: FixedClock) -> None:
     start = clock.now() - timedelta(hours=2)
     with db.session_scope() as session:
         odds = jobruns.claim_run(session, "fetch-odds", "schedule", start, slot=start)
@@ -65,7 +64,49 @@ def test_health_shows_last_runs_and_credits_spent(client, clock: FixedClock) -> 
         assert results is not None
         jobruns.finish_run(session, results, "failed", clock.now(), error="provider said 500")
 
-    body = client.get("/health").json()
+
+def test_anyone_gets_only_status_database_and_scheduler(
+    client, engine: Engine, clock: FixedClock
+) -> None:
+    record_a_failed_run_and_spent_credits(clock)
+    player = register(client, "bob")
+
+    for headers in ({}, bearer(player), bearer("not-a-token"), {"Authorization": "Basic Ym9i"}):
+        response = client.get("/health", headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "status": "degraded",  # the same word an admin sees: the last results run failed
+            "database": {"ok": True, "backend": engine.dialect.name, "error": None},
+            "scheduler": {"running": False},
+        }, headers
+        assert "provider said 500" not in response.text and "420" not in response.text
+
+
+def test_an_admins_token_gets_the_full_report(client, engine: Engine, admin_token: str) -> None:
+    body = full_report(client, admin_token)
+    assert set(body) == {"status", "database", "scheduler", "jobs", "credits", "demo"}
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["database"]["backend"] == engine.dialect.name
+    assert body["database"]["revision"] == migrations.head_revision()
+    assert body["scheduler"]["running"] is False
+    assert body["jobs"] == {}
+    assert body["credits"] == {
+        "budget": 500,
+        "used": 0,
+        "remaining": 500,
+        "provider_remaining": None,
+        "exhausted": False,
+    }
+    assert body["demo"] is True
+
+
+def test_an_admin_sees_last_runs_and_credits_spent(
+    client, clock: FixedClock, admin_token: str
+) -> None:
+    record_a_failed_run_and_spent_credits(clock)
+
+    body = full_report(client, admin_token)
     assert body["status"] == "degraded"  # the last results run failed
     assert body["jobs"]["fetch-odds"] == {
         "outcome": "ok",
@@ -81,7 +122,7 @@ def test_health_shows_last_runs_and_credits_spent(client, clock: FixedClock) -> 
 
 
 def test_health_passes_the_scheduler_status_through(
-    client, monkeypatch: pytest.MonkeyPatch
+    client, monkeypatch: pytest.MonkeyPatch, admin_token: str
 ) -> None:
     stub = types.ModuleType("pickvs.jobs.scheduler")
     stub.status = lambda: {  # type: ignore[attr-defined]
@@ -92,9 +133,11 @@ def test_health_passes_the_scheduler_status_through(
     import pickvs.jobs
 
     monkeypatch.setattr(pickvs.jobs, "scheduler", stub, raising=False)
-    body = client.get("/health").json()
+    body = full_report(client, admin_token)
     assert body["scheduler"]["running"] is True
     assert body["scheduler"]["jobs"][0]["id"] == "fetch-odds"
+    # Anyone else learns that it runs, not when the jobs are due.
+    assert client.get("/health").json()["scheduler"] == {"running": True}
 
 
 @pytest.fixture
@@ -110,11 +153,18 @@ def test_health_is_503_json_when_the_database_does_not_answer(no_database: FastA
     with TestClient(no_database) as client:
         response = client.get("/health")
         assert response.status_code == 503
-        body = response.json()
-        assert body["status"] == "degraded"
-        assert body["database"]["ok"] is False
-        assert body["database"]["backend"] == "postgresql"
-        assert body["jobs"] == {} and body["credits"] is None
+        assert response.json() == {
+            "status": "degraded",
+            "database": {"ok": False, "backend": "postgresql", "error": "OperationalError"},
+            "scheduler": {"running": False},
+        }
+        # A token cannot be checked without the database: the short report, still 503.
+        with_token = client.get("/health", headers=bearer("any.token.here"))
+        assert with_token.status_code == 503 and set(with_token.json()) == {
+            "status",
+            "database",
+            "scheduler",
+        }
         # Every other route says so too, as JSON.
         assert "database" in assert_error(client.get("/api/leaderboard"), 503)["detail"]
 
@@ -129,6 +179,10 @@ def test_health_of_an_unmigrated_database_is_200_degraded(
     empty.dispose()
     assert response.status_code == 200
     body = response.json()
+    assert set(body) == {"status", "database", "scheduler"}  # no admin can exist here
     assert body["status"] == "degraded"
-    assert body["database"]["ok"] is True and body["database"]["revision"] is None
-    assert body["database"]["head"] == migrations.head_revision()
+    assert body["database"]["ok"] is True
+    # The full report (what an admin would read) says why: the schema is not there.
+    report = probes.health_report(FixedClock().now())
+    assert report.database.revision is None
+    assert report.database.head == migrations.head_revision()

@@ -1,4 +1,4 @@
-"""Account validation: usernames, emails and passwords (bcrypt's 72-byte limit)."""
+"""Account validation: usernames, emails and passwords (8 characters, bcrypt's 72 bytes)."""
 
 from __future__ import annotations
 
@@ -63,18 +63,30 @@ def test_email(email: str, ok: bool) -> None:
 @pytest.mark.parametrize(
     ("password", "problem"),
     [
-        ("12345678", None),  # 8 bytes: the minimum
-        ("1234567", "at least 8"),
-        ("", "at least 8"),
+        ("12345678", None),  # 8 characters: the minimum
+        ("1234567", "at least 8 characters"),
+        ("", "at least 8 characters"),
         ("a" * 72, None),
         ("a" * 73, "at most 72 bytes"),
-        # Bytes, not characters: 'é' is 2 bytes in UTF-8, '€' is 3.
+        # The minimum counts characters, as its message says: '€' is 3 bytes but 1 character.
+        ("€€€", "at least 8 characters"),  # 9 bytes, only 3 characters
+        ("é" * 7, "at least 8 characters"),  # 14 bytes, 7 characters
+        ("é" * 8, None),  # 8 characters, 16 bytes
+        ("€" * 8, None),  # 8 characters, 24 bytes
+        ("🔒" * 8, None),  # 8 characters, 32 bytes (4 each)
+        # The maximum is bcrypt's, in bytes: 'é' is 2 bytes in UTF-8, '€' is 3, '🔒' is 4.
         ("é" * 36, None),  # 72 bytes, 36 characters
         ("é" * 36 + "a", "at most 72 bytes"),  # 73 bytes, 37 characters
         ("€" * 24, None),  # 72 bytes
         ("€" * 24 + "a", "at most 72 bytes"),
-        ("€€€", None),  # 9 bytes, only 3 characters: long enough in bytes
-        ("éé", "at least 8"),  # 4 bytes
+        ("🔒" * 18, None),  # 72 bytes, 18 characters
+        ("🔒" * 19, "at most 72 bytes"),  # 76 bytes
+        # Nothing but whitespace is no password, however long.
+        (" " * 8, "only spaces"),
+        (" " * 72, "only spaces"),
+        ("\t\n \u00a0\u3000   ", "only spaces"),  # tab, newline, no-break and ideographic spaces
+        ("  a     ", None),  # one real character is enough; spaces are kept as typed
+        (" correct horse ", None),
     ],
 )
 def test_password(password: str, problem: str | None) -> None:
@@ -83,6 +95,12 @@ def test_password(password: str, problem: str | None) -> None:
         assert got is None
     else:
         assert got is not None and problem in got
+
+
+def test_password_messages_say_what_they_count() -> None:
+    assert password_problem("€€€") == "Password must be at least 8 characters."
+    assert password_problem(" " * 8) == "Password cannot be only spaces."
+    assert password_problem("é" * 37) == "Password must be at most 72 bytes."
 
 
 def test_normalisation() -> None:
