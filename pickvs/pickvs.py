@@ -82,11 +82,12 @@ def _prepare_database() -> None:
 
 
 def app_address() -> str:
-    """Where players open PickVs: Reflex's deploy URL, `http://localhost:<port>` unless set
-    (REFLEX_DEPLOY_URL), which is the port this start serves on (`--frontend-port`,
-    PICKVS_PORT)."""
-    from reflex_base.config import get_config
-
+    """Where players open PickVs: `PICKVS_PUBLIC_URL` when set (behind a proxy the port this
+    process serves on is not the players' address), else Reflex's deploy URL,
+    `http://localhost:<port>` unless set (REFLEX_DEPLOY_URL), the port this start serves on
+    (`--frontend-port`, PICKVS_PORT)."""
+    if settings.public_url:
+        return settings.public_url
     return str(get_config().deploy_url or "").rstrip("/") or "http://localhost:3000"
 
 
