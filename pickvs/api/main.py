@@ -7,7 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pickvs.api import errors
+from pickvs.api import errors, openapi
 from pickvs.api.routes import auth, games, health, leaderboard, picks
 from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut
 
@@ -15,9 +15,12 @@ DESCRIPTION = """
 The JSON API of PickVs, a self-hosted NBA pick'em.
 
 Authenticate with `Authorization: Bearer <token>`, the token coming from `POST /auth/register`
-or `POST /auth/login`. Every error is JSON `{"detail": "..."}`: 401 missing, invalid or expired
-token or wrong password; 403 not allowed yet; 404 unknown game or pick; 409 locked game or
-conflicting pick; 422 invalid input; 429 too many failed log-ins.
+or `POST /auth/login`. Every error is JSON `ErrorOut`: `{"detail": "..."}`, a line a person can
+act on, with `field` naming the input at fault and `errors` listing each problem when there are
+several. 401 missing, invalid or expired token or wrong password; 403 not allowed yet; 404
+unknown game or pick; 409 locked game or conflicting pick; 413 body too large; 422 invalid
+input; 429 too many failed log-ins; 503 database unavailable. Each operation lists the statuses
+it can answer.
 
 Lines always come from the server's odds: a pick is taken at the reference book's current price.
 """
@@ -71,6 +74,7 @@ def create_app() -> FastAPI:
     for module in (auth, games, picks, leaderboard, health):
         app.include_router(module.router)
     errors.install(app)
+    openapi.install(app)  # the document says what the API does: statuses, error body, auth
     app.add_middleware(DeclaredBodyLimit)  # inside CORS, so a 413 carries CORS headers too
     # Bearer tokens, not cookies: no credentialed CORS is needed, so any origin (the Reflex
     # frontend on its own port in dev, an operator's tools) may call the API with a token it
