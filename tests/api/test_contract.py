@@ -2,10 +2,11 @@
 
 The test's app (its own clock, on SQLite and on PostgreSQL) is served by uvicorn on loopback
 with a player and games whose lines make picks possible; `st run` then generates requests from
-`/openapi.json` (valid and invalid ones, with and without the token, stateful sequences through
-the document's links) and checks every answer against the document: status codes, bodies,
-headers, content types, that valid requests are accepted and invalid ones refused, and that a
-route needing a token refuses callers without one.
+the app's OpenAPI document (valid and invalid ones, with and without the token, undeclared
+methods, stateful sequences through the document's links) and checks every answer against it:
+status codes, bodies, headers, content types, that valid requests are accepted and invalid ones
+refused, and that a route needing a token refuses callers without one. It runs in the main
+pytest invocation (marked slow), about 1.5 minutes per database.
 """
 
 from __future__ import annotations
