@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pickvs.api import docs, errors, security
+from pickvs.api import docs, errors, openapi, security
 from pickvs.api.routes import auth, games, health, leaderboard, picks
 from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut
 from pickvs.config import settings
@@ -20,9 +20,12 @@ DESCRIPTION = """
 The JSON API of PickVs, a self-hosted NBA pick'em.
 
 Authenticate with `Authorization: Bearer <token>`, the token coming from `POST /auth/register`
-or `POST /auth/login`. Every error is JSON `{"detail": "..."}`: 401 missing, invalid or expired
-token or wrong password; 403 not allowed yet; 404 unknown game or pick; 409 locked game or
-conflicting pick; 422 invalid input; 429 too many failed log-ins.
+or `POST /auth/login`. Every error is JSON `ErrorOut`: `{"detail": "..."}`, a line a person can
+act on, with `field` naming the input at fault and `errors` listing each problem when there are
+several. 401 missing, invalid or expired token or wrong password; 403 not allowed yet; 404
+unknown game or pick; 409 locked game or conflicting pick; 413 body too large; 422 invalid
+input; 429 too many failed log-ins; 503 database unavailable. Each operation lists the statuses
+it can answer.
 
 Lines always come from the server's odds: a pick is taken at the reference book's current price.
 """
@@ -83,6 +86,7 @@ def create_app(pages_dir: Callable[[], Path | None] | None = None) -> FastAPI:
     if settings.api_docs:
         docs.install(app)
     errors.install(app)
+    openapi.install(app)  # the document says what the API does: statuses, error body, auth
     app.add_middleware(DeclaredBodyLimit)  # inside CORS, so a 413 carries CORS headers too
     origins = security.allowed_origins()
     if origins:

@@ -2,25 +2,67 @@
 a field for a password hash or an email, so neither can leak through a response.
 
 Input strings are bounded and may not contain NUL (PostgreSQL refuses it in text, which would
-surface as a 500); what a value *means* (a valid email, a known market) is the services' call,
-so their messages reach the player unchanged.
+surface as a 500). The OpenAPI document states every rule an input must meet (lengths, patterns,
+enums, list sizes) exactly as the server applies it, so a request the document calls valid is
+never refused as invalid: where pydantic would phrase a rule badly, the rule is declared with
+`JsonSchema` and enforced by the domain's own check, whose message reaches the player.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from pickvs.domain import accounts
+from pickvs.domain.markets import MARKETS
 from pickvs.models import Game, Pick
 from pickvs.services.errors import InvalidInput
 from pickvs.services.lines import Quote
-from pickvs.services.picks import PickRequest, PickView, PublicPick
+from pickvs.services.picks import MAX_BATCH, PickRequest, PickView, PublicPick
 from pickvs.services.slate import GameCard, MarketLine
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_ID = 2**63 - 1  # pick ids are BIGINT; a larger number must be a 422, not a driver error
+# A realistic provider event id, used as the documented example of a game id (the contract
+# test seeds a game with it, so the documented example request really makes a pick).
+EXAMPLE_GAME_ID = "e912304de2b2ab35602a8b5d7d3a1a37"
+
+
+class JsonSchema:
+    """Annotation adding keywords to a type's JSON Schema without pydantic enforcing them:
+    for rules a validator below (or the service) already enforces with a message a player can
+    act on, so the document states the rule and the message stays the domain's."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update(self.keywords)
+        return schema
+
+
+# Patterns are read by three regex engines (ECMA in JSON Schema, Python here, Rust in
+# validators) whose `\s` differ: Python counts \x1c-\x1f and \x85 as whitespace, ECMA counts
+# \ufeff. Every class below names those characters itself, so all three read it alike.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
+# The domain's EMAIL_RE, minus C1 controls and the BOM (which no real address holds).
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
+USERNAME_PATTERN = rf"^{accounts.USERNAME_RE.pattern}$"
+# Somewhere a character that is whitespace to no engine: a password is not only spaces.
+NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f\x85\ufeff]"
+PASSWORD_MIN_CHARS = accounts.PASSWORD_MIN_CHARS
+EMAIL_MAX_CHARS = 254
+_EMAIL = re.compile(EMAIL_PATTERN)
+_NOT_BLANK = re.compile(NOT_BLANK_PATTERN)
 
 
 def _no_nul(value: str) -> str:
@@ -29,11 +71,63 @@ def _no_nul(value: str) -> str:
     return value
 
 
-ShortText = Annotated[str, StringConstraints(max_length=320), AfterValidator(_no_nul)]
+def _email(value: str) -> str:
+    # Outside the contract's pattern: the domain's message for an invalid address.
+    problem = accounts.email_problem(value if _EMAIL.fullmatch(value) else "")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _username(value: str) -> str:
+    problem = accounts.username_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _new_password(value: str) -> str:
+    """The domain's rule (bcrypt's 72 bytes among it, which JSON Schema cannot state), then the
+    document's: not only whitespace to any regex engine (JSON Schema's `\\S` and Python's
+    `str.strip` disagree on a few characters)."""
+    problem = accounts.password_problem(value)
+    if not problem and not _NOT_BLANK.search(value):
+        problem = "Password cannot be only spaces."
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+NoNul = JsonSchema(pattern=NO_NUL_PATTERN)
+# As typed: the API does not trim (a name or address with spaces around it is refused).
+Email = Annotated[
+    str,
+    StringConstraints(max_length=EMAIL_MAX_CHARS),
+    AfterValidator(_no_nul),
+    AfterValidator(_email),
+    JsonSchema(pattern=EMAIL_PATTERN),
+]
+Username = Annotated[
+    str,
+    AfterValidator(_username),
+    JsonSchema(minLength=3, maxLength=20, pattern=USERNAME_PATTERN),
+]
+NewPassword = Annotated[
+    str,
+    AfterValidator(_new_password),
+    JsonSchema(
+        minLength=PASSWORD_MIN_CHARS,
+        maxLength=accounts.PASSWORD_MAX_BYTES,
+        pattern=NOT_BLANK_PATTERN,
+        format="password",
+    ),
+]
 # The longest valid login is an email (254); longer would overflow the throttle's key column.
-LoginName = Annotated[str, StringConstraints(max_length=254), AfterValidator(_no_nul)]
-Password = Annotated[str, StringConstraints(max_length=1024)]
-GameId = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
+LoginName = Annotated[str, StringConstraints(max_length=254), AfterValidator(_no_nul), NoNul]
+Password = Annotated[str, StringConstraints(max_length=1024), JsonSchema(format="password")]
+GameId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul), NoNul
+]
 
 
 class ErrorItem(BaseModel):
@@ -57,18 +151,38 @@ class ErrorOut(BaseModel):
 
 
 class RegisterIn(BaseModel):
-    email: ShortText = Field(examples=["ann@example.com"])
-    username: ShortText = Field(examples=["ann"], description="3-20 letters, digits or _")
-    password: Password = Field(description="8 to 72 bytes (bcrypt's limit).")
+    email: Email = Field(examples=["ann@example.com"], description="At most 254 characters.")
+    username: Username = Field(
+        examples=["ann"], description="3-20 characters: letters A-Z, digits or underscores."
+    )
+    password: NewPassword = Field(
+        examples=["correct horse battery"],
+        description="8 to 72 characters, not only spaces, and at most 72 bytes in UTF-8 "
+        "(bcrypt's limit; a longer one is refused with 422, never truncated).",
+    )
+
+
+# Name the account by one of these: at least one must be a non-empty string.
+LOGIN_NAMES = ("login", "username", "email")
 
 
 class LoginIn(BaseModel):
-    """Name the account by `username`, `email` or `login` (either of the two)."""
+    """Name the account by `username`, `email` or `login` (either of the two); the first
+    non-empty one is used."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
+                for name in LOGIN_NAMES
+            ]
+        }
+    )
 
     login: LoginName | None = None
-    username: LoginName | None = None
+    username: LoginName | None = Field(default=None, examples=["ann"])
     email: LoginName | None = None
-    password: Password
+    password: Password = Field(examples=["correct horse battery"])
 
     def login_name(self) -> str:
         name = self.login or self.username or self.email
@@ -91,16 +205,30 @@ class PickIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    game_id: GameId
-    market: Annotated[str, StringConstraints(max_length=32), AfterValidator(_no_nul)] = Field(
-        examples=["h2h"], description="h2h, spreads or totals"
-    )
-    selection: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)] = Field(
-        examples=["Boston Celtics"], description="A team, `home`/`away`, or Over/Under."
+    game_id: GameId = Field(examples=[EXAMPLE_GAME_ID], description="The provider's event id.")
+    market: Annotated[
+        str,
+        StringConstraints(max_length=32),
+        AfterValidator(_no_nul),
+        JsonSchema(enum=list(MARKETS)),
+    ] = Field(examples=["h2h"], description="h2h (moneyline), spreads or totals")
+    selection: Annotated[
+        str,
+        StringConstraints(max_length=100),
+        AfterValidator(_no_nul),
+        JsonSchema(minLength=1, pattern=NO_NUL_PATTERN),
+    ] = Field(
+        examples=["Boston Celtics"],
+        description="A team of that game or `home`/`away`; Over or Under for totals. "
+        "One that names no side of the game is refused with 422.",
     )
 
     def request(self) -> PickRequest:
         return PickRequest(game_id=self.game_id, market=self.market, selection=self.selection)
+
+
+# A submission: 1 to MAX_BATCH picks (the service refuses other sizes, with its own message).
+PickBatch = Annotated[list[PickIn], JsonSchema(minItems=1, maxItems=MAX_BATCH)]
 
 
 class PickOut(BaseModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from pickvs.api.deps import BearerToken, ClientKey, NowDep, SessionDep
-from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut, LoginIn, RegisterIn, TokenOut
+from pickvs.api.openapi import error_responses
+from pickvs.api.schemas import MAX_BODY_BYTES, LoginIn, RegisterIn, TokenOut
 from pickvs.services import auth
 
 router = APIRouter(prefix="/auth", tags=["auth"], max_body_size=MAX_BODY_BYTES)
@@ -15,7 +16,8 @@ router = APIRouter(prefix="/auth", tags=["auth"], max_body_size=MAX_BODY_BYTES)
     "/register",
     status_code=status.HTTP_201_CREATED,
     summary="Create an account (and log in)",
-    responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    operation_id="register",
+    responses=error_responses({409: "That username or email is taken."}),
 )
 def register(body: RegisterIn, session: SessionDep, now: NowDep) -> TokenOut:
     """Registering logs the player in: the answer carries a token, like a log-in."""
@@ -26,7 +28,13 @@ def register(body: RegisterIn, session: SessionDep, now: NowDep) -> TokenOut:
 @router.post(
     "/login",
     summary="Log in with username or email",
-    responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+    operation_id="login",
+    responses=error_responses(
+        {
+            401: "Wrong username/email or password.",
+            429: "Too many failed log-ins: wait `Retry-After` seconds.",
+        }
+    ),
 )
 def login(body: LoginIn, session: SessionDep, client: ClientKey, now: NowDep) -> TokenOut:
     """A throttled attempt (README, "Log-in throttling") is a 429 with `Retry-After` seconds."""
@@ -39,7 +47,8 @@ def login(body: LoginIn, session: SessionDep, client: ClientKey, now: NowDep) ->
     status_code=status.HTTP_204_NO_CONTENT,
     response_model=None,
     summary="Log out: end this token's session",
-    responses={401: {"model": ErrorOut}},
+    operation_id="logout",
+    responses=error_responses({401: "The token is missing, invalid, expired or already ended."}),
 )
 def logout(session: SessionDep, token: BearerToken, now: NowDep) -> None:
     """The token stops working at once, wherever a copy of it is; 401 if it already had."""
@@ -51,7 +60,8 @@ def logout(session: SessionDep, token: BearerToken, now: NowDep) -> None:
     status_code=status.HTTP_204_NO_CONTENT,
     response_model=None,
     summary="Log out everywhere: end every session of this player",
-    responses={401: {"model": ErrorOut}},
+    operation_id="logout_all",
+    responses=error_responses({401: "The token is missing, invalid, expired or already ended."}),
 )
 def logout_all(session: SessionDep, token: BearerToken, now: NowDep) -> None:
     """Every token of the player stops working, this one included."""

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from pickvs.api.deps import NowDep, OptionalUser, PolicyDep, SessionDep
-from pickvs.api.schemas import ErrorOut, GameCardOut, GameId, GamePickOut
+from pickvs.api.openapi import error_responses
+from pickvs.api.schemas import EXAMPLE_GAME_ID, GameCardOut, GameId, GamePickOut
 from pickvs.config import settings
 from pickvs.services import picks, slate
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/games", tags=["games"])
 @router.get(
     "/upcoming",
     summary="Open games of the next three slate days",
-    responses={401: {"model": ErrorOut}},
+    operation_id="upcoming_games",
 )
 def upcoming(
     session: SessionDep, user: OptionalUser, now: NowDep, policy: PolicyDep
@@ -41,10 +42,18 @@ def upcoming(
 @router.get(
     "/{game_id}/picks",
     summary="Everyone's picks on a game (after lock)",
-    responses={403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+    operation_id="game_picks",
+    responses=error_responses(
+        {
+            403: "The game has not locked yet: picks stay hidden until then.",
+            404: "No game with that id.",
+        }
+    ),
 )
 def game_picks(
-    game_id: Annotated[GameId, Path(description="The provider's event id.")],
+    game_id: Annotated[
+        GameId, Path(description="The provider's event id.", examples=[EXAMPLE_GAME_ID])
+    ],
     session: SessionDep,
     now: NowDep,
     policy: PolicyDep,

@@ -14,7 +14,7 @@ from pickvs.services import leaderboard as board
 router = APIRouter(prefix="/api", tags=["leaderboard"])
 
 
-@router.get("/leaderboard", summary="Players ranked by units won")
+@router.get("/leaderboard", summary="Players ranked by units won", operation_id="leaderboard")
 def leaderboard(
     session: SessionDep,
     now: NowDep,

@@ -2,30 +2,54 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NoReturn
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from pickvs.api.deps import CurrentUser, NowDep, PolicyDep, SessionDep
-from pickvs.api.schemas import MAX_BODY_BYTES, MAX_ID, ErrorOut, MyPickOut, PickIn, PickOut
+from pickvs.api.openapi import error_responses
+from pickvs.api.schemas import MAX_BODY_BYTES, MAX_ID, MyPickOut, PickBatch, PickOut
 from pickvs.services import picks
 
 router = APIRouter(
     prefix="/api/picks",
     tags=["picks"],
-    responses={401: {"model": ErrorOut}},
     max_body_size=MAX_BODY_BYTES,
 )
+
+# What a client (and schemathesis' stateful phase) can do next with the picks just made.
+PICK_LINKS = {
+    "WithdrawPick": {
+        "operationId": "withdraw_pick",
+        "parameters": {"pick_id": "$response.body#/0/id"},
+        "description": "Withdraw the first pick made.",
+    },
+    "GamePicks": {
+        "operationId": "game_picks",
+        "parameters": {"game_id": "$response.body#/0/game_id"},
+        "description": "Everyone's picks on its game (403 until the game locks).",
+    },
+}
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Make or change picks (all or nothing)",
-    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    operation_id="submit_picks",
+    responses={
+        201: {"links": PICK_LINKS},
+        **error_responses(
+            {
+                404: "A game named is unknown (`errors` names each item by `index`).",
+                409: "A game has locked, has no line in that market yet, you already hold "
+                "that pick, or the same game and market appear twice.",
+            }
+        ),
+    },
 )
 def submit(
-    body: list[PickIn], user: CurrentUser, session: SessionDep, now: NowDep, policy: PolicyDep
+    body: PickBatch, user: CurrentUser, session: SessionDep, now: NowDep, policy: PolicyDep
 ) -> list[PickOut]:
     """Send a list of `{game_id, market, selection}`. Each pick is taken at the server's current
     reference line; a price or point in the request is ignored. Naming the other side of a pick
@@ -35,25 +59,9 @@ def submit(
     return [PickOut.model_validate(pick) for pick in saved]
 
 
-@router.delete(
-    "/{pick_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Withdraw an open pick",
-    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
-)
-def withdraw(
-    pick_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    user: CurrentUser,
-    session: SessionDep,
-    now: NowDep,
-    policy: PolicyDep,
-) -> Response:
-    """Only your own pick, and only until its game locks (409 after)."""
-    picks.withdraw_pick(session, user, pick_id, now, policy.lock_minutes)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.get("/me", summary="Your picks, newest games first")
+# Declared before `/{pick_id}`, whose path matches `/me` too: for a method neither route takes,
+# the first route matching the path names the methods in the 405's `Allow` header (GET).
+@router.get("/me", summary="Your picks, newest games first", operation_id="my_picks")
 def mine(
     user: CurrentUser,
     session: SessionDep,
@@ -71,3 +79,34 @@ def mine(
     pending = None if status_filter is None else status_filter == "pending"
     views = picks.my_picks(session, user, limit=limit, offset=offset, pending=pending)
     return [MyPickOut.of(view) for view in views]
+
+
+@router.delete("/me", include_in_schema=False, response_model=None)
+def not_a_pick() -> NoReturn:
+    """`/me` is the list of your picks, not a pick: DELETE there is 405 (only GET is allowed),
+    not a 422 about an id that was never meant as one."""
+    raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": "GET"})
+
+
+@router.delete(
+    "/{pick_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Withdraw an open pick",
+    operation_id="withdraw_pick",
+    responses=error_responses(
+        {
+            404: "No such pick of yours.",
+            409: "The pick's game has locked: it can no longer be withdrawn.",
+        }
+    ),
+)
+def withdraw(
+    pick_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    user: CurrentUser,
+    session: SessionDep,
+    now: NowDep,
+    policy: PolicyDep,
+) -> Response:
+    """Only your own pick, and only until its game locks (409 after)."""
+    picks.withdraw_pick(session, user, pick_id, now, policy.lock_minutes)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
