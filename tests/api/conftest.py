@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from pickvs.api import create_app
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
+from tests.api.helpers import serve
 
 with warnings.catch_warnings():
     # Starlette nudges towards `httpx2`; PickVs pins httpx, which TestClient still drives.
@@ -50,3 +51,10 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
     """The same app seen from another address (login throttling is per client)."""
     with TestClient(app, client=("203.0.113.9", 50001)) as client:
         yield client
+
+
+@pytest.fixture
+def server_url(app: FastAPI) -> Iterator[str]:
+    """The test's app over real HTTP on loopback (see `helpers.serve`)."""
+    with serve(app) as url:
+        yield url

@@ -4,11 +4,17 @@ through `admin.settle`."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import uvicorn
 from sqlalchemy import select
+from starlette.types import ASGIApp
 
 from pickvs.db import session_scope
 from pickvs.domain.clock import FixedClock
@@ -157,3 +163,28 @@ def settle(game_id: str, home_score: int, away_score: int, now: datetime) -> Non
 def pick_rows() -> list[Pick]:
     with session_scope() as session:
         return list(session.execute(select(Pick).order_by(Pick.id)).scalars())
+
+
+@contextlib.contextmanager
+def serve(asgi_app: ASGIApp) -> Iterator[str]:
+    """`asgi_app` under a real uvicorn on a free loopback port, in a thread: real HTTP, real
+    connections in parallel (TestClient runs one request at a time)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(asgi_app, log_level="warning", lifespan="off", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        threading.Event().wait(0.01)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

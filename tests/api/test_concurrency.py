@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from pickvs.domain.clock import FixedClock
 from tests.api.helpers import BOS, bearer, celtics_game, pick_rows
 
 THREADS = 20
-
-
-@pytest.fixture
-def server_url(app: FastAPI) -> Iterator[str]:
-    """The test's app under a real uvicorn, on a free loopback port, in a thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
 
 
 @pytest.mark.slow

@@ -15,10 +15,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,13 +24,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pickvs.api.schemas import EXAMPLE_GAME_ID
 from pickvs.domain.clock import FixedClock
-from tests.api.helpers import celtics_game, lakers_game, pick, register
+from tests.api.helpers import celtics_game, lakers_game, pick, register, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = Path(__file__).with_name("contract_hooks.py")
@@ -85,24 +82,9 @@ def status_log(app: FastAPI) -> StatusLog:
 
 @pytest.fixture
 def server_url(status_log: StatusLog) -> Iterator[str]:
-    """The test's app under a real uvicorn, on a free loopback port, in a thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(status_log, log_level="warning", lifespan="off", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    """The test's app, its answers logged, over real HTTP on loopback."""
+    with serve(status_log) as url:
+        yield url
 
 
 def seed_league(url: str, clock: FixedClock, spec: dict[str, Any]) -> str:

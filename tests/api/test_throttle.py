@@ -16,7 +16,6 @@ from fastapi import FastAPI
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
 from tests.api.helpers import PASSWORD, assert_error, register
-from tests.api.test_concurrency import server_url  # noqa: F401  (the live-server fixture)
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -49,7 +48,7 @@ def from_address(app: FastAPI) -> Iterator:  # type: ignore[type-arg]
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
 def test_forty_parallel_wrong_passwords_get_five_401s_over_http(
-    server_url: str,  # noqa: F811
+    server_url: str,
 ) -> None:
     """Issue 10, item 4: on main this gave 19 x 401 before the 429s."""
     with httpx.Client(base_url=server_url, timeout=60) as http:
