@@ -116,7 +116,11 @@ def _validation_item(error: dict[str, Any]) -> ErrorItem:
         return ErrorItem(detail=f"The body is not valid JSON{where}: {reason}.", status=422)
     index = rest[0] if source == "body" and rest and isinstance(rest[0], int) else None
     names = [str(part) for part in rest if not isinstance(part, int)]
-    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    raw = str(error.get("msg", "is invalid"))
+    message = raw.removeprefix("Value error, ")
+    # PickVs's own validators (the domain's rules) say a whole sentence that names the field
+    # ("Password must be at least 8 characters."), as the services' errors do: no prefix.
+    own_sentence = raw != message
     if source in ("query", "path", "header"):
         field = names[0] if names else source
         return ErrorItem(field=field, detail=f"{source} parameter {field}: {message}", status=422)
@@ -124,5 +128,8 @@ def _validation_item(error: dict[str, Any]) -> ErrorItem:
     where = ".".join(names)
     if index is not None:
         where = f"item {index}" + (f", {where}" if where else "")
-    detail = f"{where}: {message}" if where else f"Request body: {message}"
+    if own_sentence and index is None:
+        detail = message
+    else:
+        detail = f"{where}: {message}" if where else f"Request body: {message}"
     return ErrorItem(index=index, field=field, detail=detail, status=422)

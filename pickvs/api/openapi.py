@@ -10,7 +10,8 @@ and knows only the statuses a route names. This module rewrites it once, for eve
   database is used; routes add their own (403, 404, 409, 429) with `error_responses`;
 - error responses declare the headers they always carry (`WWW-Authenticate` on 401,
   `Retry-After` on 429 and 503);
-- where a token is optional (`OptionalUser`), the security requirement says so (`{}`).
+- where a token is read but not required (`OptionalUser`, `/health`'s admin details), the
+  security requirement says so (`{}`).
 
 The contract test (tests/api/test_contract.py) runs schemathesis with every check against it.
 """
@@ -25,7 +26,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
-from pickvs.api.deps import get_current_user, get_optional_user, get_session
+from pickvs.api.deps import bearer, bearer_token, get_current_user, get_optional_user, get_session
 from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut
 
 SCHEMAS_REF = "#/components/schemas/"
@@ -97,7 +98,7 @@ def describe(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
             responses.setdefault(str(code), {"description": IMPLIED[code]})
         if responses.get("422", {}).get("description") == FASTAPI_422_DESCRIPTION:
             responses["422"]["description"] = IMPLIED[422]
-        if get_optional_user in calls and get_current_user not in calls:
+        if token_is_optional(calls):
             security = operation.setdefault("security", [])
             if {} not in security:
                 security.append({})  # anonymous callers are served too
@@ -108,6 +109,12 @@ def describe(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
         if f'"{SCHEMAS_REF}{name}"' not in json.dumps(spec):
             schemas.pop(name, None)
     return spec
+
+
+def token_is_optional(calls: set[Callable[..., Any]]) -> bool:
+    """The route reads a bearer token (`bearer`) but nothing on its path demands one:
+    `bearer_token` (and `get_current_user` through it) answers 401 without it."""
+    return bearer in calls and not calls & {bearer_token, get_current_user}
 
 
 def implied_statuses(route: RouteContext, calls: set[Callable[..., Any]]) -> list[int]:
