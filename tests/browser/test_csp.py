@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,8 +21,10 @@ from playwright.sync_api import Browser, Page, Response, expect
 from sqlmodel import Session
 
 from pickvs import db
+from pickvs.models import utcnow
 from pickvs.services import admin
 from tests.browser.conftest import VIEWPORTS, RunningApp
+from tests.services.builders import make_game
 
 pytestmark = pytest.mark.browser
 
@@ -150,6 +153,8 @@ def test_every_page_runs_under_the_policy_without_a_violation(
     try:
         with Session(engine) as session:
             admin.make_admin(session, name)  # what `pickvs make-admin` does
+            # A game that tipped three hours ago and waits for its score: Settle is offered.
+            make_game(session, f"csp-{name}", utcnow() - timedelta(hours=3))
             session.commit()
     finally:
         engine.dispose()
