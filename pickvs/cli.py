@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -54,6 +55,11 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             fail(str(error))
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:
+            # The reader (`pickvs games | head`) has what it wanted: stop quietly, as other
+            # Unix tools do; stdout goes to /dev/null so the exit's flush cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             fail(f"{type(exc).__name__}: {first}"[:500])

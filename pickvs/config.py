@@ -119,7 +119,7 @@ class Settings(BaseSettings):
         "generate one" (as when unset)."""
         if not value:
             return None
-        if len(value.encode()) < SECRET_KEY_MIN_BYTES:
+        if len(value.strip().encode()) < SECRET_KEY_MIN_BYTES:  # 32 spaces are no key
             raise ValueError(
                 f"must be at least {SECRET_KEY_MIN_BYTES} bytes; make one with "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"

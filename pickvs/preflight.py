@@ -25,7 +25,7 @@ import psycopg
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 
-from pickvs.config import Settings, SettingsError
+from pickvs.config import SECRET_KEY_MIN_BYTES, Settings, SettingsError
 from pickvs.db import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, normalize_url
 
 CONNECT_TIMEOUT_SECONDS = 3
@@ -173,11 +173,35 @@ def check(settings: Settings, *, connect: bool = True) -> list[str]:
         problem = writable_directory_problem(settings.data_dir)
         if problem:
             return [f"PICKVS_DATA_DIR: {problem}"]
+    problem = key_file_problem(settings)
+    if problem:
+        return [problem]
     if connect:
         problem = database_problem(url)
         if problem:
             return [problem]
     return []
+
+
+def key_file_problem(settings: Settings) -> str | None:
+    """A generated signing key that is there but unusable (emptied, cut short) would fail
+    every log-in; say so before starting rather than answer each with an error."""
+    if settings.secret_key:
+        return None
+    path = settings.data_dir / "secret_key"
+    try:
+        key = path.read_bytes().strip()
+    except FileNotFoundError:
+        return None  # generated on first use
+    except OSError as exc:
+        return f"PICKVS_DATA_DIR: cannot read the signing key {path} ({exc.strerror})"
+    if len(key) < SECRET_KEY_MIN_BYTES:
+        return (
+            f"PICKVS_DATA_DIR: {path} holds no usable signing key (fewer than "
+            f"{SECRET_KEY_MIN_BYTES} bytes); delete it to have one generated, or set "
+            "PICKVS_SECRET_KEY"
+        )
+    return None
 
 
 def private_paths(settings: Settings, url: URL) -> list[tuple[Path, int]]:

@@ -149,3 +149,31 @@ def test_help_still_works_with_a_bad_setting(tmp_path: Path) -> None:
     done = run_pickvs(tmp_path, "check", "--help", env={"PICKVS_TIMEZONE": "Nowhere/Land"})
     assert done.returncode == 0, done.stderr
     assert "Check the configuration" in done.stdout
+
+
+def test_a_closed_pipe_ends_a_listing_quietly(tmp_path: Path) -> None:
+    """`pickvs games | head -1`: once the reader has gone, the command stops with exit 0 and
+    says nothing (no `BrokenPipeError` line in the operator's terminal or cron mail)."""
+    assert run_pickvs(tmp_path, "db", "upgrade").returncode == 0
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PICKVS_", "DATABASE_URL"))}
+    base.pop("ODDS_API_KEY", None)
+    env = {
+        **base,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/data/pickvs.db",
+        "PICKVS_DATA_DIR": str(tmp_path / "data"),
+    }
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the command writes a line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pickvs.cli", "games"],
+            cwd=tmp_path,
+            env=env,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")

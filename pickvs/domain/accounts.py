@@ -35,9 +35,15 @@ def password_problem(password: str) -> str | None:
     text = password or ""
     if len(text) < PASSWORD_MIN_CHARS:
         return f"Password must be at least {PASSWORD_MIN_CHARS} characters."
-    if not text.strip():
-        return "Password cannot be only spaces."
-    if len(text.encode("utf-8")) > PASSWORD_MAX_BYTES:
+    if "\x00" in text:  # bcrypt stops at NUL: eight of them would hash like "" does
+        return "Password cannot contain the NUL character."
+    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+        return "Password cannot be only spaces."  # zero-width and other invisible ones too
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: not text any keyboard types
+        return "Password contains a character that is not valid text."
+    if size > PASSWORD_MAX_BYTES:
         return f"Password must be at most {PASSWORD_MAX_BYTES} bytes."
     return None
 

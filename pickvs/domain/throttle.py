@@ -105,10 +105,13 @@ def lockout(failures: int, policy: Policy = POLICY) -> timedelta:
 def pair_wait(pair: Counter, now: datetime, policy: Policy = POLICY) -> timedelta | None:
     """How long this pair must still wait, or None when it may try now."""
     failures = streak(pair, now, policy)
-    if failures == 0 or pair.last_at is None:
-        return None
-    until = pair.last_at + lockout(failures, policy)
-    return until - now if now < until else None
+    wait = lockout(failures, policy)
+    if not wait or pair.last_at is None:
+        return None  # under the free failures: nothing to wait for, whatever the timestamps
+    until = pair.last_at + wait
+    # A parallel attempt may have counted a failure stamped after this request's `now`: the
+    # wait left is never more than the lockout itself.
+    return min(until - now, wait) if now < until else None
 
 
 # --- the hourly budgets -----------------------------------------------------------------------

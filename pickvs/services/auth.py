@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import math
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -44,9 +45,14 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str) -> bool:
-    raw = (password or "").encode("utf-8")
+    try:
+        raw = (password or "").encode("utf-8")
+    except UnicodeEncodeError:
+        return False  # a lone surrogate: no stored password holds one
     if len(raw) > accounts.PASSWORD_MAX_BYTES:
         return False  # bcrypt would raise; no stored password can be this long
+    if not raw or b"\x00" in raw:
+        return False  # bcrypt stops at NUL, so "" would match a password made of NULs
     return bcrypt.checkpw(raw, password_hash.encode())
 
 
@@ -123,6 +129,8 @@ class TokenClaims:
 
 
 SESSION_SECRET_MAX = 100  # generated secrets are 43 characters; anything longer is not ours
+# What `secrets.token_urlsafe` writes; anything else (a lone surrogate, NUL, spaces) is not ours.
+_SESSION_SECRET_RE = re.compile(rf"[A-Za-z0-9_-]{{1,{SESSION_SECRET_MAX}}}")
 _MAX_ID = 2**31 - 1  # user.id is a 32-bit INTEGER on PostgreSQL
 
 
@@ -201,7 +209,7 @@ def read_token(token: str, now: datetime) -> TokenClaims:
         expires = _timestamp(claims["exp"])
         user_id = _subject(claims["sub"])
         secret = claims.get("sid")
-        if not isinstance(secret, str) or not 0 < len(secret) <= SESSION_SECRET_MAX:
+        if not isinstance(secret, str) or not _SESSION_SECRET_RE.fullmatch(secret):
             raise ValueError("not a session token")
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as exc:
         raise NotAuthenticated("Invalid or missing token; please log in.") from exc

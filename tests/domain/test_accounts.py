@@ -85,6 +85,13 @@ def test_email(email: str, ok: bool) -> None:
         (" " * 8, "only spaces"),
         (" " * 72, "only spaces"),
         ("\t\n \u00a0\u3000   ", "only spaces"),  # tab, newline, no-break and ideographic spaces
+        ("\u200b" * 8, "only spaces"),  # zero-width spaces: invisible, so no password either
+        ("\u200b" * 7 + "a", None),
+        # bcrypt stops at NUL: eight NULs would hash as "" does, so "" would log in.
+        ("\x00" * 8, "NUL"),
+        ("password\x00", "NUL"),
+        # A lone surrogate cannot be encoded: a clear refusal, not a codec error.
+        ("password\ud800", "not valid text"),
         ("  a     ", None),  # one real character is enough; spaces are kept as typed
         (" correct horse ", None),
     ],

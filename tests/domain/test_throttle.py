@@ -89,6 +89,17 @@ def test_lockout_doubles_from_the_fifth_failure_up_to_the_cap(failures: int, min
     assert throttle.lockout(failures) == timedelta(minutes=minutes)
 
 
+def test_a_parallel_attempt_stamped_later_never_makes_a_free_failure_wait() -> None:
+    """Two correct passwords sent at once: the other request's reserved failure may be stamped
+    a few milliseconds after this one's `now`. Under five failures nothing waits, and a real
+    lockout is never longer than itself."""
+    later = T0 + timedelta(milliseconds=30)
+    for failures in range(1, POLICY.free_failures):
+        assert throttle.pair_wait(Counter(failures, T0, later), T0) is None
+    locked = Counter(POLICY.free_failures, T0, later)
+    assert throttle.pair_wait(locked, T0) == timedelta(minutes=1)  # not 1 min + 30 ms
+
+
 def test_a_day_without_a_failure_forgets_the_streak() -> None:
     last = at("0:40")
     pair = Counter(failures=5, first_at=T0, last_at=last)

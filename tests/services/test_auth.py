@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import bcrypt
 import jwt
 import pytest
 from sqlalchemy import func, select
@@ -288,6 +289,10 @@ EXP = int((NOW + timedelta(days=1)).timestamp())
         {"sub": "1", "exp": EXP},  # a token from before sessions
         {"sub": "1", "sid": "s" * 43, "exp": "tomorrow"},
         {"sub": "1", "sid": "s" * 43, "exp": True},
+        # A session secret is what token_urlsafe writes: a lone surrogate cannot even be hashed.
+        {"sub": "1", "sid": "\ud800", "exp": 2_000_000_000},
+        {"sub": "1", "sid": "a b", "exp": 2_000_000_000},
+        {"sub": "1", "sid": "\x00", "exp": 2_000_000_000},
     ],
 )
 def test_a_signed_token_with_absurd_claims_is_refused_not_an_error(
@@ -296,6 +301,15 @@ def test_a_signed_token_with_absurd_claims_is_refused_not_an_error(
     make_user(session, "alice", NOW)
     with pytest.raises(NotAuthenticated):
         auth.current_user(session, signed(claims), NOW)
+
+
+@pytest.mark.parametrize("password", ["", "\x00" * 8, "pass\ud800word"])
+def test_no_password_bcrypt_cannot_tell_apart_ever_matches(password: str) -> None:
+    """bcrypt stops at NUL: a hash of eight NULs is a hash of "". Such a password can no longer
+    be set, and none of these ever verifies, whatever hash an older account holds."""
+    nul_hash = bcrypt.hashpw(b"\x00" * 8, bcrypt.gensalt(4)).decode()
+    assert bcrypt.checkpw(b"", nul_hash.encode())  # what made it dangerous
+    assert auth.verify_password(password, nul_hash) is False
 
 
 def test_an_infinite_expiry_is_refused(session: Session) -> None:
@@ -368,3 +382,25 @@ def test_a_short_secret_key_is_refused_at_start_up(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "pickvs.db").exists()
     ok = run_pickvs(tmp_path, "check", env={"PICKVS_SECRET_KEY": "k" * 32})
     assert ok.returncode == 0, ok.stderr
+    blank = run_pickvs(tmp_path, "check", env={"PICKVS_SECRET_KEY": " " * 40})  # no key at all
+    assert blank.returncode == 1
+    (line,) = blank.stderr.splitlines()
+    assert "PICKVS_SECRET_KEY: must be at least 32 bytes" in line
+
+
+@pytest.mark.parametrize("content", ["", "  \n", "short-key"])
+def test_an_unusable_generated_key_stops_the_start_with_one_line(
+    tmp_path: Path, content: str
+) -> None:
+    """An emptied or cut-short data/secret_key would fail every log-in: `pickvs check` and the
+    start (`db upgrade`) say so in one line instead, and leave the file for the operator."""
+    (tmp_path / "data").mkdir(mode=0o700)
+    key = tmp_path / "data" / "secret_key"
+    key.write_text(content)
+    for command in (("check",), ("db", "upgrade")):
+        done = run_pickvs(tmp_path, *command)
+        assert done.returncode == 1, done.stdout
+        (line,) = done.stderr.splitlines()
+        assert f"{key} holds no usable signing key" in line
+        assert "delete it" in line
+    assert key.read_text() == content
