@@ -147,6 +147,9 @@ def test_signing_in_as_another_player_in_the_same_tab_sends_nothing_of_the_previ
     ]
 
     page.goto("/login")  # alice is still logged in
+    # The new page's snapshot (alice's own values, hers to see) must be in before the mark: on
+    # a loaded machine it can arrive after the form is filled in.
+    expect(page.locator("#nav-username")).to_have_text(league.alice)
     page.get_by_label("Username or email").fill(league.bob)
     page.get_by_label("Password").fill(PASSWORD)
     switch = frames.mark()

@@ -101,14 +101,16 @@ def shared_env(redis_url: str) -> dict[str, str]:
 
 
 def worker_pids(server: Server) -> list[int]:
-    """The server's worker processes: children of the Reflex process (Granian's supervisor)."""
+    """The server's worker processes: children of the Reflex process (Granian's supervisor),
+    less the filter start.sh pipes Reflex's output through (`pickvs.logs filter-reflex`)."""
     pids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue  # gone meanwhile
-        if int(fields[1]) == server.process.pid:
+        if int(fields[1]) == server.process.pid and b"filter-reflex" not in command:
             pids.append(int(stat.parent.name))
     return sorted(pids)
 
