@@ -11,7 +11,9 @@ socket. Every HTTP response gets:
   `rx.call_script` events, which only the server sends); styles from this origin and inline (Emotion and Radix write
   `<style>` elements and `style` attributes at run time); images and fonts from this origin and
   `data:`; connections to this origin (`'self'` covers the event socket's `ws:`/`wss:` on the
-  same host and port). JSON answers get `default-src 'none'`. Both say `frame-ancestors 'none'`.
+  same host and port). That policy goes on HTML documents only; everything else (JSON, the
+  pages' scripts, styles, fonts and images) gets `default-src 'none'`, as CSP from a
+  non-document response is not applied anyway. Both say `frame-ancestors 'none'`.
 - `X-Frame-Options: DENY` (frame protection for browsers without CSP level 2),
   `X-Content-Type-Options: nosniff`, `Referrer-Policy: strict-origin-when-cross-origin`.
 - `Strict-Transport-Security` only when `PICKVS_PUBLIC_URL` is https: sent over plain http it
@@ -113,10 +115,26 @@ def page_policy(script_hashes: Iterable[str], public_url: str | None = None) -> 
     )
 
 
-def security_headers(path: str, page_scripts: Iterable[str]) -> dict[str, str]:
-    """Every header `SecurityHeaders` adds to a response for `path`, read from the settings."""
+def may_be_a_page(content_type: str | None) -> bool:
+    """HTML, or no type at all: a 304 revalidating a cached page carries no Content-Type, and
+    the browser then takes the 304's policy for the page it shows from its cache."""
+    return content_type is None or content_type.split(";")[0].strip().lower() == "text/html"
+
+
+def security_headers(
+    path: str, page_scripts: Iterable[str], content_type: str | None = "text/html"
+) -> dict[str, str]:
+    """Every header `SecurityHeaders` adds to a response for `path`, read from the settings.
+
+    Only HTML documents get the pages' policy, with a hash per inline script of the build: a
+    browser applies no CSP from a script, style sheet, font or image response, and the hashes
+    sent with each of a page load's two dozen assets were most of the bytes the slate added to
+    a blank Reflex app (`python -m bench page`). Everything else gets the strictest policy,
+    which also keeps an SVG or JSON opened on its own from running anything.
+    """
     public_url = settings.public_url
-    policy = API_POLICY if is_json_path(path) else page_policy(page_scripts, public_url)
+    page = not is_json_path(path) and may_be_a_page(content_type)
+    policy = page_policy(page_scripts, public_url) if page else API_POLICY
     headers = {
         "content-security-policy": policy,
         "x-frame-options": "DENY",
@@ -159,7 +177,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in security_headers(path, page_scripts).items():
+                content_type = headers.get("content-type")
+                for name, value in security_headers(path, page_scripts, content_type).items():
                     if name not in headers:
                         headers[name] = value
             await send(message)

@@ -59,8 +59,27 @@ def not_found_view() -> rx.Component:
     )
 
 
+def _logged_out() -> rx.Component:
+    """A guarded page once the tab knows nobody is logged in here: the log-in page's guard
+    redirects on a load, but a log-out in another tab reaches an open page without one."""
+    return rx.vstack(
+        rx.heading("You are logged out", as_="h1", size="6"),
+        rx.text("Log in again to see this page.", color_scheme="gray"),
+        rx.link("Log in", href=routes.LOGIN, id="logged-out-login"),
+        spacing="3",
+        padding_y="3em",
+        id="logged-out",
+    )
+
+
 def _checking() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), padding_y="4em", aria_busy="true", aria_label="Loading")
+    """A spinner until the tab's state has arrived, then the logged-out view (never an endless
+    spinner)."""
+    return rx.cond(
+        rx.State.is_hydrated,
+        _logged_out(),
+        rx.center(rx.spinner(size="3"), padding_y="4em", aria_busy="true", aria_label="Loading"),
+    )
 
 
 def _guarded(body: rx.Component, requires: Access) -> rx.Component:

@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from fastapi.responses import HTMLResponse, Response
 
 from pickvs.api import create_app, docs, security
 from pickvs.api.schemas import MAX_BODY_BYTES
@@ -96,12 +97,25 @@ def test_pages_get_the_page_policy_with_the_build_hashes(
     monkeypatch.setattr(settings, "public_url", "https://picks.example.com")
     app = create_app(pages_dir=lambda: tmp_path)
     app.state.clock = clock
+    # In the full app Reflex answers these paths (after the API's routes) with pages and assets.
+    app.add_api_route("/slate", lambda: HTMLResponse("<p>a page</p>"))
+    app.add_api_route("/assets/app.js", lambda: Response("boot()", media_type="text/javascript"))
+    app.add_api_route("/cached", lambda: Response(status_code=304))  # a page from the cache
     with TestClient(app) as client:
-        # Standing alone the API serves no page; any other path gets the pages' policy (in the
-        # full app Reflex answers it with a page).
-        response = client.get("/")
+        response = client.get("/slate")
+        revalidated = client.get("/cached")
+        asset = client.get("/assets/app.js")
+        missing = client.get("/no-such-thing")  # the API's JSON 404
+    # Scripts, styles, fonts and JSON: no CSP applies from them; the strictest policy, short.
+    for other in (asset, missing):
+        assert other.headers["content-security-policy"] == security.API_POLICY
+        assert_common_headers(other)
     policy = dict(
         part.split(" ", 1) for part in response.headers["content-security-policy"].split("; ")
+    )
+    assert (
+        revalidated.headers["content-security-policy"]
+        == response.headers["content-security-policy"]
     )
     assert policy == {
         "default-src": "'self'",

@@ -185,6 +185,10 @@ def test_log_out_in_another_tab_clears_the_admin_page_here(
 
     expect(page.locator("#nav-username")).to_have_count(0)  # this tab follows at once
     expect(page.locator("#games-table tbody tr")).to_have_count(0)  # and holds no admin row
+    # ...and says so, with the way back, rather than spinning until the next navigation.
+    expect(page.locator("#logged-out")).to_be_visible()
+    page.locator("#logged-out-login").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
     after = frames.deltas[switch:]
     assert after, "the log-out never reached this tab"
     assert [v for d in after for v in private_values(d, league.pick_ids)] == []
