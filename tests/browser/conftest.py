@@ -143,3 +143,17 @@ def screenshot() -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+PASSWORD = "correct horse battery"
+
+
+def register(page: Page, username: str, password: str = PASSWORD) -> str:
+    """A player made through the JSON API (quicker than the form, and not under test where it
+    is used); returns the token."""
+    response = page.request.post(
+        "/auth/register",
+        data={"email": f"{username}@example.com", "username": username, "password": password},
+    )
+    assert response.status == 201, response.text()
+    return str(response.json()["token"])

@@ -18,24 +18,13 @@ from sqlmodel import Session
 
 from pickvs import db
 from pickvs.services import admin
-from tests.browser.conftest import SCREENSHOTS, RunningApp
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, RunningApp, register
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
 
 
 def new_name() -> str:
     return f"p{uuid.uuid4().hex[:10]}"
-
-
-def register(page: Page, username: str) -> None:
-    """Create a player through the JSON API (quicker than the form, and not under test here)."""
-    response = page.request.post(
-        "/auth/register",
-        data={"email": f"{username}@example.com", "username": username, "password": PASSWORD},
-    )
-    assert response.status == 201, response.text()
 
 
 def expect_logged_in(page: Page, username: str) -> None:

@@ -19,12 +19,11 @@ from sqlmodel import Session
 
 from pickvs import db
 from pickvs.services import admin
-from tests.browser.conftest import RunningApp
+from tests.browser.conftest import PASSWORD, RunningApp, register
 from tests.services.builders import Book, make_game
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 PHONE_WIDTH = 375
 # Every field a pick shows, by the class pickvs/pages/picks.py gives it.
 PICK_FIELDS = (
@@ -42,16 +41,6 @@ PICK_FIELDS = (
 
 def new_name() -> str:
     return f"f{uuid.uuid4().hex[:10]}"
-
-
-def register(page: Page, username: str) -> str:
-    """A player made through the JSON API (not under test here); returns the token."""
-    response = page.request.post(
-        "/auth/register",
-        data={"email": f"{username}@example.com", "username": username, "password": PASSWORD},
-    )
-    assert response.status == 201, response.text()
-    return str(response.json()["token"])
 
 
 def hydrated_after_reload(page: Page) -> None:
