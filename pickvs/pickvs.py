@@ -31,6 +31,7 @@ from pickvs.logs import configure_from_settings
 from pickvs.pages.admin import admin_page
 from pickvs.pages.layout import DESCRIPTION, page_title
 from pickvs.pages.leaderboard import leaderboard_page
+from pickvs.pages.leagues import join_page, league_page, leagues_page
 from pickvs.pages.login import login_page, signup_page
 from pickvs.pages.not_found import not_found_page
 from pickvs.pages.picks import picks_page
@@ -40,6 +41,7 @@ from pickvs.state import routes
 from pickvs.state.admin import AdminState
 from pickvs.state.auth import AuthState
 from pickvs.state.leaderboard import LeaderboardState
+from pickvs.state.leagues import JoinState, LeaguesState, LeagueState
 from pickvs.state.login import LoginState
 from pickvs.state.picks import MyPicksState
 from pickvs.state.profile import ProfileState
@@ -215,6 +217,31 @@ app.add_page(
     route=routes.PROFILE_PATTERN,
     title=profile_title(),
     on_load=ProfileState.load,
+    **PAGE_META,
+)
+
+# --- leagues ----------------------------------------------------------------------------------
+
+app.add_page(
+    leagues_page,
+    route=routes.LEAGUES,
+    title=page_title("Leagues"),
+    on_load=[AuthState.require_login, LeaguesState.load],
+    **PAGE_META,
+)
+app.add_page(
+    league_page,
+    route=routes.LEAGUE_PATTERN,
+    title=page_title("League"),
+    on_load=[AuthState.require_login, LeagueState.load],
+    **PAGE_META,
+)
+# Public: an invite link shows the league's name; logged out, it offers log in or sign up.
+app.add_page(
+    join_page,
+    route=routes.JOIN_PATTERN,
+    title=page_title("Join a league"),
+    on_load=JoinState.load,
     **PAGE_META,
 )
 

@@ -18,6 +18,7 @@ def form_field(
     type: str = "text",
     auto_complete: str,
     hint: str | None = None,
+    required: bool = True,
     **input_props,
 ) -> rx.Component:
     error_id, hint_id = f"{name}-error", f"{name}-hint"
@@ -31,7 +32,7 @@ def form_field(
             type=type,
             auto_complete=auto_complete,
             size="3",
-            required=True,
+            required=required,
             color_scheme=rx.cond(has_error, "red", "gray"),
             aria_invalid=rx.cond(has_error, "true", "false"),
             aria_describedby=described_by,

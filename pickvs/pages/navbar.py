@@ -15,7 +15,7 @@ APP_NAME = "PickVs"
 NAV_LINKS = (
     ("Slate", routes.SLATE),
     ("My picks", routes.PICKS),
-    ("Leaderboard", routes.LEADERBOARD),
+    ("Leagues", routes.LEAGUES),
 )
 
 
@@ -124,6 +124,7 @@ def navbar() -> rx.Component:
     links = rx.el.nav(
         rx.hstack(
             *(nav_link(label, href) for label, href in NAV_LINKS),
+            rx.cond(AppState.public_board, nav_link("Leaderboard", routes.LEADERBOARD)),
             rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN)),
             spacing=rx.breakpoints(initial="4", sm="5"),
             align="center",

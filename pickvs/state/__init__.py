@@ -45,3 +45,9 @@ class AppState(rx.State):
         rather than whatever was true when the frontend was built.
         """
         return settings.demo_mode
+
+    @rx.var
+    def public_board(self) -> bool:
+        """Whether the public leaderboard is on (`PICKVS_PUBLIC_BOARD`): off, the navbar hides
+        its link and the profile shows no public rank."""
+        return settings.public_board

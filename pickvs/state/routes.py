@@ -17,10 +17,21 @@ SIGNUP = "/signup"
 # Unknown paths render the same page (it is also registered as Reflex's custom 404).
 NOT_FOUND = "/404"
 PROFILE_PATTERN = "/u/[username]"
+LEAGUES = "/leagues"
+LEAGUE_PATTERN = "/leagues/[league_id]"
+JOIN_PATTERN = "/join/[code]"
 
 
 def profile(username: str) -> str:
     return f"/u/{quote(username, safe='')}"
+
+
+def league(league_id: int) -> str:
+    return f"{LEAGUES}/{league_id}"
+
+
+def join(code: str) -> str:
+    return f"/join/{quote(code, safe='')}"
 
 
 def safe_next(target: str | None) -> str:
