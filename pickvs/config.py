@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     cors_origins: CommaList = Field(default=[], validation_alias="PICKVS_CORS_ORIGINS")
     # Swagger UI and ReDoc at /docs and /redoc (served from this app, never a CDN).
     api_docs: bool = Field(default=False, validation_alias="PICKVS_API_DOCS")
+    # The public leaderboard (page, API and the profile's public rank); false for an instance
+    # shared by several private groups, each with its own leagues.
+    public_board: bool = Field(default=True, validation_alias="PICKVS_PUBLIC_BOARD")
+    # Graded picks (win, loss or push) in a period before a player is ranked on the public
+    # board; below it they are listed apart as "not yet ranked", with their record.
+    min_ranked_picks: int = Field(
+        default=10, ge=0, le=100_000, validation_alias="PICKVS_MIN_RANKED_PICKS"
+    )
 
     @field_validator("sports", "markets", "regions", "bookmakers", "cors_origins", mode="before")
     @classmethod

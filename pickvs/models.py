@@ -88,6 +88,15 @@ class User(SQLModel, table=True):
     wins: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     losses: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     pushes: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    # Current form (`domain.standings.form` over every graded pick, in tip-off order), derived
+    # by grading like the totals: "W3" / "L2" / "" and the last-ten record "W-L-P".
+    streak: str = Field(
+        default="", sa_column=Column(String(8), nullable=False, default="", server_default="")
+    )
+    last10: str = Field(
+        default="0-0-0",
+        sa_column=Column(String(8), nullable=False, default="0-0-0", server_default="0-0-0"),
+    )
 
 
 _players = User.__table__.c  # type: ignore[attr-defined]
@@ -215,6 +224,51 @@ class UserTipTotals(SQLModel, table=True):
     tip: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True, nullable=False))
     units: float = Field(sa_column=Column(Float, nullable=False))
     wagered: float = Field(sa_column=Column(Float, nullable=False))
+    wins: int = Field(sa_column=Column(Integer, nullable=False))
+    losses: int = Field(sa_column=Column(Integer, nullable=False))
+    pushes: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class BoardGeneration(SQLModel, table=True):
+    """One row: a number grading raises whenever it changes a pick's result. A cached board
+    built at another generation is stale (no row yet: generation 0)."""
+
+    __tablename__ = "board_generation"
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    generation: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Board(SQLModel, table=True):
+    """A public period board (week, month, season) as last built: for which period start and
+    ranking threshold, at which generation. Its rows are `board_row`; a read whose board is
+    stale rebuilds both in its own transaction (`services.leaderboard`)."""
+
+    __tablename__ = "board"
+
+    period: str = Field(sa_column=Column(String(8), primary_key=True))
+    start: datetime = Field(sa_column=utc_column())
+    min_ranked: int = Field(sa_column=Column(Integer, nullable=False))
+    generation: int = Field(sa_column=Column(BigInteger, nullable=False))
+    built_at: datetime = Field(sa_column=utc_column())
+    players: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class BoardEntry(SQLModel, table=True):
+    """One player's line on a cached period board, numbered in board order (ranked players
+    first), so a page is a range of `position`. No foreign key (as `user_tip`): reads join
+    `user`, so a line can never show a player who is gone."""
+
+    __tablename__ = "board_row"
+    __table_args__ = (Index("ix_board_row_user", "period", "user_id", unique=True),)
+
+    period: str = Field(sa_column=Column(String(8), primary_key=True))
+    position: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    user_id: int = Field(sa_column=Column(Integer, nullable=False))
+    rank: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    units: float = Field(sa_column=Column(Float, nullable=False))
+    wagered: float = Field(sa_column=Column(Float, nullable=False))
+    roi: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     wins: int = Field(sa_column=Column(Integer, nullable=False))
     losses: int = Field(sa_column=Column(Integer, nullable=False))
     pushes: int = Field(sa_column=Column(Integer, nullable=False))

@@ -129,8 +129,8 @@ def test_postgres_leaves_room_on_pick_pages_for_heap_only_grading(engine: Engine
         assert options.scalar_one() == ["fillfactor=50"]
 
 
-def test_head_is_0006_login_throttle() -> None:
-    assert migrations.head_revision() == "0006"
+def test_head_is_0008_board() -> None:
+    assert migrations.head_revision() == "0008"
 
 
 def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(

@@ -64,6 +64,12 @@ BAD = [
     ("sport", {"PICKVS_SPORTS": "basketbal_nba"}, "PICKVS_SPORTS: unknown sport(s)"),
     ("market", {"PICKVS_MARKETS": "h2h,player_points"}, "PICKVS_MARKETS: unknown market(s)"),
     ("log-format", {"PICKVS_LOG_FORMAT": "xml"}, "PICKVS_LOG_FORMAT: Input should be"),
+    ("public-board", {"PICKVS_PUBLIC_BOARD": "maybe"}, "PICKVS_PUBLIC_BOARD: Input should be"),
+    (
+        "min-ranked-picks",
+        {"PICKVS_MIN_RANKED_PICKS": "-1"},
+        "PICKVS_MIN_RANKED_PICKS: Input should be greater than or equal to 0",
+    ),
     # A value pydantic refuses is not echoed (it could be a secret pasted in the wrong place).
     ("lock-minutes", {"PICKVS_LOCK_MINUTES": SECRET}, "PICKVS_LOCK_MINUTES: Input should be"),
 ]
