@@ -46,8 +46,10 @@ def stats() -> rx.Component:
         stat("Record (W-L-P)", overall.record, "record"),
         stat("Units", overall.units, "units", color_scheme=figure_color(overall.tone)),
         stat("ROI", overall.roi, "roi"),
-        stat("Rank, all time", ProfileState.rank, "rank"),
-        columns=rx.breakpoints(initial="2", md="4"),
+        stat("Streak", ProfileState.streak, "streak"),
+        stat("Last 10 (W-L-P)", ProfileState.last10, "last10"),
+        rx.cond(ProfileState.public_rank, stat("Rank, all time", ProfileState.rank, "rank")),
+        columns=rx.breakpoints(initial="2", sm="3", md="6"),
         spacing="3",
         width="100%",
     )
@@ -239,10 +241,59 @@ def player() -> rx.Component:
             align_items="start",
         ),
         recent_picks(),
+        rx.cond(ProfileState.own, my_leagues_panel()),
         rx.cond(ProfileState.own, sessions_panel()),
         spacing="5",
         width="100%",
         id="profile",
+    )
+
+
+def league_row(league: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.link(league["name"], href=league["href"])),
+        rx.table.cell(league["members"], white_space="nowrap"),
+        rx.table.cell(league["rank"], text_align="right", white_space="nowrap"),
+    )
+
+
+def my_leagues_panel() -> rx.Component:
+    """On one's own profile: each league with one's rank there, and every pick as CSV."""
+    return section(
+        "My leagues",
+        rx.cond(
+            ProfileState.leagues.length() > 0,
+            rx.table.root(
+                table_caption("My leagues"),
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("League"),
+                        rx.table.column_header_cell("Members"),
+                        rx.table.column_header_cell("My rank", text_align="right"),
+                    )
+                ),
+                rx.table.body(rx.foreach(ProfileState.leagues, league_row)),
+                size="1",
+                width="100%",
+                id="profile-leagues",
+            ),
+            rx.text(
+                "You are in no league yet. ",
+                rx.link("Start or join one", href="/leagues"),
+                ".",
+                size="2",
+                color_scheme="gray",
+            ),
+        ),
+        rx.button(
+            rx.icon("download", size=16, aria_hidden="true"),
+            "Download my picks (CSV)",
+            on_click=ProfileState.download_picks,
+            variant="soft",
+            size="2",
+            id="download-my-picks",
+            width="fit-content",
+        ),
     )
 
 

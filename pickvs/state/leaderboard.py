@@ -24,9 +24,15 @@ from pickvs.state.paging import PagedState, Paging
 
 PAGE_SIZE = 25
 DEFAULT_PERIOD = "all"
-PERIOD_LABELS = {"all": "All time", "month": "This month", "week": "This week"}
+PERIOD_LABELS = {
+    "all": "All time",
+    "season": "This season",
+    "month": "This month",
+    "week": "This week",
+}
 EMPTY_TEXT = {
     "all": "No players yet. Sign up and make the first picks.",
+    "season": "No graded picks this season yet.",
     "month": "No graded picks this month yet.",
     "week": "No graded picks this week yet.",
 }
@@ -36,7 +42,7 @@ EMPTY_TEXT = {
 class BoardLine:
     """One row as the page shows it: figures already formatted by `domain.display`."""
 
-    rank: int
+    rank: str  # "3"; "" for a player not yet ranked
     username: str
     href: str
     units: str
@@ -44,6 +50,10 @@ class BoardLine:
     roi: str
     record: str
     tone: str  # "up", "down" or "level": the colour of the units figure
+    adjusted_roi: str = "—"
+    streak: str = "—"  # "W3", "L2"; "—" before any win or loss
+    last10: str = "0-0-0"
+    ranked: bool = True
     is_me: bool = False
 
 
@@ -55,6 +65,23 @@ def tone(units: float) -> str:
 def format_wagered(units: float) -> str:
     """Units staked: "12u" (1-unit stakes make it a whole number), "1,204u"."""
     return f"{units:,.0f}u" if float(units).is_integer() else f"{units:,.2f}u"
+
+
+def board_line(row: board.BoardRow) -> BoardLine:
+    return BoardLine(
+        rank="" if row.rank is None or not row.ranked else str(row.rank),
+        username=row.username,
+        href=routes.profile(row.username),
+        units=format_units(row.total_units),
+        wagered=format_wagered(row.total_wagered),
+        roi=format_roi(row.roi),
+        record=format_record(row.wins, row.losses, row.pushes),
+        tone=tone(row.total_units),
+        adjusted_roi=format_roi(row.adjusted_roi),
+        streak=row.streak or "—",
+        last10=row.last10 or "0-0-0",
+        ranked=row.ranked,
+    )
 
 
 def board_href(period: str, page: int) -> str:
@@ -78,20 +105,29 @@ class LeaderboardState(PagedState, AuthState):
     period: str = DEFAULT_PERIOD
     total: int = 0
     loaded: bool = False
+    off: bool = False  # PICKVS_PUBLIC_BOARD=false: the page says so and reads nothing
+    min_ranked: int = 0
     _lines: list[BoardLine] = []
+
+    def _flagged(self, ranked: bool) -> list[BoardLine]:
+        me = self.username.casefold()
+        return [
+            dataclasses.replace(line, is_me=bool(me) and line.username.casefold() == me)
+            for line in self._lines
+            if line.ranked == ranked
+        ]
 
     @rx.var
     def rows(self) -> list[BoardLine]:
-        """The page's rows, the logged-in player's own flagged (re-derived on log-in/out)."""
-        me = self.username.casefold()
-        return (
-            [
-                dataclasses.replace(line, is_me=line.username.casefold() == me)
-                for line in self._lines
-            ]
-            if me
-            else list(self._lines)
-        )
+        """The page's ranked rows, the logged-in player's own flagged (re-derived on
+        log-in/out)."""
+        return self._flagged(ranked=True)
+
+    @rx.var
+    def unranked_rows(self) -> list[BoardLine]:
+        """The page's rows of players short of `PICKVS_MIN_RANKED_PICKS` graded picks (the
+        service lists them after every ranked one)."""
+        return self._flagged(ranked=False)
 
     @rx.var
     def empty_text(self) -> str:
@@ -101,6 +137,10 @@ class LeaderboardState(PagedState, AuthState):
     def load(self) -> None:
         """on_load: the board and page the address names (an unknown period is all time; a
         page past the end shows the last one)."""
+        if not settings.public_board:
+            self.reset()
+            self.off, self.loaded = True, True
+            return
         query = self.router.url.query_parameters
         period = query.get("period", DEFAULT_PERIOD)
         period = period if period in board.PERIODS else DEFAULT_PERIOD
@@ -113,20 +153,9 @@ class LeaderboardState(PagedState, AuthState):
                 session, period, now, tz, limit=PAGE_SIZE, offset=paging.offset
             )
         self.period, self.total = period, total
+        self.min_ranked = settings.min_ranked_picks
         self._show_page(paging)
-        self._lines = [
-            BoardLine(
-                rank=row.rank,
-                username=row.username,
-                href=routes.profile(row.username),
-                units=format_units(row.total_units),
-                wagered=format_wagered(row.total_wagered),
-                roi=format_roi(row.roi),
-                record=format_record(row.wins, row.losses, row.pushes),
-                tone=tone(row.total_units),
-            )
-            for row in rows
-        ]
+        self._lines = [board_line(row) for row in rows]
         self.loaded = True
 
     @rx.event

@@ -20,6 +20,8 @@ from pickvs.domain import display
 from pickvs.domain.grading import WAGERED
 from pickvs.domain.markets import MARKET_LABELS, TOTALS
 from pickvs.services import auth
+from pickvs.services import leaderboard as boards
+from pickvs.services import leagues as league_service
 from pickvs.services import profile as profiles
 from pickvs.services.errors import NotFound
 from pickvs.services.picks import PickView
@@ -96,6 +98,20 @@ def pick_line(view: PickView) -> PickLine:
     )
 
 
+def league_entry(summary: league_service.LeagueSummary) -> dict[str, str]:
+    """One of the player's leagues on their profile: name, link and their rank there."""
+    if summary.my_ranked and summary.my_rank is not None:
+        rank = ordinal(summary.my_rank)
+    else:
+        rank = "Not yet ranked"
+    return {
+        "name": summary.name,
+        "href": routes.league(summary.id),
+        "rank": rank,
+        "members": "1 member" if summary.members == 1 else f"{summary.members} members",
+    }
+
+
 def chart_summary(points: list[profiles.UnitsPoint]) -> str:
     """The chart in words, for screen readers and for anyone who cannot read the chart."""
     if not points:
@@ -125,6 +141,12 @@ class ProfileState(AuthState):
     picks_pages: int = 1
     picks_total: int = 0
     own: bool = False  # the viewer's own profile: it offers "Log out everywhere"
+    streak: str = "—"  # current form, all time: "W3", "L2"
+    last10: str = "0-0-0"
+    public_rank: bool = True  # PICKVS_PUBLIC_BOARD: off, no public rank is shown
+    # The player's leagues with their rank there: on their own profile only (a league is
+    # private; its name is not for visitors).
+    leagues: list[dict[str, str]] = []
     _user_id: int | None = None
 
     @rx.event
@@ -142,14 +164,25 @@ class ProfileState(AuthState):
                 return
             split = profiles.split_by_market(session, found.user_id)
             points = profiles.units_over_time(session, found.user_id, tz)
+            form = boards.player_form(session, found.user_id)
             self._user_id = found.user_id
             self.own = viewer_id == found.user_id
+            self.leagues = (
+                [league_entry(s) for s in league_service.my_leagues(session, viewer_id, now, tz)]
+                if self.own and viewer_id is not None
+                else []
+            )
             self._read_picks(session, viewer_id, page=1)
         joined = found.joined.astimezone(tz)
         self.found, self.player_name = True, found.username
         self.joined = f"{joined:%B} {joined.day}, {joined.year}"
         self.overall = record_line("All", found.record)
-        self.rank = f"{ordinal(found.rank)} of {found.players}" if found.rank else "—"
+        self.public_rank = settings.public_board
+        if not settings.public_board:
+            self.rank = ""
+        else:
+            self.rank = f"{ordinal(found.rank)} of {found.players}" if found.rank else "—"
+        self.streak, self.last10 = form.streak or "—", form.last10
         self.chart = [
             {"day": short_day(date.fromisoformat(p["day"])), "units": round(p["units"], 2)}
             for p in points
@@ -170,6 +203,20 @@ class ProfileState(AuthState):
                 return ProfileState.load  # show the page again as a visitor sees it
             self._read_picks(session, viewer_id, page)
         return None
+
+    @rx.event
+    def download_picks(self) -> rx.event.EventSpec | None:
+        """Own profile: every one of the player's picks as CSV, handed to the browser as a
+        download (no URL to carry the token)."""
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is None:
+                return self._relogin()
+            if player.id is None or player.id != self._user_id:
+                return None
+            text = league_service.my_picks_csv(session, player.id, settings.tz)
+            name = f"pickvs-{player.username}-picks.csv"
+        return rx.download(data=text, filename=name, mime_type="text/csv")
 
     @rx.event
     def logout_everywhere(self) -> rx.event.EventSpec | None:
