@@ -10,7 +10,10 @@ belong to: that is how the rest of the run finds the work it made, without readi
 rewritten pick table again. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
 then rebuilt from the picks, and the leaderboard columns of everyone who picked a game of those
 tip-offs are summed from their roll-up rows: derived, never incremented, so running this twice
-changes nothing, and a run that changed one game touches only that tip-off's players.
+changes nothing, and a run that changed one game touches only that tip-off's players. Those
+players' current form (streak, last ten) is derived again from their graded picks, and the
+board generation is raised, which makes the cached period boards stale
+(`services.leaderboard`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlmodel import Session
 from pickvs.db import lock_league_writes
 from pickvs.domain import grading as rules
 from pickvs.models import Game, Pick, User, UserTipTotals
+from pickvs.services import leaderboard
 
 VALUES_PER_STATEMENT = 2000
 T = TypeVar("T")
@@ -57,6 +61,8 @@ def grade(session: Session, now: datetime) -> GradeReport:
         refresh_roll_up(session, tips, game_ids)
         players |= players_of(session, game_ids)
     users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(sorted(players)))
+    leaderboard.refresh_form(session, sorted(players))
+    leaderboard.invalidate_boards(session)
     return GradeReport(picks, users)
 
 

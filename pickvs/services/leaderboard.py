@@ -1,33 +1,54 @@
-"""The leaderboard: all time from the users' derived columns, periods from the `user_tip` roll-up.
+"""The public leaderboard: all time read live from the players' derived columns; this week,
+this month and this season from a cached board, rebuilt from the `user_tip` roll-up when stale.
 
-Both are kept current by grading from the same picks and rules, so a period that covers the
-whole history gives the all-time figures. Ranking needs only units and wagered units; the
-record (won-lost-pushed) is read for the rows of the page alone, since summing three more
-columns over a month's roll-up rows for every player would double the period boards' cost.
+Every board lists its ranked players first (`standings.is_ranked`: enough picks graded win,
+loss or push in the period), ordered by units with ties sharing a rank, then the players not
+yet ranked, in the same order with no rank. A period board lists the players with graded
+wagers in the period; all time lists everyone (a player with nothing wagered is never ranked).
+
+Summing a period's roll-up rows for every player costs 30 ms for a month and several times that
+for a season, on every call. So a period board is built once into `board_row`, numbered in board
+order, and a page is a range of that index. A built board records the period start, ranking
+threshold and "board generation" it was built for; grading raises the generation whenever a
+result changes (first grading, an admin's settlement or void), and a new week, month or season
+changes the start, so a read that finds its board stale rebuilds it first, in the caller's
+transaction (committed with it, as every request's is) and under a lock that makes concurrent
+readers take turns: the second finds the board fresh and only reads it.
+
+Current form (streak, last ten) is all time, not period-bound: grading derives it into the
+players' own columns (`refresh_form`), so a page reads it with the names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, delete, false, func, insert, literal, select, text, update
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
 from pickvs.domain import slate, standings
 from pickvs.domain.accounts import username_key
-from pickvs.models import User, UserTipTotals
+from pickvs.models import Board, BoardEntry, BoardGeneration, Game, Pick, User, UserTipTotals
+from pickvs.services import seasons
 from pickvs.services.errors import InvalidInput
 
-PERIODS = ("all", "month", "week")
+PERIODS = ("all", "season", "month", "week")
+CACHED_PERIODS = ("season", "month", "week")
 MAX_LIMIT = 200
+GENERATION_ROW = 1
+# pg advisory lock key (cf. db.LEAGUE_WRITE_LOCK_KEY): one board rebuild at a time.
+BOARD_REBUILD_LOCK_KEY = 7_205_519
+FORM_CHUNK = 2000  # players per statement when deriving form (bound-parameter limits)
 
 
 @dataclass(frozen=True)
 class BoardRow:
-    rank: int
+    rank: int | None  # None for a player not yet ranked
     username: str
     total_units: float
     total_wagered: float
@@ -35,49 +56,173 @@ class BoardRow:
     wins: int
     losses: int
     pushes: int
+    adjusted_roi: float | None  # standings.adjusted_roi: ROI shrunk toward the house edge
+    streak: str  # current form, all time: "W3", "L2", "" before any win or loss
+    last10: str  # "W-L-P" over the last ten graded picks, all time
+    ranked: bool
 
 
-def period_start(period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """Calendar month or ISO week (Monday) in the league's time zone; None for all time."""
+def period_start(
+    period: str, now: datetime, tz: ZoneInfo, session: Session | None = None
+) -> datetime | None:
+    """Calendar month or ISO week (Monday) in the league's time zone, or this season's first
+    tip-off from the stored games (needs `session`); None for all time, or for a season when
+    no game has tipped off yet (the season board is then the all-time board)."""
     today = slate.slate_day(now, tz)
     if period == "month":
         return slate.slate_bounds(today.replace(day=1), tz)[0]
     if period == "week":
         return slate.slate_bounds(today - timedelta(days=today.weekday()), tz)[0]
+    if period == "season":
+        if session is None:
+            raise ValueError("the season's start comes from the stored games: pass a session")
+        return seasons.season_start(session, now)
     return None
 
 
+def ranked_threshold(minimum: int) -> int:
+    """The fewest graded picks `standings.is_ranked` ranks under `minimum` (the SQL filters
+    compare with this number, so the rule itself stays in one place)."""
+    graded = max(minimum, 0)
+    while not standings.is_ranked(graded, minimum):
+        graded += 1
+    return graded
+
+
 def leaderboard(
-    session: Session, period: str, now: datetime, tz: ZoneInfo, limit: int = 50, offset: int = 0
+    session: Session,
+    period: str,
+    now: datetime,
+    tz: ZoneInfo,
+    limit: int = 50,
+    offset: int = 0,
+    min_ranked: int | None = None,
 ) -> list[BoardRow]:
-    """Ranked by units (ties share a rank); players with nothing wagered (no ROI) come last.
+    """One page of the board: ranked players by units (ties share a rank), then the players
+    not yet ranked (rank None), in the same order. `min_ranked` defaults to the instance's
+    `PICKVS_MIN_RANKED_PICKS`."""
+    start = _start(session, period, now, tz)
+    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
+    threshold = ranked_threshold(_minimum(min_ranked))
+    if start is None:
+        return _all_time_page(session, threshold, offset, limit)
+    ensure_board(session, period, start, threshold, now)
+    return _cached_page(session, period, offset, limit)
+
+
+def count_leaderboard(
+    session: Session,
+    period: str,
+    now: datetime,
+    tz: ZoneInfo,
+    min_ranked: int | None = None,
+) -> int:
+    """How many rows `leaderboard` pages through: every player all time, else the players
+    with graded wagers on games of the period."""
+    start = _start(session, period, now, tz)
+    if start is None:
+        return int(session.execute(select(func.count()).select_from(User)).scalar_one())
+    ensure_board(session, period, start, ranked_threshold(_minimum(min_ranked)), now)
+    stmt = (
+        select(func.count())
+        .select_from(BoardEntry)
+        .join(User, User.id == BoardEntry.user_id)
+        .where(BoardEntry.period == period)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def rank_of(
+    session: Session,
+    username: str,
+    period: str,
+    now: datetime,
+    tz: ZoneInfo,
+    min_ranked: int | None = None,
+) -> int | None:
+    """The rank `leaderboard` gives this player (ties shared); None when they are not on the
+    board or not yet ranked."""
+    start = _start(session, period, now, tz)
+    threshold = ranked_threshold(_minimum(min_ranked))
+    key = username_key(username)
+    if start is None:
+        ranked = (
+            select(User.username_key, _rank(User.total_units, User.total_wagered).label("rank"))
+            .where(_graded(User) >= threshold)
+            .subquery()
+        )
+        stmt = select(ranked.c.rank).where(ranked.c.username_key == key)
+    else:
+        ensure_board(session, period, start, threshold, now)
+        stmt = (
+            select(BoardEntry.rank)
+            .join(User, User.id == BoardEntry.user_id)
+            .where(BoardEntry.period == period, User.username_key == key)
+        )
+    rank = session.execute(stmt).scalar_one_or_none()
+    return None if rank is None else int(rank)
+
+
+def player_form(session: Session, user_id: int) -> standings.Form:
+    """The player's current form (streak, last ten), as grading last derived it."""
+    row = session.execute(select(User.streak, User.last10).where(User.id == user_id)).one_or_none()
+    return standings.Form("", "0-0-0") if row is None else standings.Form(row[0], row[1])
+
+
+# --- all time, live ---------------------------------------------------------------------------
+
+
+def _all_time_page(session: Session, threshold: int, offset: int, limit: int) -> list[BoardRow]:
+    """Ranked players read in board order from ix_user_board (filtered on their record, so
+    page one stops after its rows), then, on the page that reaches them, the unranked ones.
 
     The rank is taken over the rows up to the end of the page only: a row's rank counts the
     rows ranked strictly above it, and all of those come before it, so it is the same number
     the whole board would give, without ranking (or fully sorting) every player for page one.
     """
-    start = _start(period, now, tz)
-    totals = _totals(start)
-    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
-    prefix = select(totals).order_by(*_board_order(totals)).limit(offset + limit).subquery()
-    stmt = (
-        select(prefix, _rank(prefix).label("rank")).order_by(*_board_order(prefix)).offset(offset)
+    ranked_filter = _graded(User) >= threshold
+    prefix = (
+        _players().where(ranked_filter).order_by(*_user_order()).limit(offset + limit).subquery()
     )
-    rows = session.execute(stmt).all()
-    records = _records(session, start, [row.user_id for row in rows])
-    return [
-        BoardRow(
-            rank=int(row.rank),
-            username=row.username,
-            total_units=float(row.units),
-            total_wagered=float(row.wagered),
-            roi=None if row.roi is None else float(row.roi),
-            wins=records[row.user_id][0],
-            losses=records[row.user_id][1],
-            pushes=records[row.user_id][2],
-        )
-        for row in rows
-    ]
+    stmt = (
+        select(prefix, _rank(prefix.c.units, prefix.c.wagered).label("rank"))
+        .order_by(*_board_order(prefix))
+        .offset(offset)
+    )
+    rows = [_row(r, int(r.rank)) for r in session.execute(stmt)]
+    if len(rows) == limit:
+        return rows
+    ranked_count = session.execute(
+        select(func.count()).select_from(User).where(ranked_filter)
+    ).scalar_one()
+    rest = (
+        _players()
+        .where(_graded(User) < threshold)
+        .order_by(*_user_order())
+        .offset(max(offset - int(ranked_count), 0))
+        .limit(limit - len(rows))
+    )
+    return rows + [_row(r, None) for r in session.execute(rest)]
+
+
+def _players():  # type: ignore[no-untyped-def]
+    return select(
+        User.id.label("user_id"),
+        User.username,
+        User.username_key,
+        User.total_units.label("units"),
+        User.total_wagered.label("wagered"),
+        User.roi.label("roi"),
+        User.wins,
+        User.losses,
+        User.pushes,
+        User.streak,
+        User.last10,
+    )
+
+
+def _user_order() -> tuple[Any, ...]:
+    return standings.board_order(User.total_units, User.total_wagered, User.roi, User.username_key)
 
 
 def _board_order(totals):  # type: ignore[no-untyped-def]
@@ -86,65 +231,223 @@ def _board_order(totals):  # type: ignore[no-untyped-def]
     )
 
 
-def count_leaderboard(session: Session, period: str, now: datetime, tz: ZoneInfo) -> int:
-    """How many rows `leaderboard` pages through: every player all time, else the players
-    with graded wagers on games of the period."""
-    totals = _totals(_start(period, now, tz))
-    return int(session.execute(select(func.count()).select_from(totals)).scalar_one())
+def _rank(units, wagered):  # type: ignore[no-untyped-def]
+    return func.rank().over(order_by=standings.rank_order(units, wagered))
 
 
-def rank_of(
-    session: Session, username: str, period: str, now: datetime, tz: ZoneInfo
-) -> int | None:
-    """The rank `leaderboard` gives this player (ties shared), or None when not on the board."""
-    totals = _totals(_start(period, now, tz))
-    ranked = select(totals.c.username_key, _rank(totals).label("rank")).subquery()
-    stmt = select(ranked.c.rank).where(ranked.c.username_key == username_key(username))
-    rank = session.execute(stmt).scalar_one_or_none()
-    return None if rank is None else int(rank)
+def _graded(source):  # type: ignore[no-untyped-def]
+    """Picks graded win, loss or push: what `standings.is_ranked` counts."""
+    return source.wins + source.losses + source.pushes
 
 
-def _start(period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """The first tip-off instant `period` counts; None for all time."""
-    if period not in PERIODS:
-        raise InvalidInput(f"period must be one of {', '.join(PERIODS)}", field="period")
-    return period_start(period, now, tz)
+def _row(row, rank: int | None) -> BoardRow:  # type: ignore[no-untyped-def]
+    units, wagered = float(row.units), float(row.wagered)
+    return BoardRow(
+        rank=rank,
+        username=row.username,
+        total_units=units,
+        total_wagered=wagered,
+        roi=None if row.roi is None else float(row.roi),
+        wins=int(row.wins),
+        losses=int(row.losses),
+        pushes=int(row.pushes),
+        adjusted_roi=standings.adjusted_roi(units, wagered),
+        streak=row.streak,
+        last10=row.last10,
+        ranked=rank is not None,
+    )
 
 
-def _totals(start: datetime | None):  # type: ignore[no-untyped-def]
-    """One row per player on the board from `start`: the row set listing, counting and
-    ranking all use."""
-    return _all_time() if start is None else _since(start)
+# --- period boards, cached ----------------------------------------------------------------------
 
 
-def _rank(totals):  # type: ignore[no-untyped-def]
-    return func.rank().over(order_by=standings.rank_order(totals.c.units, totals.c.wagered))
+def _cached_page(session: Session, period: str, offset: int, limit: int) -> list[BoardRow]:
+    """A range of the built board's positions, with the names and form of its players."""
+    stmt = (
+        select(
+            BoardEntry.rank,
+            BoardEntry.units,
+            BoardEntry.wagered,
+            BoardEntry.roi,
+            BoardEntry.wins,
+            BoardEntry.losses,
+            BoardEntry.pushes,
+            User.username,
+            User.streak,
+            User.last10,
+        )
+        .join(User, User.id == BoardEntry.user_id)
+        .where(BoardEntry.period == period, BoardEntry.position > offset)
+        .order_by(BoardEntry.position)
+        .limit(limit)
+    )
+    return [_row(r, None if r.rank is None else int(r.rank)) for r in session.execute(stmt)]
 
 
-def _all_time():  # type: ignore[no-untyped-def]
+def board_generation(session: Session) -> int:
+    """The current board generation (0 before any grading changed a result)."""
+    stmt = select(BoardGeneration.generation).where(BoardGeneration.id == GENERATION_ROW)
+    return int(session.execute(stmt).scalar_one_or_none() or 0)
+
+
+def invalidate_boards(session: Session) -> None:
+    """Make every cached board stale: grading calls this in the transaction that changes
+    results, so the new generation and the new results commit together."""
+    bumped = session.execute(
+        update(BoardGeneration)
+        .where(BoardGeneration.id == GENERATION_ROW)
+        .values(generation=BoardGeneration.generation + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not bumped:
+        session.execute(insert(BoardGeneration).values(id=GENERATION_ROW, generation=1))
+
+
+def ensure_board(
+    session: Session, period: str, start: datetime, threshold: int, now: datetime
+) -> bool:
+    """Rebuild `period`'s cached board unless it was built for this start, threshold and
+    generation; True when it was rebuilt here.
+
+    The generation is read before the board is built, so a board is never labelled newer than
+    the results it was built from (a grading committing meanwhile only makes the next read
+    rebuild again). A stale board is checked again under the rebuild lock: of two readers
+    that found it stale, the second waits for the first to commit and then finds it fresh.
+    """
+    if _is_fresh(session, period, start, threshold):
+        return False
+    _take_rebuild_lock(session)
+    if _is_fresh(session, period, start, threshold):
+        return False
+    rebuild_board(session, period, start, threshold, now)
+    return True
+
+
+def _is_fresh(session: Session, period: str, start: datetime, threshold: int) -> bool:
+    stmt = select(Board.start, Board.min_ranked, Board.generation).where(Board.period == period)
+    built = session.execute(stmt).one_or_none()
+    return built is not None and (built.start, built.min_ranked, built.generation) == (
+        start,
+        threshold,
+        board_generation(session),
+    )
+
+
+def _take_rebuild_lock(session: Session) -> None:
+    """PostgreSQL: a transaction-scoped advisory lock. SQLite: the database's write lock,
+    taken by a write that changes nothing (its one writer at a time is the lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BOARD_REBUILD_LOCK_KEY})
+    else:
+        session.execute(
+            update(Board)
+            .where(false())
+            .values(players=0)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def rebuild_board(
+    session: Session, period: str, start: datetime, threshold: int, now: datetime
+) -> int:
+    """Build `period`'s board from the roll-up rows of games tipped since `start` (two
+    statements: the old rows out, the new ones in, numbered and ranked by the database), and
+    record what it was built for. Returns the number of players on it."""
+    generation = board_generation(session)
+    session.execute(
+        delete(BoardEntry)
+        .where(BoardEntry.period == period)
+        .execution_options(synchronize_session=False)
+    )
+    columns = (
+        "period", "position", "user_id", "rank", "units", "wagered", "roi", "wins", "losses",
+        "pushes",
+    )  # fmt: skip
+    players = session.execute(
+        insert(BoardEntry).from_select(columns, _numbered(period, start, threshold))
+    ).rowcount
+    session.execute(
+        delete(Board).where(Board.period == period).execution_options(synchronize_session=False)
+    )
+    session.execute(
+        insert(Board).values(
+            period=period,
+            start=start,
+            min_ranked=threshold,
+            generation=generation,
+            built_at=now,
+            players=int(players),
+        )
+    )
+    return int(players)
+
+
+def computed_board(session: Session, period: str, start: datetime, threshold: int) -> list[tuple]:  # type: ignore[type-arg]
+    """The board as the rebuild computes it, straight from the roll-up (for tests and checks):
+    (position, user_id, rank, units, wagered, roi, wins, losses, pushes) in board order."""
+    numbered = _numbered(period, start, threshold).subquery()
+    stmt = select(*list(numbered.c)[1:]).order_by(numbered.c.position)
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def cached_board(session: Session, period: str) -> list[tuple]:  # type: ignore[type-arg]
+    """The cached board's rows, in the shape of `computed_board`."""
+    stmt = (
+        select(
+            BoardEntry.position,
+            BoardEntry.user_id,
+            BoardEntry.rank,
+            BoardEntry.units,
+            BoardEntry.wagered,
+            BoardEntry.roi,
+            BoardEntry.wins,
+            BoardEntry.losses,
+            BoardEntry.pushes,
+        )
+        .where(BoardEntry.period == period)
+        .order_by(BoardEntry.position)
+    )
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def _numbered(period: str, start: datetime, threshold: int):  # type: ignore[no-untyped-def]
+    """The period's board, one row per player with graded wagers since `start`: numbered in
+    board order (ranked first), ranked by units among the ranked players."""
+    totals = _since(start, threshold)
+    order = _board_order(totals)
+    rank = func.rank().over(
+        partition_by=totals.c.unranked,
+        order_by=standings.rank_order(totals.c.units, totals.c.wagered),
+    )
     return select(
-        User.id.label("user_id"),
-        User.username,
-        User.username_key,
-        User.total_units.label("units"),
-        User.total_wagered.label("wagered"),
-        User.roi.label("roi"),
-    ).subquery()
+        literal(period).label("period"),
+        func.row_number().over(order_by=(totals.c.unranked, *order)).label("position"),
+        totals.c.user_id,
+        case((totals.c.unranked == 0, rank), else_=None).label("rank"),
+        totals.c.units,
+        totals.c.wagered,
+        totals.c.roi,
+        totals.c.wins,
+        totals.c.losses,
+        totals.c.pushes,
+    )
 
 
-def _since(start: datetime):  # type: ignore[no-untyped-def]
+def _since(start: datetime, threshold: int):  # type: ignore[no-untyped-def]
     """Players with graded wagers on games that tipped in the period, summed from the roll-up
-    by player id first (a narrow integer group, read from ix_user_tip_board alone), then
-    joined to the players' names."""
+    by player id first (a narrow integer group), then joined to the players' names."""
     # Grouped by `user_id + 0`, not the bare column: SQLite would otherwise walk the primary
     # key (user_id, tip) one player at a time to avoid sorting, twice as slow as summing the
-    # period's rows read in tip order from the covering index; PostgreSQL plans both alike.
+    # period's rows read in tip order; PostgreSQL plans both alike.
     player = (UserTipTotals.user_id + 0).label("user_id")
     period = (
         select(
             player,
             func.sum(UserTipTotals.units).label("units"),
             func.sum(UserTipTotals.wagered).label("wagered"),
+            func.sum(UserTipTotals.wins).label("wins"),
+            func.sum(UserTipTotals.losses).label("losses"),
+            func.sum(UserTipTotals.pushes).label("pushes"),
         )
         .where(UserTipTotals.tip >= start)
         .group_by(player)
@@ -153,37 +456,76 @@ def _since(start: datetime):  # type: ignore[no-untyped-def]
     return (
         select(
             User.id.label("user_id"),
-            User.username,
             User.username_key,
             period.c.units,
             period.c.wagered,
             rules.roi(period.c.units, period.c.wagered).label("roi"),
+            period.c.wins,
+            period.c.losses,
+            period.c.pushes,
+            case((_graded(period.c) >= threshold, 0), else_=1).label("unranked"),
         )
         .join(period, period.c.user_id == User.id)
         .subquery()
     )
 
 
-def _records(
-    session: Session, start: datetime | None, user_ids: list[int]
-) -> dict[int, tuple[int, int, int]]:
-    """Wins, losses and pushes from `start` of these players (the rows of one page)."""
-    if not user_ids:
-        return {}
-    if start is None:
-        stmt = select(User.id, User.wins, User.losses, User.pushes).where(User.id.in_(user_ids))
-    else:
+# --- form, derived by grading -------------------------------------------------------------------
+
+
+def refresh_form(session: Session, user_ids: Sequence[int]) -> int:
+    """Derive these players' streak and last ten (`standings.form`) from all their picks
+    graded win, loss or push, in tip-off order (commence_time, created_at, id); writes only
+    the players whose form changed and returns how many."""
+    changed = 0
+    ordered = sorted(user_ids)
+    for n in range(0, len(ordered), FORM_CHUNK):
+        chunk = ordered[n : n + FORM_CHUNK]
+        history: dict[int, list[str]] = {user_id: [] for user_id in chunk}
         stmt = (
-            select(
-                UserTipTotals.user_id,
-                func.sum(UserTipTotals.wins),
-                func.sum(UserTipTotals.losses),
-                func.sum(UserTipTotals.pushes),
-            )
-            .where(UserTipTotals.user_id.in_(user_ids), UserTipTotals.tip >= start)
-            .group_by(UserTipTotals.user_id)
+            select(Pick.user_id, Pick.status)
+            .join(Game, Game.id == Pick.game_id)
+            .where(Pick.user_id.in_(chunk), Pick.status.in_((rules.WIN, rules.LOSS, rules.PUSH)))
+            .order_by(Pick.user_id, Game.commence_time, Pick.created_at, Pick.id)
         )
-    return {
-        int(user_id): (int(wins), int(losses), int(pushes))
-        for user_id, wins, losses, pushes in session.execute(stmt)
-    }
+        for user_id, status in session.execute(stmt):
+            history[user_id].append(status)
+        stored = dict(
+            session.execute(
+                select(User.id, User.streak + literal("|") + User.last10).where(User.id.in_(chunk))
+            ).all()
+        )
+        updates = []
+        for user_id, results in history.items():
+            form = standings.form(results)
+            if user_id in stored and stored[user_id] != f"{form.streak}|{form.last10}":
+                updates.append({"b_id": user_id, "b_streak": form.streak, "b_last10": form.last10})
+        if updates:
+            table = User.__table__  # type: ignore[attr-defined]
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(streak=bindparam("b_streak"), last10=bindparam("b_last10")),
+                updates,
+            )
+        changed += len(updates)
+    return changed
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+
+def _minimum(min_ranked: int | None) -> int:
+    if min_ranked is not None:
+        return min_ranked
+    from pickvs.config import settings  # the instance's setting, read per call
+
+    return int(settings.min_ranked_picks)
+
+
+def _start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The first tip-off instant `period` counts; None for all time (and for a season before
+    any game has tipped off)."""
+    if period not in PERIODS:
+        raise InvalidInput(f"period must be one of {', '.join(PERIODS)}", field="period")
+    return period_start(period, now, tz, session)

@@ -18,6 +18,15 @@ NOW = utc("2026-11-22T12:00")  # Sunday Nov 22, 7 am EST
 H = timedelta(hours=1)
 
 
+@pytest.fixture(autouse=True)
+def ranked_from_the_first_pick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These boards rank a player from their first graded pick (PICKVS_MIN_RANKED_PICKS=1);
+    the threshold's own tests pass `min_ranked` explicitly."""
+    from pickvs.config import settings
+
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)
+
+
 def play(
     session: Session,
     game_id: str,
@@ -111,7 +120,7 @@ def test_ties_share_a_rank_and_players_without_roi_come_last(session: Session) -
         (2, "alice", 0.464646, 3.0, 0.154882, (2, 1, 0)),
         (2, "bob", 0.464646, 3.0, 0.154882, (2, 1, 0)),
         (4, "erin", 0.0, 1.0, 0.0, (0, 0, 1)),
-        (5, "dave", 0.0, 0.0, None, (0, 0, 0)),
+        (None, "dave", 0.0, 0.0, None, (0, 0, 0)),  # not ranked
     ]
 
 
@@ -141,7 +150,7 @@ def test_month_and_week_are_league_time_periods(session: Session) -> None:
     assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
         (1, "alice", 5.0, 4.0, 1.25, (4, 0, 0)),
         (2, "bob", -1.0, 1.0, -1.0, (0, 1, 0)),
-        (3, "carol", 0.0, 0.0, None, (0, 0, 0)),  # nothing wagered: after a losing player
+        (None, "carol", 0.0, 0.0, None, (0, 0, 0)),  # nothing wagered: not ranked: after a losing player
     ]
     assert rows(leaderboard.leaderboard(session, "month", NOW, NY)) == [
         (1, "alice", 3.0, 3.0, 1.0, (3, 0, 0)),
@@ -186,7 +195,7 @@ def test_period_boards_follow_an_admins_void_and_settlement(session: Session) ->
     assert leaderboard.leaderboard(session, "week", NOW, NY) == []
     assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
         (1, "alice", 2.5, 3.0, 0.833333, (2, 1, 0)),
-        (2, "bob", 0.0, 0.0, None, (0, 0, 0)),
+        (None, "bob", 0.0, 0.0, None, (0, 0, 0)),
     ]
 
 
@@ -198,7 +207,7 @@ def test_void_picks_count_in_no_period(session: Session) -> None:
     for period in ("month", "week"):
         assert leaderboard.leaderboard(session, period, NOW, NY) == []
     assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
-        (1, "alice", 0.0, 0.0, None, (0, 0, 0))
+        (None, "alice", 0.0, 0.0, None, (0, 0, 0))
     ]
 
 
@@ -230,7 +239,7 @@ def test_paging_keeps_the_global_rank(session: Session) -> None:
         (1, "player1"),
         (3, "player2"),
         (4, "player3"),
-        (5, "player4"),  # nothing wagered
+        (None, "player4"),  # nothing wagered: not ranked
     ]
     page = leaderboard.leaderboard(session, "all", NOW, NY, limit=2, offset=2)
     assert [(r.rank, r.username) for r in page] == [(3, "player2"), (4, "player3")]
