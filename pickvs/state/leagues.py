@@ -455,14 +455,14 @@ class LeagueState(FormErrors, AuthState):
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
         """on_load: the league the address names, if the player is a member."""
-        self.reset()  # nothing of another league (or another player) stays on the page
         league_id = league_id_from_path(self.router.url.path)
         period = self.router.url.query_parameters.get("period", DEFAULT_PERIOD)
-        self.period = period if period in PERIODS else DEFAULT_PERIOD
         with db.session_scope() as session:
-            player = self._player(session)
+            player = self._player(session)  # first: a change of player resets this state
+            self.reset()  # nothing of another league stays on the page
             if player is None:
                 return self._relogin()
+            self.period = period if period in PERIODS else DEFAULT_PERIOD
             if league_id is None:
                 self._fail("There is no league at this address.")
                 return None
