@@ -181,7 +181,9 @@ class ProfileState(AuthState):
         if not settings.public_board:
             self.rank = ""
         else:
-            self.rank = f"{ordinal(found.rank)} of {found.players}" if found.rank else "—"
+            self.rank = (
+                f"{ordinal(found.rank)} of {found.players}" if found.rank else "Not yet ranked"
+            )
         self.streak, self.last10 = form.streak or "—", form.last10
         self.chart = [
             {"day": short_day(date.fromisoformat(p["day"])), "units": round(p["units"], 2)}

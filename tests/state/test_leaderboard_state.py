@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from pickvs import db
+from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
 from pickvs.models import User
 from pickvs.services import admin
@@ -27,6 +28,13 @@ OLD_TIP = utc("2026-10-20T23:00")  # October: all time only
 MONTH_TIP = utc("2026-11-10T23:00")  # this month, not this week
 WEEK_TIP = utc("2026-11-19T23:00")  # this week (and month)
 IDLE = [f"p{n:02d}" for n in range(28)]  # 28 players who never picked
+
+
+@pytest.fixture(autouse=True)
+def ranked_from_one_pick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These boards are hand-worked with a player ranked from the first graded pick
+    (PICKVS_MIN_RANKED_PICKS=1); the default of 10 is tested on its own below."""
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)
 
 
 @pytest.fixture
@@ -96,11 +104,13 @@ def test_pages_of_25_from_the_address(make_state: MakeState, players: dict[str, 
     state = open_board(make_state)
 
     assert (state.period, state.page, state.pages, state.total) == ("all", 1, 2, 30)
-    assert (len(state.rows), state.page_label) == (25, "Page 1 of 2")
+    # Page 1: the two ranked players, then 23 of the 28 not yet ranked (nothing graded).
+    assert (len(state.rows), len(state.unranked_rows)) == (2, 23)
+    assert state.page_label == "Page 1 of 2"
     assert (state.has_prev, state.has_next) == (False, True)
     assert figures(state) == [
-        (1, "bob", "+1.06u", "3u", "+35.2%", "2-1-0", "up"),  # 1.5 + 0.555556 - 1 = 1.055556
-        (2, "ann", "-0.44u", "2u", "-22.2%", "1-1-0", "down"),  # (0.555556 - 1) / 2
+        ("1", "bob", "+1.06u", "3u", "+35.2%", "2-1-0", "up"),  # 1.5 + 0.555556 - 1 = 1.055556
+        ("2", "ann", "-0.44u", "2u", "-22.2%", "1-1-0", "down"),  # (0.555556 - 1) / 2
     ]
     assert state.rows[0].href == "/u/bob"
     assert run(state.prev_page()) is None  # nothing before page 1
@@ -108,12 +118,15 @@ def test_pages_of_25_from_the_address(make_state: MakeState, players: dict[str, 
     assert follow(state, state.next_page()) == "/leaderboard?page=2"
 
     assert (state.page, state.has_prev, state.has_next) == (2, True, False)
-    assert [r.username for r in state.rows] == IDLE[-5:]  # 26th..30th, by name among equals
-    assert all((r.rank, r.roi, r.wagered) == (3, "—", "0u") for r in state.rows)
+    assert state.rows == []
+    assert [r.username for r in state.unranked_rows] == IDLE[-5:]  # 26th..30th, by name
+    assert all(
+        (r.rank, r.roi, r.wagered, r.ranked) == ("", "—", "0u", False) for r in state.unranked_rows
+    )
     assert run(state.next_page()) is None  # the last page: next is disabled
 
     assert follow(state, state.prev_page()) == "/leaderboard"
-    assert (state.page, len(state.rows)) == (1, 25)
+    assert (state.page, len(state.rows) + len(state.unranked_rows)) == (1, 25)
 
 
 @pytest.mark.parametrize(
@@ -139,14 +152,14 @@ def test_switching_period(make_state: MakeState, players: dict[str, User]) -> No
     assert follow(state, state.set_period("week")) == "/leaderboard?period=week"
     assert (state.period, state.total, state.pages, state.has_next) == ("week", 2, 1, False)
     assert figures(state) == [
-        (1, "bob", "+0.56u", "1u", "+55.6%", "1-0-0", "up"),
-        (2, "ann", "-1.00u", "1u", "-100.0%", "0-1-0", "down"),
+        ("1", "bob", "+0.56u", "1u", "+55.6%", "1-0-0", "up"),
+        ("2", "ann", "-1.00u", "1u", "-100.0%", "0-1-0", "down"),
     ]
 
     assert follow(state, state.set_period("month")) == "/leaderboard?period=month"
     assert figures(state) == [
-        (1, "bob", "+2.06u", "2u", "+102.8%", "2-0-0", "up"),  # (1.5 + 0.555556) / 2
-        (2, "ann", "-1.00u", "1u", "-100.0%", "0-1-0", "down"),
+        ("1", "bob", "+2.06u", "2u", "+102.8%", "2-0-0", "up"),  # (1.5 + 0.555556) / 2
+        ("2", "ann", "-1.00u", "1u", "-100.0%", "0-1-0", "down"),
     ]
     assert run(state.set_period("month")) is None  # already there
     assert run(state.set_period("year")) is None  # not a period
@@ -190,3 +203,49 @@ def test_own_row_is_flagged_for_the_logged_in_player_only(
     assert [r.username for r in visitor.rows if r.is_me] == ["ann"]
     visitor.token = ""
     assert not any(r.is_me for r in visitor.rows)
+
+
+def test_the_default_minimum_lists_short_samples_apart(
+    make_state: MakeState, players: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PICKVS_MIN_RANKED_PICKS=10 (the default): nobody here has 10 graded picks, so every row
+    is "not yet ranked", with its record, in board order (bob's units first)."""
+    monkeypatch.setattr(settings, "min_ranked_picks", 10)
+    state = open_board(make_state)
+    assert (state.rows, state.min_ranked) == ([], 10)
+    first = state.unranked_rows[:2]
+    assert [(r.rank, r.username, r.record, r.units) for r in first] == [
+        ("", "bob", "2-1-0", "+1.06u"),
+        ("", "ann", "1-1-0", "-0.44u"),
+    ]
+
+
+def test_season_tab_adjusted_roi_and_form(make_state: MakeState, players: dict[str, User]) -> None:
+    """The season is the run of stored games with no gap over 45 days: Oct 20 to Nov 19 here,
+    so it holds all three games (the all-time figures). bob: adjusted ROI
+    (1.055556 + 30 * -0.045) / (3 + 30) = -0.008923 -> -0.9%; his picks by tip-off were
+    loss, win, win: streak W2, last 10 2-1-0. ann: win, loss: L1, 1-1-0;
+    (-0.444444 - 1.35) / 32 = -0.056076 -> -5.6%."""
+    state = open_board(make_state, "/leaderboard?period=season")
+    assert state.period == "season"
+    assert [
+        (r.rank, r.username, r.units, r.adjusted_roi, r.streak, r.last10) for r in state.rows
+    ] == [
+        ("1", "bob", "+1.06u", "-0.9%", "W2", "2-1-0"),
+        ("2", "ann", "-0.44u", "-5.6%", "L1", "1-1-0"),
+    ]
+
+
+def test_the_public_board_turned_off_reads_nothing(
+    make_state: MakeState, players: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "public_board", False)
+    state = open_board(make_state)
+    assert (state.off, state.loaded, state.total, state.rows, state.unranked_rows) == (
+        True,
+        True,
+        0,
+        [],
+        [],
+    )
+    assert state.public_board is False  # the navbar's link goes too

@@ -3,6 +3,7 @@ which recent picks each viewer may see."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,13 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pickvs import db
+from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
 from pickvs.models import User
-from pickvs.services import admin
+from pickvs.services import admin, leagues
 from pickvs.state import profile as profile_state
 from pickvs.state.profile import ProfileState, ordinal, username_from_path
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
-from tests.state.conftest import issue_token, navigate, run
+from tests.state.conftest import events_named, issue_token, navigate, run
 
 MakeState = Callable[..., Any]
 FETCHED = utc("2026-11-18T12:00")  # 7 am ET Nov 18: everyone joins
@@ -33,11 +35,18 @@ TIPS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def ranked_from_one_pick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These boards are hand-worked with a player ranked from the first graded pick
+    (PICKVS_MIN_RANKED_PICKS=1); the default of 10 is tested on its own below."""
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)
+
+
 def league(session: Session) -> dict[str, User]:
     """alice: g1 h2h home @-180 wins (+100/180 = +0.555556), g2 h2h away @+150 loses (-1),
     g3 Over 227 @-110 pushes (114 + 113), g4 voided, g5 spread open.
     Units -0.444444 on 3 wagered: ROI -14.8%, 1-1-1. bob wins g2 (+0.555556): rank 1, alice 2nd,
-    carol (nothing wagered) 3rd of 3."""
+    carol (nothing wagered) not yet ranked."""
     books = {"g3": Book(totals=(227.0, -110, -110))}
     for game_id, tip in TIPS.items():
         make_game(session, game_id, tip, books.get(game_id, Book()), fetched_at=FETCHED)
@@ -110,7 +119,7 @@ def test_a_player_with_nothing_wagered_has_no_roi(
     bob = open_profile(make_state, "/u/bob/")  # a direct load may add a trailing slash
     assert figures(bob) == ("1-0-0", "+0.56u", "+55.6%", "1st of 3")
     carol = open_profile(make_state, "/u/carol")
-    assert figures(carol) == ("0-0-0", "0.00u", "—", "3rd of 3")
+    assert figures(carol) == ("0-0-0", "0.00u", "—", "Not yet ranked")
     assert (carol.chart, carol.picks_total, carol.picks) == ([], 0, [])
     assert carol.chart_summary.startswith("No graded picks yet")
 
@@ -220,3 +229,43 @@ def test_helpers() -> None:
     assert username_from_path("/u/Ann/") == "Ann"
     assert username_from_path("/u/a/b") == ""
     assert username_from_path("/leaderboard") == ""
+
+
+def test_form_leagues_and_the_csv_on_ones_own_profile(
+    make_state: MakeState, players: dict[str, User], clock: FixedClock
+) -> None:
+    """alice's graded picks by tip-off: g1 win, g2 loss, g3 push (g4 void, g5 open): the push
+    neither extends nor breaks the streak, so L1; last 10 1-1-1. She owns "Office" (bob is in
+    it too, unranked there under the default 20 graded picks)."""
+    with db.session_scope() as session:
+        office = leagues.create_league(session, players["alice"].id, "Office", now=clock.now())
+        assert office.invite_code is not None
+        leagues.join_league(session, players["bob"].id, office.invite_code, clock.now())
+
+    visitor = open_profile(make_state, "/u/alice")
+    assert (visitor.streak, visitor.last10) == ("L1", "1-1-1")
+    assert visitor.leagues == []  # a league is private: a visitor sees none
+    assert run(visitor.download_picks()) is not None  # a visitor: sent to log in, no file
+    bob = open_profile(make_state, "/u/alice", token_for(players["bob"], clock))
+    assert bob.leagues == []  # not his profile, even in the same league
+    assert events_named(run(bob.download_picks()), "download") == []
+
+    alice = open_profile(make_state, "/u/alice", token_for(players["alice"], clock))
+    assert alice.leagues == [
+        {"name": "Office", "href": f"/leagues/{office.id}", "rank": "Not yet ranked",
+         "members": "2 members"}
+    ]  # fmt: skip
+    (download,) = events_named(run(alice.download_picks()), "download")
+    text = base64.b64decode(download["url"].split(",", 1)[1]).decode()
+    assert text.splitlines()[0].startswith("tip_off,game_id,matchup,username")
+    assert len(text.strip().splitlines()) == 6  # header + all 5 of her picks, the open one too
+    assert download["filename"] == "pickvs-alice-picks.csv"
+
+
+def test_no_public_rank_when_the_public_board_is_off(
+    make_state: MakeState, players: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "public_board", False)
+    state = open_profile(make_state, "/u/bob")
+    assert (state.public_rank, state.rank) == (False, "")
+    assert state.overall.record == "1-0-0"  # the player's own figures stay
