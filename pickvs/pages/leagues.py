@@ -45,7 +45,7 @@ def spinner() -> rx.Component:
 
 
 def muted(*children, **props) -> rx.Component:
-    return rx.text(*children, size="2", color_scheme="gray", **props)
+    return rx.text(*children, **{"size": "2", "color_scheme": "gray", **props})
 
 
 # --- /leagues ---------------------------------------------------------------------------------
@@ -240,7 +240,9 @@ def ranked_row(line: StandingLine) -> rx.Component:
 
 def board_header() -> rx.Component:
     def head(label: str, **props) -> rx.Component:
-        return rx.table.column_header_cell(label, text_align="right", width=FIGURE, **props)
+        return rx.table.column_header_cell(
+            label, text_align="right", width=FIGURE, white_space="nowrap", **props
+        )
 
     return rx.table.header(
         rx.table.row(
@@ -272,64 +274,72 @@ def unranked_row(line: StandingLine) -> rx.Component:
 
 
 def board() -> rx.Component:
-    return section(
-        "Board",
-        rx.flex(
-            muted(
-                "Ranked by the league's rules over its counted picks, 1 unit a pick; ties share "
-                "a rank. Adjusted ROI pulls ROI toward -4.5 % (a -110 line's house edge) with "
-                "the weight of 30 picks, so a short lucky run does not top a long record. "
-                "Streak and last 10 are current form, over all time.",
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading("Board", as_="h2", size="4"),
+                period_control(),
+                direction=rx.breakpoints(initial="column", sm="row"),
+                justify="between",
+                align=rx.breakpoints(initial="start", sm="center"),
+                spacing="3",
+                width="100%",
             ),
-            period_control(),
-            direction=rx.breakpoints(initial="column", md="row"),
-            justify="between",
-            align=rx.breakpoints(initial="stretch", md="center"),
+            rx.cond(
+                LeagueState.ranked.length() > 0,
+                rx.table.root(
+                    table_caption(LeagueState.period_label + " board"),
+                    board_header(),
+                    rx.table.body(rx.foreach(LeagueState.ranked, ranked_row)),
+                    variant="surface",
+                    size=rx.breakpoints(initial="1", sm="2"),
+                    width="100%",
+                    id="league-board",
+                ),
+                rx.callout(
+                    "Nobody is ranked in this period yet.",
+                    icon="trophy",
+                    color_scheme="gray",
+                    id="board-empty",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                LeagueState.unranked.length() > 0,
+                rx.vstack(
+                    rx.heading("Not yet ranked", as_="h3", size="3"),
+                    rx.table.root(
+                        table_caption("Not yet ranked"),
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Player"),
+                                rx.table.column_header_cell("W-L-P", text_align="right"),
+                                rx.table.column_header_cell("Units", text_align="right"),
+                                rx.table.column_header_cell(
+                                    "ROI", text_align="right", display=WIDE
+                                ),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(LeagueState.unranked, unranked_row)),
+                        size="1",
+                        width="100%",
+                        id="not-ranked",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+            ),
+            muted(
+                "Ranked by the league's rules over its counted picks, 1 unit a pick; ties share a "
+                "rank. Adjusted ROI pulls ROI toward -4.5% (a -110 line's house edge) with the "
+                "weight of 30 picks, so a short lucky run does not top a long record. Streak and "
+                "last 10 are current form, over all time.",
+                size="1",
+            ),
             spacing="3",
             width="100%",
         ),
-        rx.cond(
-            LeagueState.ranked.length() > 0,
-            rx.table.root(
-                table_caption(LeagueState.period_label + " board"),
-                board_header(),
-                rx.table.body(rx.foreach(LeagueState.ranked, ranked_row)),
-                variant="surface",
-                size=rx.breakpoints(initial="1", sm="2"),
-                width="100%",
-                id="league-board",
-            ),
-            rx.callout(
-                "Nobody is ranked in this period yet.",
-                icon="trophy",
-                color_scheme="gray",
-                id="board-empty",
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            LeagueState.unranked.length() > 0,
-            rx.vstack(
-                rx.heading("Not yet ranked", as_="h3", size="3"),
-                rx.table.root(
-                    table_caption("Not yet ranked"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Player"),
-                            rx.table.column_header_cell("W-L-P", text_align="right"),
-                            rx.table.column_header_cell("Units", text_align="right"),
-                            rx.table.column_header_cell("ROI", text_align="right", display=WIDE),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(LeagueState.unranked, unranked_row)),
-                    size="1",
-                    width="100%",
-                    id="not-ranked",
-                ),
-                spacing="2",
-                width="100%",
-            ),
-        ),
+        width="100%",
         grid_column=rx.breakpoints(initial="auto", md="span 2"),
     )
 
@@ -342,6 +352,7 @@ def rules_list() -> rx.Component:
         rx.foreach(LeagueState.rules, lambda rule: rx.el.li(rx.text(rule, size="2"))),
         id="league-rules",
         padding_left="1.2em",
+        list_style_type="disc",
         margin="0",
     )
 

@@ -112,8 +112,9 @@ def pick(page: Page, game_id: str, name: str) -> None:
     expect(button).to_have_attribute("aria-pressed", "true")
 
 
-def league_picks_in(delta: dict[str, Any]) -> list[int]:
-    return [row.get("id") for row in delta.get(LEAGUE_KEY, {}).get("picks_rx_state_", []) or []]
+def league_picks_in(delta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The league page's pick rows a delta carries."""
+    return list(delta.get(LEAGUE_KEY, {}).get("picks_rx_state_", []) or [])
 
 
 def board_row(page: Page, username: str):  # type: ignore[no-untyped-def]
@@ -213,6 +214,12 @@ def test_a_league_from_invite_to_the_graded_board(
     expect(priced_out.locator(".not-counted")).to_have_text("not counted — price window")
     expect(alice.locator("#league-picks .not-counted")).to_have_count(1)
     screenshot(alice, "league-desktop")
+    with alice.expect_download() as download:
+        alice.locator("#download-csv").click()
+    assert download.value.suggested_filename.endswith("-picks.csv")
+    csv_text = Path(download.value.path()).read_text()
+    assert csv_text.startswith("tip_off,game_id,matchup,username,market,selection")
+    assert f"{a_id}," in csv_text and ",price," in csv_text.splitlines()[0] + ","
 
     bob.goto(league_path)
     expect_board_row(bob, alice_name, "1", "+0.91u", "+90.9%", "-1.4%", "1-0-0", "W1", "1-0-0")
@@ -237,13 +244,15 @@ def test_a_league_from_invite_to_the_graded_board(
     expect(carol.locator("#join-error")).to_contain_text("This invite link does not work")
     expect(carol.get_by_role("button", name="Join league")).to_have_count(0)
 
-    # What bob's tab received, frame by frame.
+    # What bob's tab received, frame by frame: never the new code; the league's picks, never
+    # one on game B (open: alice's pick there is hers alone until it locks).
     b_matchup = game_name(away=b_away, home=b_home)
     assert frames.raw, "no frames captured"
     assert not [raw[:200] for raw in frames.raw if new_code in raw]
-    assert not [raw[:200] for raw in frames.raw if b_matchup in raw]
-    with_picks = [d for d in frames.deltas if league_picks_in(d)]
-    assert with_picks, "the check never saw the league's picks"
+    rows = [row for delta in frames.deltas for row in league_picks_in(delta)]
+    assert rows, "the check never saw the league's picks"
+    assert {row["username"] for row in rows} == {alice_name, bob_name}
+    assert [row for row in rows if row["matchup"] == b_matchup] == []
 
     # The league on a phone: no sideways scrolling.
     phone = new_page("phone")
