@@ -647,16 +647,20 @@ def members_section() -> rx.Component:
 
 
 def pick_row(line: LeaguePickLine) -> rx.Component:
+    """On a phone two columns: the pick (with its player and game under it) and the result."""
     status_color = figure_color(line.tone, ("open", "orange"))
     return rx.table.row(
         rx.table.cell(
             rx.text(line.matchup, size="2"),
             rx.text(line.when, size="1", color_scheme="gray"),
+            display=WIDE,
         ),
-        rx.table.cell(rx.link(line.username, href="/u/" + line.username, size="2")),
+        rx.table.cell(rx.link(line.username, href="/u/" + line.username, size="2"), display=WIDE),
         rx.table.cell(
+            rx.link(line.username, href="/u/" + line.username, size="1", display=NARROW),
             rx.text(line.selection, size="2", weight="medium"),
             rx.text(line.market, " · ", line.price, size="1", color_scheme="gray"),
+            rx.text(line.matchup, " · ", line.when, size="1", color_scheme="gray", display=NARROW),
             rx.cond(
                 line.counted,
                 rx.fragment(),
@@ -667,6 +671,7 @@ def pick_row(line: LeaguePickLine) -> rx.Component:
                     size="1",
                     class_name="not-counted",
                     margin_top="0.25em",
+                    white_space="normal",
                 ),
             ),
         ),
@@ -709,8 +714,8 @@ def picks_section() -> rx.Component:
                     table_caption("League picks"),
                     rx.table.header(
                         rx.table.row(
-                            rx.table.column_header_cell("Game"),
-                            rx.table.column_header_cell("Player"),
+                            rx.table.column_header_cell("Game", display=WIDE),
+                            rx.table.column_header_cell("Player", display=WIDE),
                             rx.table.column_header_cell("Pick"),
                             rx.table.column_header_cell("Result"),
                         )

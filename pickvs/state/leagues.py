@@ -35,12 +35,7 @@ from pickvs.state.profile import ordinal
 
 PERIODS = ("week", "month", "season", "all")
 DEFAULT_PERIOD = "all"
-PERIOD_LABELS = {
-    "week": "This week",
-    "month": "This month",
-    "season": "This season",
-    "all": "All time",
-}
+PERIOD_LABELS = {"week": "Week", "month": "Month", "season": "Season", "all": "All time"}
 RANKING_LABELS = {"units": "units", "roi": "ROI", "adjusted_roi": "sample-adjusted ROI"}
 REASON_LABELS = {
     "price": "not counted — price window",
@@ -450,7 +445,9 @@ class LeagueState(FormErrors, AuthState):
 
     @rx.var
     def period_label(self) -> str:
-        return PERIOD_LABELS.get(self.period, PERIOD_LABELS[DEFAULT_PERIOD])
+        return PERIOD_LABELS.get(self.period, PERIOD_LABELS[DEFAULT_PERIOD]).replace(
+            "All time", "All-time"
+        )
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:

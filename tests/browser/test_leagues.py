@@ -154,6 +154,7 @@ def test_a_league_from_invite_to_the_graded_board(
     # She starts a league and sets a price window.
     alice.get_by_role("navigation", name="Main").get_by_role("link", name="Leagues").click()
     expect(alice.get_by_role("heading", name="Leagues", level=1)).to_be_visible()
+    expect(alice.locator("#no-leagues")).to_be_visible()
     alice.get_by_label("Name").fill("Office")
     alice.get_by_label("Description (optional)").fill("Lunch money, no money.")
     alice.get_by_role("button", name="Create league").click()
@@ -179,6 +180,7 @@ def test_a_league_from_invite_to_the_graded_board(
     frames.listen(bob)
     bob.goto(f"/join/{old_code}")
     expect(bob.locator("#join-league-name")).to_have_text("Office")
+    screenshot(bob, "join-logged-out-desktop")
     bob.locator("#join-login").click()
     expect(bob).to_have_url(re.compile(rf"/login\?next=/join/{old_code}$"))
     bob.get_by_label("Username or email").fill(bob_name)
@@ -234,7 +236,7 @@ def test_a_league_from_invite_to_the_graded_board(
     assert new_code != old_code
     bob.reload()
     expect_board_row(bob, bob_name, "2", "-1.00u", "-100.0%", "-7.6%", "0-1-0", "L1", "0-1-0")
-    bob.locator('[role="radio"]', has_text="This week").click()
+    bob.get_by_role("radiogroup", name="Period").get_by_role("radio", name="Week").click()
     expect(bob).to_have_url(re.compile(r"\?period=week$"))
 
     # carol opens bob's old link: it fails, and says why.
@@ -243,6 +245,10 @@ def test_a_league_from_invite_to_the_graded_board(
     carol.goto(f"/join/{old_code}")
     expect(carol.locator("#join-error")).to_contain_text("This invite link does not work")
     expect(carol.get_by_role("button", name="Join league")).to_have_count(0)
+    screenshot(carol, "join-old-link-phone")
+    bob.goto("/leagues")
+    expect(bob.locator('#my-leagues tr[data-league="Office"] .my-rank')).to_have_text("2nd")
+    screenshot(bob, "leagues-desktop")
 
     # What bob's tab received, frame by frame: never the new code; the league's picks, never
     # one on game B (open: alice's pick there is hers alone until it locks).
