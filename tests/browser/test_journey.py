@@ -33,7 +33,7 @@ from pickvs.domain.display import matchup as game_name
 from pickvs.models import Game
 from pickvs.odds.demo import NBA_TEAMS
 from pickvs.services import admin, auth, leaderboard
-from tests.browser.conftest import RunningApp
+from tests.browser.conftest import MIN_RANKED_PICKS, RunningApp
 from tests.services.builders import PASSWORD, Book, make_game
 
 pytestmark = pytest.mark.browser
@@ -99,7 +99,12 @@ def _board_page(pickvs_app: RunningApp, username: str) -> int:
     try:
         with Session(engine) as session:
             rows = leaderboard.leaderboard(
-                session, "all", datetime.now(UTC), settings.tz, limit=200
+                session,
+                "all",
+                datetime.now(UTC),
+                settings.tz,
+                limit=200,
+                min_ranked=MIN_RANKED_PICKS,
             )
     finally:
         engine.dispose()

@@ -26,7 +26,7 @@ from sqlmodel import Session
 from pickvs import db
 from pickvs.config import settings
 from pickvs.services import admin, auth, leaderboard
-from tests.browser.conftest import RunningApp
+from tests.browser.conftest import MIN_RANKED_PICKS, RunningApp
 from tests.services.builders import PASSWORD, Book, make_game, make_picks
 
 pytestmark = pytest.mark.browser
@@ -102,8 +102,12 @@ def board_state(pickvs_app: RunningApp, period: str, username: str) -> tuple[int
     try:
         with Session(engine) as session:
             now, tz = datetime.now(UTC), settings.tz
-            rank = leaderboard.rank_of(session, username, period, now, tz)
-            count = leaderboard.count_leaderboard(session, period, now, tz)
+            rank = leaderboard.rank_of(
+                session, username, period, now, tz, min_ranked=MIN_RANKED_PICKS
+            )
+            count = leaderboard.count_leaderboard(
+                session, period, now, tz, min_ranked=MIN_RANKED_PICKS
+            )
     finally:
         engine.dispose()
     assert rank is not None
@@ -147,7 +151,13 @@ def test_a_visitor_sees_ranks_switches_period_and_pages(
     expect(row(page, league.ace).get_by_role("link", name=league.ace)).to_have_attribute(
         "href", f"/u/{league.ace}"
     )
-    expect(page.locator("#leaderboard tbody tr")).to_have_count(PAGE_SIZE)
+    # Ranked players, then those with no graded pick under "Not yet ranked": 25 rows a page.
+    expect(page.locator("#leaderboard tbody tr, #not-ranked tbody tr")).to_have_count(PAGE_SIZE)
+    expect(row(page, league.ace).locator(".adjusted-roi")).to_have_text(
+        "+10.3%"
+    )  # (4.835017 - 1.35) / 34
+    expect(row(page, league.ace).locator(".streak")).to_have_text("L1")
+    expect(row(page, league.ace).locator(".last10")).to_have_text("3-1-0")
     expect(page.locator("#page-label")).to_have_text(f"Page 1 of {pages}")
     expect(page.get_by_role("button", name="Previous page")).to_be_disabled()
     periods = page.get_by_role("radiogroup", name="Period")
@@ -177,9 +187,9 @@ def test_a_visitor_sees_ranks_switches_period_and_pages(
         expect(page.locator("#page-label")).to_have_text(f"Page {number} of {pages}")
     expect(page).to_have_url(re.compile(rf"/leaderboard/?\?page={pages}$"))
     expect(next_button).to_be_disabled()
-    expect(page.locator("#leaderboard tbody tr").first).to_be_visible()
+    expect(page.locator("#not-ranked tbody tr").first).to_be_visible()
     expect(page.locator(f"#leaderboard tr[data-username='{league.ace}']")).to_have_count(0)
-    idle_roi = page.locator("#leaderboard tbody tr").last.locator(".roi")
+    idle_roi = page.locator("#not-ranked tbody tr").last.locator(".roi")
     expect(idle_roi).to_have_text("—")  # the last row never wagered
     page.get_by_role("button", name="Previous page").click()
     expect(page.locator("#page-label")).to_have_text(f"Page {pages - 1} of {pages}")
