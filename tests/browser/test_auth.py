@@ -217,6 +217,7 @@ def test_screenshots_and_the_narrow_layout(
         nav.get_by_role("link", name="PickVs"),
         nav.get_by_role("link", name="Slate"),
         nav.get_by_role("link", name="My picks"),
+        nav.get_by_role("link", name="Leagues"),
         nav.get_by_role("link", name="Leaderboard"),
         nav.locator("#nav-username"),
         nav.get_by_role("button", name="Log out"),

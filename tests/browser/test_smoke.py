@@ -35,7 +35,7 @@ def test_a_visitor_lands_on_log_in_with_the_navbar_and_demo_banner(
     expect(page).to_have_title("Log in · PickVs")
     expect(page.get_by_role("heading", name="Log in", level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    for name in ("Slate", "My picks", "Leaderboard"):
+    for name in ("Slate", "My picks", "Leagues", "Leaderboard"):
         expect(nav.get_by_role("link", name=name)).to_be_visible()
     expect(nav.get_by_role("link", name="Admin")).to_have_count(0)
     expect(page.locator("#demo-banner")).to_contain_text("Demo league")
