@@ -590,3 +590,19 @@ def test_the_cached_board_is_the_computed_board_after_grading_a_void_and_a_new_w
     # The month is still November, with everything above.
     month = leaderboard.leaderboard(session, "month", monday, NY, min_ranked=1)
     assert [(r.rank, r.username) for r in month] == [(1, "bob"), (2, "ann"), (3, "dan")]
+
+
+def test_a_gap_of_exactly_45_days_stays_in_the_season(session: Session) -> None:
+    """a; b 45 days after a (the same season); c 45 days and 1 second after b (a new one)."""
+    a = utc("2026-10-01T23:00")
+    b, c = a + timedelta(days=45), a + timedelta(days=90, seconds=1)
+    for game_id, tip in (("a", a), ("b", b), ("c", c)):
+        make_game(
+            session, game_id, tip, Book(h2h=(100, 100)), home=f"{game_id} H", away=f"{game_id} A"
+        )
+    session.commit()
+    assert season_start(session, a - H) is None
+    assert season_start(session, a) == a  # tipping now: the season has started
+    assert season_start(session, b + H) == a
+    assert season_start(session, c - H) == a
+    assert season_start(session, c) == c
