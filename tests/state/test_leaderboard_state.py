@@ -29,6 +29,14 @@ WEEK_TIP = utc("2026-11-19T23:00")  # this week (and month)
 IDLE = [f"p{n:02d}" for n in range(28)]  # 28 players who never picked
 
 
+@pytest.fixture(autouse=True)
+def ranked_from_the_first_pick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These boards rank a player from their first graded pick (PICKVS_MIN_RANKED_PICKS=1)."""
+    from pickvs.config import settings
+
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)
+
+
 @pytest.fixture
 def players(engine: Engine) -> dict[str, User]:
     """30 players. On every game home is -180 (wins pay +0.555556), away +150 (wins pay +1.5).
@@ -109,7 +117,8 @@ def test_pages_of_25_from_the_address(make_state: MakeState, players: dict[str, 
 
     assert (state.page, state.has_prev, state.has_next) == (2, True, False)
     assert [r.username for r in state.rows] == IDLE[-5:]  # 26th..30th, by name among equals
-    assert all((r.rank, r.roi, r.wagered) == (3, "—", "0u") for r in state.rows)
+    # Nothing wagered: never ranked (rank None), listed after the ranked players.
+    assert all((r.rank, r.roi, r.wagered) == (None, "—", "0u") for r in state.rows)
     assert run(state.next_page()) is None  # the last page: next is disabled
 
     assert follow(state, state.prev_page()) == "/leaderboard"

@@ -59,6 +59,14 @@ def league(session: Session) -> dict[str, User]:
     return players
 
 
+@pytest.fixture(autouse=True)
+def ranked_from_the_first_pick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These profiles rank a player from their first graded pick (PICKVS_MIN_RANKED_PICKS=1)."""
+    from pickvs.config import settings
+
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)
+
+
 @pytest.fixture
 def players(engine: Engine) -> dict[str, User]:
     with db.session_scope() as session:
@@ -110,7 +118,7 @@ def test_a_player_with_nothing_wagered_has_no_roi(
     bob = open_profile(make_state, "/u/bob/")  # a direct load may add a trailing slash
     assert figures(bob) == ("1-0-0", "+0.56u", "+55.6%", "1st of 3")
     carol = open_profile(make_state, "/u/carol")
-    assert figures(carol) == ("0-0-0", "0.00u", "—", "3rd of 3")
+    assert figures(carol) == ("0-0-0", "0.00u", "—", "—")  # nothing wagered: not ranked
     assert (carol.chart, carol.picks_total, carol.picks) == ([], 0, [])
     assert carol.chart_summary.startswith("No graded picks yet")
 
