@@ -1,7 +1,9 @@
-"""The leaderboard on a graded season: all time, this month and this week.
+"""The leaderboard on a graded season: all time, this season, this month and this week.
 
-Each call opens its own session, as a request does. `now` is the dataset's: 9 am league time
-on a day late in the season, so "this month" and "this week" hold real, partial periods.
+Each call opens its own session and commits it, as a request does. `now` is the dataset's: 9 am
+league time on a day late in the season, so "this month" and "this week" hold real, partial
+periods. A period board is cached and rebuilt by the first read after grading: that read's time
+is printed as an info line, then the reads of the built board are measured.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:
         def call() -> None:
             with Session(engine) as session:
                 rows = leaderboard.leaderboard(session, period, league.now, league.tz, limit=TOP)
+                session.commit()  # as a request's session is: a rebuild is kept
                 assert rows, f"empty {period} board"
 
         return call
@@ -55,12 +58,19 @@ def _bench(engine: Engine, backend: str, ctx: Context) -> Iterator[Measure]:
         median_ms=10,
         p95_ms=25,
     )
-    for period in ("month", "week"):
+    for period in ("season", "month", "week"):
+        started = time.perf_counter()
+        board(period)()  # the first read after grading rebuilds the cached board
+        yield info(
+            f"leaderboard rebuild this {period}",
+            f"{(time.perf_counter() - started) * 1000:.0f} ms (first read after grading)",
+            backend,
+        )
         yield latency(
             f"leaderboard top {TOP} this {period}",
             time_calls(board(period), PERIOD_CALLS),
             backend,
-            median_ms=50,
+            median_ms=10,
         )
 
 

@@ -34,7 +34,10 @@ TAGS = [
     {"name": "auth", "description": "Sign up and log in; both return a bearer token."},
     {"name": "games", "description": "The upcoming slate with lines, and picks after lock."},
     {"name": "picks", "description": "Your picks: make, change, withdraw and list them."},
-    {"name": "leaderboard", "description": "Units won and ROI, all time, this month or week."},
+    {
+        "name": "leaderboard",
+        "description": "Units won and ROI, all time, this season, month or week.",
+    },
     {"name": "health", "description": "Status for anyone; job runs and credits for admins."},
 ]
 

@@ -370,14 +370,28 @@ class GameCardOut(BaseModel):
 class LeaderboardRowOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    rank: int = Field(description="Players level on units share a rank.")
+    rank: int | None = Field(
+        description="Players level on units share a rank; null for a player not yet ranked "
+        "(fewer graded picks in the period than the instance's minimum), listed after the "
+        "ranked players."
+    )
+    ranked: bool = Field(description="Whether the player has enough graded picks to be ranked.")
     username: str
     total_units: float
     total_wagered: float
     roi: float | None = Field(description="Units per unit wagered; null when nothing wagered.")
+    adjusted_roi: float | None = Field(
+        description="ROI shrunk toward the house edge by sample size: n/(n+30)·ROI + "
+        "30/(n+30)·(-4.5 %) over n picks wagered; null when nothing wagered."
+    )
     wins: int
     losses: int
     pushes: int
+    streak: str = Field(
+        description="Current form, all time (not the period's): W or L and its length, e.g. "
+        "`W3`; empty before any win or loss. A push neither extends nor breaks it."
+    )
+    last10: str = Field(description="Won-lost-pushed over the last ten graded picks, all time.")
 
 
 # --- health -------------------------------------------------------------------------------

@@ -27,7 +27,19 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, delete, false, func, insert, literal, select, text, update
+from sqlalchemy import (
+    bindparam,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
@@ -44,6 +56,7 @@ GENERATION_ROW = 1
 # pg advisory lock key (cf. db.LEAGUE_WRITE_LOCK_KEY): one board rebuild at a time.
 BOARD_REBUILD_LOCK_KEY = 7_205_519
 FORM_CHUNK = 2000  # players per statement when deriving form (bound-parameter limits)
+FORM_LAST = 10  # the results standings.form's last-ten record covers
 
 
 @dataclass(frozen=True)
@@ -474,31 +487,43 @@ def _since(start: datetime, threshold: int):  # type: ignore[no-untyped-def]
 
 
 def refresh_form(session: Session, user_ids: Sequence[int]) -> int:
-    """Derive these players' streak and last ten (`standings.form`) from all their picks
-    graded win, loss or push, in tip-off order (commence_time, created_at, id); writes only
-    the players whose form changed and returns how many."""
+    """Derive these players' streak and last ten (`standings.form`) from their picks graded
+    win, loss or push, in tip-off order (commence_time, created_at, id); writes only the
+    players whose form changed and returns how many.
+
+    Form depends on the newest results only, so each player's picks are read from a cut-off
+    tip-off on (`_form_cutoffs`), not from the start of their history.
+    """
     changed = 0
     ordered = sorted(user_ids)
     for n in range(0, len(ordered), FORM_CHUNK):
         chunk = ordered[n : n + FORM_CHUNK]
         history: dict[int, list[str]] = {user_id: [] for user_id in chunk}
+        cutoffs = _form_cutoffs(chunk)
+        # No filter on the status: right after a large grading the planner's statistics still
+        # say every pick is pending (see grading.refresh_roll_up); form skips the rest itself.
         stmt = (
             select(Pick.user_id, Pick.status)
             .join(Game, Game.id == Pick.game_id)
-            .where(Pick.user_id.in_(chunk), Pick.status.in_((rules.WIN, rules.LOSS, rules.PUSH)))
+            .outerjoin(cutoffs, cutoffs.c.user_id == Pick.user_id)
+            .where(
+                Pick.user_id.in_(chunk),
+                or_(cutoffs.c.cutoff.is_(None), Game.commence_time >= cutoffs.c.cutoff),
+            )
             .order_by(Pick.user_id, Game.commence_time, Pick.created_at, Pick.id)
         )
         for user_id, status in session.execute(stmt):
             history[user_id].append(status)
-        stored = dict(
-            session.execute(
-                select(User.id, User.streak + literal("|") + User.last10).where(User.id.in_(chunk))
-            ).all()
-        )
+        stored = {
+            user_id: (streak, last10)
+            for user_id, streak, last10 in session.execute(
+                select(User.id, User.streak, User.last10).where(User.id.in_(chunk))
+            )
+        }
         updates = []
         for user_id, results in history.items():
             form = standings.form(results)
-            if user_id in stored and stored[user_id] != f"{form.streak}|{form.last10}":
+            if user_id in stored and stored[user_id] != (form.streak, form.last10):
                 updates.append({"b_id": user_id, "b_streak": form.streak, "b_last10": form.last10})
         if updates:
             table = User.__table__  # type: ignore[attr-defined]
@@ -510,6 +535,31 @@ def refresh_form(session: Session, user_ids: Sequence[int]) -> int:
             )
         changed += len(updates)
     return changed
+
+
+def _form_cutoffs(user_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+    """Per player, the latest tip-off from which on their roll-up rows (`user_tip`) hold at
+    least ten graded picks, a win and a loss: the picks from there on are a tail of the
+    history (tip-off is the first sort key) holding the last ten and a result that ends the
+    current streak, so form over them is form over everything. No row: read everything."""
+    newest_first = {"partition_by": UserTipTotals.user_id, "order_by": UserTipTotals.tip.desc()}
+    running = (
+        select(
+            UserTipTotals.user_id,
+            UserTipTotals.tip,
+            func.sum(_graded(UserTipTotals)).over(**newest_first).label("graded"),
+            func.sum(UserTipTotals.wins).over(**newest_first).label("wins"),
+            func.sum(UserTipTotals.losses).over(**newest_first).label("losses"),
+        )
+        .where(UserTipTotals.user_id.in_(user_ids))
+        .subquery()
+    )
+    return (
+        select(running.c.user_id, func.max(running.c.tip).label("cutoff"))
+        .where(running.c.graded >= FORM_LAST, running.c.wins > 0, running.c.losses > 0)
+        .group_by(running.c.user_id)
+        .subquery("cutoff")
+    )
 
 
 # --- shared -----------------------------------------------------------------------------------

@@ -21,6 +21,15 @@ from tests.api.helpers import (
 )
 
 
+@pytest.fixture(autouse=True)
+def ranked_from_the_first_pick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These boards rank a player from their first graded pick (PICKVS_MIN_RANKED_PICKS=1);
+    tests/api/test_leaderboard_ranking.py covers the threshold."""
+    from pickvs.config import settings
+
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)
+
+
 def _board(client, query: str = "") -> list[dict]:
     response = client.get(f"/api/leaderboard{query}")
     assert response.status_code == 200, response.text
@@ -73,12 +82,13 @@ def test_hand_worked_units_roi_and_record(client) -> None:
         (2, "fay", 0.5556, 1.0, 0.5556, (1, 0, 0)),
         (4, "cal", 0.0, 1.0, 0.0, (0, 0, 1)),
         (5, "eli", -1.0, 1.0, -1.0, (0, 1, 0)),
-        # Nothing wagered: no ROI (null, not 0), and last, below even a losing player.
-        (6, "dee", 0.0, 0.0, None, (0, 0, 0)),
+        # Nothing wagered: no ROI (null, not 0), not ranked, listed after the ranked players.
+        (None, "dee", 0.0, 0.0, None, (0, 0, 0)),
     ]
     assert _board(client)[1]["total_units"] == pytest.approx(100 / 180)
     assert set(_board(client)[0]) == {
         "rank",
+        "ranked",
         "username",
         "total_units",
         "total_wagered",
@@ -86,6 +96,9 @@ def test_hand_worked_units_roi_and_record(client) -> None:
         "wins",
         "losses",
         "pushes",
+        "adjusted_roi",
+        "streak",
+        "last10",
     }
 
 
@@ -101,7 +114,7 @@ def test_paging_keeps_the_ranks(client) -> None:
     ]
     assert [(r["rank"], r["username"]) for r in _board(client, "?limit=2&offset=4")] == [
         (5, "eli"),
-        (6, "dee"),
+        (None, "dee"),
     ]
     assert _board(client, "?offset=6") == []
     assert len(_board(client, "?limit=200")) == 6
@@ -139,7 +152,7 @@ def test_periods_count_games_that_tipped_in_them(client, clock: FixedClock) -> N
     everything = _summary(_board(client, "?period=all"))
     assert everything == [
         (1, "ann", 4.5, 3.0, 1.5, (3, 0, 0)),
-        (2, "bob", 0.0, 0.0, None, (0, 0, 0)),
+        (None, "bob", 0.0, 0.0, None, (0, 0, 0)),
     ]
     assert _summary(_board(client, "?period=month")) == [(1, "ann", 3.0, 2.0, 1.5, (2, 0, 0))]
     assert _summary(_board(client, "?period=week")) == [(1, "ann", 1.5, 1.0, 1.5, (1, 0, 0))]

@@ -378,11 +378,15 @@ def test_grading_issues_a_bounded_number_of_statements(
     # settlement; one UPDATE for their picks and one recording what they were graded against;
     # the changed tip-offs read, then every game at them; their roll-up rows deleted and
     # rebuilt; the players of those games read; one UPDATE for the players' totals and one
-    # reset: whatever the count.
+    # reset; their form: their picks from a cut-off read, their stored form read, one UPDATE
+    # (executemany) for those that changed; the board generation raised (an UPDATE, and the
+    # first time, with no row yet, an INSERT): whatever the count.
     verbs = [s.lstrip().split()[0].upper() for s in statements]
     expected = [
         *["SELECT", "UPDATE", "UPDATE", "SELECT", "SELECT", "DELETE", "INSERT", "SELECT"],
         *["UPDATE", "UPDATE"],
+        *["SELECT", "SELECT", "UPDATE"],
+        *["UPDATE", "INSERT"],
     ]
     assert verbs == lock + expected, statements
     again = count_statements(engine, lambda: grading.grade(session, RESULTS_AT))

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlmodel import Session
 
+from pickvs.domain import standings
+from pickvs.models import Board, User
 from pickvs.services import admin, leaderboard
 from pickvs.services.errors import InvalidInput
+from pickvs.services.seasons import season_start
+from pickvs.services.users import get_by_username
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
 
 NY = ZoneInfo("America/New_York")
@@ -150,7 +156,14 @@ def test_month_and_week_are_league_time_periods(session: Session) -> None:
     assert rows(leaderboard.leaderboard(session, "all", NOW, NY)) == [
         (1, "alice", 5.0, 4.0, 1.25, (4, 0, 0)),
         (2, "bob", -1.0, 1.0, -1.0, (0, 1, 0)),
-        (None, "carol", 0.0, 0.0, None, (0, 0, 0)),  # nothing wagered: not ranked: after a losing player
+        (
+            None,
+            "carol",
+            0.0,
+            0.0,
+            None,
+            (0, 0, 0),
+        ),  # nothing wagered: not ranked: after a losing player
     ]
     assert rows(leaderboard.leaderboard(session, "month", NOW, NY)) == [
         (1, "alice", 3.0, 3.0, 1.0, (3, 0, 0)),
@@ -310,3 +323,362 @@ def test_period_boards_sum_the_roll_up_from_its_covering_index(session: Session)
         make_user(session, f"player{n}", NOW - timedelta(days=1))
     session.commit()
     assert "ix_user_tip_board" in _board_plan(session, "month")
+
+
+# --- issue 11: ranked and not yet ranked, season, form, the cached period boards ---------------
+
+TEN_TIPS = [utc("2026-11-20T00:00") + n * H for n in range(10)]  # this week, month and season
+
+
+def ten_games(session: Session) -> None:
+    """g0..g9, one an hour from Nov 20 00:00Z, even money both sides (a win pays +1.0)."""
+    for n, tip in enumerate(TEN_TIPS):
+        make_game(session, f"g{n}", tip, Book(h2h=(100, 100)), home=f"H{n}", away=f"A{n}")
+
+
+def settle_ten(session: Session) -> None:
+    """Every home side wins 100-90."""
+    for n, tip in enumerate(TEN_TIPS):
+        admin.settle(session, f"g{n}", 100, 90, by="ref", now=tip + 3 * H)
+
+
+def threshold_league(session: Session) -> None:
+    """ann 10 graded: home g0-g5 (6 wins), away g6-g9 (4 losses): +2.0, 6-4-0, form L4, 6-4-0;
+    dan 10 graded: home g0-g1, away g2-g9: 2 - 8 = -6.0, 2-8-0, form L8, 2-8-0;
+    bob 9 graded: home g0-g8: +9.0, 9-0-0, form W9, 9-0-0; carol never picks.
+    adjusted ROI = (units + 30 x -0.045) / (n + 30): ann 0.65 / 40 = 0.01625,
+    dan -7.35 / 40 = -0.18375, bob 7.65 / 39 = 0.196154, carol None (nothing wagered)."""
+    ten_games(session)
+    early = utc("2026-11-19T00:00")
+    ann, dan = make_user(session, "ann", early), make_user(session, "dan", early)
+    bob = make_user(session, "bob", early)
+    make_user(session, "carol", early)
+    make_picks(
+        session, ann, early, *[(f"g{n}", "h2h", "home" if n < 6 else "away") for n in range(10)]
+    )
+    make_picks(
+        session, dan, early, *[(f"g{n}", "h2h", "home" if n < 2 else "away") for n in range(10)]
+    )
+    make_picks(session, bob, early, *[(f"g{n}", "h2h", "home") for n in range(9)])
+    settle_ten(session)
+    session.commit()
+
+
+def lines(board: list[leaderboard.BoardRow]) -> list[tuple]:  # type: ignore[type-arg]
+    return [
+        (
+            r.rank,
+            r.ranked,
+            r.username,
+            round(r.total_units, 6),
+            None if r.adjusted_roi is None else round(r.adjusted_roi, 6),
+            (r.wins, r.losses, r.pushes),
+            r.streak,
+            r.last10,
+        )
+        for r in board
+    ]
+
+
+ANN = ("ann", 2.0, 0.01625, (6, 4, 0), "L4", "6-4-0")
+DAN = ("dan", -6.0, -0.18375, (2, 8, 0), "L8", "2-8-0")
+BOB = ("bob", 9.0, 0.196154, (9, 0, 0), "W9", "9-0-0")
+CAROL = ("carol", 0.0, None, (0, 0, 0), "", "0-0-0")
+
+
+def test_ten_graded_picks_rank_nine_do_not(session: Session) -> None:
+    """PICKVS_MIN_RANKED_PICKS=10: ann and dan (10 graded) are ranked, bob (9) is not, though
+    he won the most; carol (nothing wagered) is listed unranked, never ranked below dan's -6."""
+    threshold_league(session)
+    assert lines(leaderboard.leaderboard(session, "all", NOW, NY, min_ranked=10)) == [
+        (1, True, *ANN),
+        (2, True, *DAN),
+        (None, False, *BOB),
+        (None, False, *CAROL),
+    ]
+    for period in ("season", "month", "week"):  # carol has nothing in any period
+        assert lines(leaderboard.leaderboard(session, period, NOW, NY, min_ranked=10)) == [
+            (1, True, *ANN),
+            (2, True, *DAN),
+            (None, False, *BOB),
+        ], period
+        assert leaderboard.count_leaderboard(session, period, NOW, NY, min_ranked=10) == 3
+    # Nine is enough at a threshold of nine: bob leads.
+    for period in ("all", "week"):
+        assert [
+            (r.rank, r.username)
+            for r in leaderboard.leaderboard(session, period, NOW, NY, min_ranked=9)
+        ][:3] == [(1, "bob"), (2, "ann"), (3, "dan")]
+    # A threshold of 0 still needs one graded pick: carol is never ranked.
+    board = leaderboard.leaderboard(session, "all", NOW, NY, min_ranked=0)
+    assert [(r.rank, r.username) for r in board] == [
+        (1, "bob"),
+        (2, "ann"),
+        (3, "dan"),
+        (None, "carol"),
+    ]
+    assert leaderboard.count_leaderboard(session, "all", NOW, NY, min_ranked=10) == 4
+    for period in ("all", "week"):
+        ranks = {
+            name: leaderboard.rank_of(session, name, period, NOW, NY, min_ranked=10)
+            for name in ("ann", "DAN", "bob", "carol", "nobody")
+        }
+        assert ranks == {"ann": 1, "DAN": 2, "bob": None, "carol": None, "nobody": None}
+
+
+def test_paging_crosses_from_ranked_to_unranked_rows(session: Session) -> None:
+    threshold_league(session)
+    for period in ("all", "week"):
+        pages = [
+            [
+                (r.rank, r.username)
+                for r in leaderboard.leaderboard(
+                    session, period, NOW, NY, limit=1, offset=n, min_ranked=10
+                )
+            ]
+            for n in range(5)
+        ]
+        expected = [[(1, "ann")], [(2, "dan")], [(None, "bob")]]
+        expected += [[(None, "carol")], []] if period == "all" else [[], []]
+        assert pages == expected, period
+        page = leaderboard.leaderboard(session, period, NOW, NY, limit=2, offset=1, min_ranked=10)
+        assert [(r.rank, r.username) for r in page] == [(2, "dan"), (None, "bob")]
+
+
+def test_the_instance_setting_is_the_default_threshold(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pickvs.config import settings
+
+    threshold_league(session)
+    monkeypatch.setattr(settings, "min_ranked_picks", 10)
+    assert [r.rank for r in leaderboard.leaderboard(session, "week", NOW, NY)] == [1, 2, None]
+    monkeypatch.setattr(settings, "min_ranked_picks", 9)  # a new threshold rebuilds the board
+    assert [r.rank for r in leaderboard.leaderboard(session, "week", NOW, NY)] == [1, 2, 3]
+
+
+def test_form_is_all_time_in_tip_off_order_and_follows_a_void(session: Session) -> None:
+    """ann's picks were made in one batch, but form follows the games' tip-offs. Voiding g9
+    (her last loss) refunds it: L3 and 6-3-0 over nine; a void counts nowhere."""
+    threshold_league(session)
+    user = get_by_username(session, "ann")
+    assert user is not None and user.id is not None
+    assert leaderboard.player_form(session, user.id) == standings.Form("L4", "6-4-0")
+    admin.void(session, "g9", by="ref", now=NOW)
+    session.commit()
+    assert leaderboard.player_form(session, user.id) == standings.Form("L3", "6-3-0")
+    # ... and every board shows it (week is current form too, not the week's own record).
+    week = {
+        r.username: (r.streak, r.last10) for r in leaderboard.leaderboard(session, "week", NOW, NY)
+    }
+    assert week["ann"] == ("L3", "6-3-0") and week["bob"] == ("W9", "9-0-0")
+    assert week["dan"] == ("L7", "2-7-0")
+
+
+def test_the_season_starts_at_the_first_game_after_a_long_gap(session: Session) -> None:
+    """Stored games: may1 and jun10 (40 days apart: one season), then oct21 (133 days later: a
+    new season) and dec1 (40 days after oct21: the same season), and one in January to come.
+
+        may1  alice win +1      jun10 alice win +1
+        oct21 alice loss -1, bob loss -1      dec1 bob win +1
+    This season (now Dec 2): bob 0.0 (1-1), alice -1.0; all time alice +1.0, bob 0.0.
+    """
+    now = utc("2026-12-02T12:00")
+    tips = {
+        "may1": utc("2026-05-01T23:00"),
+        "jun10": utc("2026-06-10T00:30"),
+        "oct21": utc("2026-10-21T23:30"),
+        "dec1": utc("2026-12-01T00:30"),
+        "jan": utc("2027-01-05T00:30"),
+    }
+    early = utc("2026-04-01T00:00")
+    alice, bob = make_user(session, "alice", early), make_user(session, "bob", early)
+    for game_id, players in (
+        ("may1", [(alice, "home")]),
+        ("jun10", [(alice, "home")]),
+        ("oct21", [(alice, "away"), (bob, "away")]),
+        ("dec1", [(bob, "home")]),
+        ("jan", []),
+    ):  # in time order, as the feed would bring them
+        tip = tips[game_id]
+        make_game(
+            session, game_id, tip, Book(h2h=(100, 100)), home=f"{game_id} H", away=f"{game_id} A"
+        )
+        for player, side in players:
+            make_picks(session, player, tip - H, (game_id, "h2h", side))
+        if players:
+            admin.settle(session, game_id, 100, 90, by="ref", now=tip + 3 * H)
+    session.commit()
+    assert season_start(session, now) == tips["oct21"]
+    assert leaderboard.period_start("season", now, NY, session) == tips["oct21"]
+    assert season_start(session, utc("2026-08-01T00:00")) == tips["may1"]  # the summer
+    assert season_start(session, utc("2026-10-21T23:29")) == tips["may1"]  # not tipped yet
+    assert season_start(session, utc("2026-04-01T00:00")) is None  # no game yet
+    season = leaderboard.leaderboard(session, "season", now, NY, min_ranked=1)
+    assert [(r.rank, r.username, r.total_units, (r.wins, r.losses)) for r in season] == [
+        (1, "bob", 0.0, (1, 1)),
+        (2, "alice", -1.0, (0, 1)),
+    ]
+    everything = leaderboard.leaderboard(session, "all", now, NY, min_ranked=1)
+    assert [(r.rank, r.username, r.total_units) for r in everything] == [
+        (1, "alice", 1.0),
+        (2, "bob", 0.0),
+    ]
+    # Before any game has tipped, the season board is the all-time board.
+    before = utc("2026-04-01T00:00")
+    assert leaderboard.leaderboard(session, "season", before, NY) == leaderboard.leaderboard(
+        session, "all", before, NY
+    )
+
+
+def test_the_cached_board_is_the_computed_board_after_grading_a_void_and_a_new_week(
+    session: Session,
+) -> None:
+    """The week board is built by the first read after grading, and read as built until a
+    result changes or the week rolls over; each time it is the board computed from scratch."""
+    threshold_league(session)
+    start = leaderboard.period_start("week", NOW, NY)
+    assert start == utc("2026-11-16T05:00")
+    ids = {name: get_by_username(session, name).id for name in ("ann", "dan", "bob")}  # type: ignore[union-attr]
+
+    def cached(threshold: int) -> list[tuple]:  # type: ignore[type-arg]
+        rows = leaderboard.cached_board(session, "week")
+        assert rows == leaderboard.computed_board(session, "week", start, threshold)
+        return [(p, u, r, units, w, round(roi, 6), wlp) for p, u, r, units, w, roi, *wlp in rows]
+
+    assert leaderboard.cached_board(session, "week") == []  # nothing read yet: nothing built
+    leaderboard.leaderboard(session, "week", NOW, NY, min_ranked=10)
+    assert cached(10) == [
+        (1, ids["ann"], 1, 2.0, 10.0, 0.2, [6, 4, 0]),
+        (2, ids["dan"], 2, -6.0, 10.0, -0.6, [2, 8, 0]),
+        (3, ids["bob"], None, 9.0, 9.0, 1.0, [9, 0, 0]),
+    ]
+    assert not leaderboard.ensure_board(session, "week", start, 10, NOW)  # fresh: no rebuild
+
+    # An admin voids g0 (everyone's win there is refunded): ann 1.0 over 9, dan -7.0 over 9,
+    # bob 8.0 over 8: nobody has ten graded picks any more.
+    admin.void(session, "g0", by="ref", now=NOW)
+    session.commit()
+    board = leaderboard.leaderboard(session, "week", NOW, NY, min_ranked=10)
+    assert [(r.rank, r.username) for r in board] == [(None, "bob"), (None, "ann"), (None, "dan")]
+    assert cached(10) == [
+        (1, ids["bob"], None, 8.0, 8.0, 1.0, [8, 0, 0]),
+        (2, ids["ann"], None, 1.0, 9.0, 0.111111, [5, 4, 0]),
+        (3, ids["dan"], None, -7.0, 9.0, -0.777778, [1, 8, 0]),
+    ]
+
+    # The admin corrects g1 to an away win: ann, dan and bob all picked the home side there.
+    # ann 4 - 5 = -1.0, dan 0 - 9 = -9.0, bob 7 - 1 = 6.0.
+    admin.settle(session, "g1", 90, 100, by="ref", now=NOW)
+    session.commit()
+    board = leaderboard.leaderboard(session, "week", NOW, NY, min_ranked=1)
+    assert [(r.rank, r.username, r.total_units) for r in board] == [
+        (1, "bob", 6.0),
+        (2, "ann", -1.0),
+        (3, "dan", -9.0),
+    ]
+    assert [row[:3] for row in cached(1)] == [
+        (1, ids["bob"], 1),
+        (2, ids["ann"], 2),
+        (3, ids["dan"], 3),
+    ]
+
+    # Next Monday the week rolls over: an empty board, built for the new week's start.
+    monday = utc("2026-11-23T12:00")
+    assert leaderboard.leaderboard(session, "week", monday, NY, min_ranked=1) == []
+    assert leaderboard.cached_board(session, "week") == []
+    built = session.get(Board, "week")
+    assert built is not None and built.start == utc("2026-11-23T05:00")
+    # The month is still November, with everything above.
+    month = leaderboard.leaderboard(session, "month", monday, NY, min_ranked=1)
+    assert [(r.rank, r.username) for r in month] == [(1, "bob"), (2, "ann"), (3, "dan")]
+
+
+def test_a_gap_of_exactly_45_days_stays_in_the_season(session: Session) -> None:
+    """a; b 45 days after a (the same season); c 45 days and 1 second after b (a new one)."""
+    a = utc("2026-10-01T23:00")
+    b, c = a + timedelta(days=45), a + timedelta(days=90, seconds=1)
+    for game_id, tip in (("a", a), ("b", b), ("c", c)):
+        make_game(
+            session, game_id, tip, Book(h2h=(100, 100)), home=f"{game_id} H", away=f"{game_id} A"
+        )
+    session.commit()
+    assert season_start(session, a - H) is None
+    assert season_start(session, a) == a  # tipping now: the season has started
+    assert season_start(session, b + H) == a
+    assert season_start(session, c - H) == a
+    assert season_start(session, c) == c
+
+
+def test_two_readers_of_a_stale_board_rebuild_it_once(session: Session, engine) -> None:  # type: ignore[no-untyped-def]
+    """Reader A finds the week stale and rebuilds it, then holds its transaction open; reader
+    B, finding it stale too (A has not committed), waits for the rebuild lock, then finds the
+    board fresh and only reads it. Both see the board computed from scratch, and nothing
+    fails on a duplicate row."""
+    threshold_league(session)
+    start = leaderboard.period_start("week", NOW, NY)
+    assert start is not None
+    a_built, rebuilt, pages = threading.Event(), {}, {}
+
+    def reader(name: str) -> None:
+        with Session(engine) as own:
+            if name == "b":
+                assert a_built.wait(10)
+            rebuilt[name] = leaderboard.ensure_board(own, "week", start, 10, NOW)
+            if name == "a":
+                a_built.set()
+                time.sleep(0.5)  # B is now waiting on the lock
+            pages[name] = lines(leaderboard.leaderboard(own, "week", NOW, NY, min_ranked=10))
+            own.commit()
+
+    threads = [threading.Thread(target=reader, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert rebuilt == {"a": True, "b": False}
+    expected = [(1, True, *ANN), (2, True, *DAN), (None, False, *BOB)]
+    assert pages == {"a": expected, "b": expected}
+    session.rollback()  # a fresh snapshot
+    assert leaderboard.cached_board(session, "week") == leaderboard.computed_board(
+        session, "week", start, 10
+    )
+
+
+def test_form_reads_a_tail_of_a_long_history(session: Session) -> None:
+    """14 games an hour apart, even money, home wins. kim: home on g0-g3 and g6-g13, away on
+    g4-g5: W W W W L L W W W W W W W W -> W8, last ten (g4-g13) 8-2-0. The roll-up's newest
+    rows reach ten graded picks with a win and a loss at g4, so g0-g3 need not be read.
+    lee: away on g0, home on g1-g13 -> W13, last ten 10-0-0 (no loss after g0: all read).
+    max: away on g0-g12, home on g13 -> W1, last ten 1-9-0."""
+    tips = [utc("2026-11-20T00:00") + n * H for n in range(14)]
+    early = utc("2026-11-19T00:00")
+    kim, lee = make_user(session, "kim", early), make_user(session, "lee", early)
+    max_ = make_user(session, "max", early)
+    for n, tip in enumerate(tips):
+        make_game(session, f"g{n}", tip, Book(h2h=(100, 100)), home=f"H{n}", away=f"A{n}")
+    make_picks(
+        session,
+        kim,
+        early,
+        *[(f"g{n}", "h2h", "away" if n in (4, 5) else "home") for n in range(14)],
+    )
+    make_picks(
+        session, lee, early, *[(f"g{n}", "h2h", "away" if n == 0 else "home") for n in range(14)]
+    )
+    make_picks(
+        session, max_, early, *[(f"g{n}", "h2h", "home" if n == 13 else "away") for n in range(14)]
+    )
+    for n, tip in enumerate(tips):
+        admin.settle(session, f"g{n}", 100, 90, by="ref", now=tip + 3 * H)
+    session.commit()
+    forms = {u.username: leaderboard.player_form(session, u.id) for u in (kim, lee, max_)}  # type: ignore[arg-type]
+    assert forms == {
+        "kim": standings.Form("W8", "8-2-0"),
+        "lee": standings.Form("W13", "10-0-0"),
+        "max": standings.Form("W1", "1-9-0"),
+    }
+    # Reset and derive again from scratch (as the migration's backfill would): the same.
+    session.execute(update(User).values(streak="", last10="0-0-0"))
+    assert leaderboard.refresh_form(session, [kim.id, lee.id, max_.id]) == 3  # type: ignore[list-item]
+    assert {u.username: leaderboard.player_form(session, u.id) for u in (kim, lee, max_)} == forms  # type: ignore[arg-type]

@@ -79,7 +79,10 @@ def figures(record: profile.Record) -> tuple:  # type: ignore[type-arg]
     return (record.wlp, round(record.units, 6), record.wagered, roi)
 
 
-def test_profile_record_and_rank(session: Session) -> None:
+def test_profile_record_and_rank(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pickvs.config import settings
+
+    monkeypatch.setattr(settings, "min_ranked_picks", 1)  # ranked from the first graded pick
     players = league(session)
     alice = profile.profile(session, "ALICE", NOW, NY)  # usernames match in any case
     assert (alice.username, alice.user_id) == ("alice", players["alice"].id)
@@ -90,7 +93,7 @@ def test_profile_record_and_rank(session: Session) -> None:
     assert bob.rank == 1
     carol = profile.profile(session, "Carol", NOW, NY)
     assert figures(carol.record) == ("0-0-0", 0.0, 0.0, None)  # no ROI, not 0
-    assert carol.rank == 3
+    assert carol.rank is None  # nothing wagered: never ranked
     # The profile and the leaderboard say the same thing.
     row = next(r for r in leaderboard.leaderboard(session, "all", NOW, NY) if r.username == "alice")
     assert (row.rank, row.wins, row.losses, row.pushes) == (2, 1, 1, 1)
