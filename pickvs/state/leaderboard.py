@@ -26,9 +26,9 @@ PAGE_SIZE = 25
 DEFAULT_PERIOD = "all"
 PERIOD_LABELS = {
     "all": "All time",
-    "season": "This season",
-    "month": "This month",
-    "week": "This week",
+    "season": "Season",  # this season, month and week: short enough for four tabs on a phone
+    "month": "Month",
+    "week": "Week",
 }
 EMPTY_TEXT = {
     "all": "No players yet. Sign up and make the first picks.",

@@ -165,7 +165,7 @@ def test_a_visitor_sees_ranks_switches_period_and_pages(
     screenshot(page, "leaderboard-desktop")
 
     # The period goes into the address, and a reload keeps it.
-    periods.get_by_role("radio", name="This week").click()
+    periods.get_by_role("radio", name="Week").click()
     expect(page).to_have_url(re.compile(r"/leaderboard/?\?period=week$"))
     week_comet, week_pages = board_state(pickvs_app, "week", league.comet)
     week_ace, _ = board_state(pickvs_app, "week", league.ace)
@@ -174,7 +174,7 @@ def test_a_visitor_sees_ranks_switches_period_and_pages(
     expect_row(page, league.ace, week_ace, "-1.00u", "-100.0%", "0-1-0")
     expect(row(page, league.idle)).to_have_count(0)  # no graded picks this week
     page.reload()
-    expect(periods.get_by_role("radio", name="This week")).to_be_checked()
+    expect(periods.get_by_role("radio", name="Week")).to_be_checked()
     expect_row(page, league.comet, week_comet, "+4.00u", "+400.0%", "1-0-0")
     expect(page.locator("#page-label")).to_have_text(f"Page 1 of {week_pages}")
 
