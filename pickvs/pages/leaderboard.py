@@ -155,13 +155,7 @@ def unranked() -> rx.Component:
         LeaderboardState.unranked_rows.length() > 0,
         rx.vstack(
             rx.heading("Not yet ranked", as_="h2", size="4"),
-            rx.text(
-                "Players with fewer than ",
-                LeaderboardState.min_ranked,
-                " graded picks in this period, with their record so far.",
-                size="2",
-                color_scheme="gray",
-            ),
+            rx.text(LeaderboardState.unranked_text, size="2", color_scheme="gray"),
             rx.table.root(
                 table_caption("Not yet ranked"),
                 rx.table.header(

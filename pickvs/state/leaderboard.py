@@ -130,6 +130,16 @@ class LeaderboardState(PagedState, AuthState):
         return self._flagged(ranked=False)
 
     @rx.var
+    def unranked_text(self) -> str:
+        """What the "Not yet ranked" section holds, in words."""
+        if self.min_ranked <= 1:
+            return "Players with no graded pick in this period yet."
+        return (
+            f"Players with fewer than {self.min_ranked} graded picks in this period, with their "
+            "record so far."
+        )
+
+    @rx.var
     def empty_text(self) -> str:
         return EMPTY_TEXT.get(self.period, EMPTY_TEXT[DEFAULT_PERIOD])
 

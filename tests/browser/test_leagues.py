@@ -165,6 +165,7 @@ def test_a_league_from_invite_to_the_graded_board(
     alice.get_by_label("Shortest price").fill("-300")
     alice.get_by_label("Longest price").fill("+400")
     alice.get_by_label("Graded picks to be ranked").fill("1")
+    screenshot(alice, "league-settings-desktop")
     alice.get_by_role("button", name="Save settings").click()
     rules = alice.locator("#league-rules")
     expect(rules).to_contain_text("Prices from -300 to +400")
@@ -249,6 +250,17 @@ def test_a_league_from_invite_to_the_graded_board(
     bob.goto("/leagues")
     expect(bob.locator('#my-leagues tr[data-league="Office"] .my-rank')).to_have_text("2nd")
     screenshot(bob, "leagues-desktop")
+
+    # bob's profile: his form, his league with his rank there, and all his picks as CSV.
+    bob.goto(f"/u/{bob_name}")
+    expect(bob.locator("#stat-streak")).to_contain_text("L1")
+    expect(bob.locator("#stat-last10")).to_contain_text("0-1-0")
+    expect(bob.locator("#profile-leagues")).to_contain_text("Office")
+    expect(bob.locator("#profile-leagues")).to_contain_text("2nd")
+    with bob.expect_download() as mine:
+        bob.locator("#download-my-picks").click()
+    lines = Path(mine.value.path()).read_text().strip().splitlines()
+    assert len(lines) == 2 and a_id in lines[1]  # the header and his one pick
 
     # What bob's tab received, frame by frame: never the new code; the league's picks, never
     # one on game B (open: alice's pick there is hers alone until it locks).
