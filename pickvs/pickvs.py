@@ -31,7 +31,7 @@ from pickvs.logs import configure_from_settings
 from pickvs.pages.admin import admin_page
 from pickvs.pages.layout import DESCRIPTION, page_title
 from pickvs.pages.leaderboard import leaderboard_page
-from pickvs.pages.leagues import join_page, league_page, leagues_page
+from pickvs.pages.leagues import join_page, league_page, league_title, leagues_page
 from pickvs.pages.login import login_page, signup_page
 from pickvs.pages.not_found import not_found_page
 from pickvs.pages.picks import picks_page
@@ -232,7 +232,7 @@ app.add_page(
 app.add_page(
     league_page,
     route=routes.LEAGUE_PATTERN,
-    title=page_title("League"),
+    title=league_title(),
     on_load=[AuthState.require_login, LeagueState.load],
     **PAGE_META,
 )

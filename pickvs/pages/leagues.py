@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.pages.forms import form_field
-from pickvs.pages.layout import page_layout
+from pickvs.pages.layout import page_layout, page_title
 from pickvs.pages.tables import NARROW, WIDE, figure_color, table_caption
 from pickvs.state.leagues import (
     PERIOD_LABELS,
@@ -799,6 +799,11 @@ def league_error() -> rx.Component:
         spacing="3",
         padding_y="2em",
     )
+
+
+def league_title() -> rx.Var:
+    """The browser tab's title: the league's name once shown."""
+    return rx.cond(LeagueState.found, LeagueState.name + " · PickVs", page_title("League"))
 
 
 def league_page() -> rx.Component:

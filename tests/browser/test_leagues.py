@@ -161,6 +161,7 @@ def test_a_league_from_invite_to_the_graded_board(
     expect(alice).to_have_url(re.compile(r"/leagues/\d+$"))
     league_path = re.sub(r"^https?://[^/]+", "", alice.url)
     expect(alice.get_by_role("heading", name="Office", level=1)).to_be_visible()
+    expect(alice).to_have_title("Office · PickVs")
     alice.locator("#edit-settings").click()
     alice.get_by_label("Shortest price").fill("-300")
     alice.get_by_label("Longest price").fill("+400")
