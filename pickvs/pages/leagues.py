@@ -393,15 +393,11 @@ def settings_form() -> rx.Component:
         rx.el.legend(rx.text("Markets that count", size="2", weight="medium")),
         rx.hstack(
             *(
-                rx.text(
-                    rx.checkbox(
-                        name=f"market_{key}",
-                        default_checked=LeagueState.form_markets.contains(key),
-                        id="markets" if key == "h2h" else f"market-{key}",
-                    ),
-                    " ",
+                rx.checkbox(
                     label,
-                    as_="label",
+                    name=f"market_{key}",
+                    default_checked=LeagueState.form_markets.contains(key),
+                    id="markets" if key == "h2h" else f"market-{key}",
                     size="2",
                 )
                 for key, label in MARKET_CHOICES
