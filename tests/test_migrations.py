@@ -262,3 +262,63 @@ def test_0007_adds_leagues_and_downgrades_cleanly(backend: str, tmp_path, pg_dat
         assert {"league", "league_member"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+
+def test_0008_derives_every_players_form_from_their_graded_picks(
+    backend: str, tmp_path, pg_databases
+) -> None:  # type: ignore[no-untyped-def]
+    """alice, in tip-off order: g1 win, g2 loss, g3 void, g4 win, g5 win => W2 (the void is
+    skipped), last ten 3-1-0; bob: g1 push => no streak, 0-0-1; carol never picked."""
+    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine, "0006")
+        fmt = "2026-11-2{} 00:10:00.000000" if backend == "sqlite" else "2026-11-2{} 00:10:00+00"
+        with engine.begin() as conn:
+            for n, name in ((1, "alice"), (2, "bob"), (3, "carol")):
+                conn.execute(
+                    text(
+                        'INSERT INTO "user" (id, email, username, username_key, password_hash, '
+                        "is_admin, created_at, total_units, total_wagered, wins, losses, pushes) "
+                        "VALUES (:id, :email, :name, :name, 'x', false, :at, 0, 0, 0, 0, 0)"
+                    ),
+                    {"id": n, "email": f"{name}@example.com", "name": name, "at": fmt.format(0)},
+                )
+            for day, game in enumerate(("g5", "g4", "g3", "g2", "g1")):  # stored newest first
+                conn.execute(
+                    text(
+                        "INSERT INTO game (id, sport, home_team, away_team, commence_time, "
+                        "status, created_at, updated_at) "
+                        "VALUES (:id, 'nba', :home, :away, :at, 'final', :at, :at)"
+                    ),
+                    {
+                        "id": game,
+                        "home": f"{game} h",
+                        "away": f"{game} a",
+                        "at": fmt.format(9 - day),
+                    },
+                )
+            for user_id, game, status in (
+                (1, "g5", "win"),
+                (1, "g4", "win"),
+                (1, "g3", "void"),
+                (1, "g2", "loss"),
+                (1, "g1", "win"),
+                (2, "g1", "push"),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO pick (user_id, game_id, market, side, selection, bookmaker, "
+                        "price, point, to_win, status, result_units, created_at, updated_at) "
+                        "VALUES (:u, :g, 'h2h', 'home', 'x', 'draftkings', 100, NULL, 1.0, "
+                        ":status, 0, :at, :at)"
+                    ),
+                    {"u": user_id, "g": game, "status": status, "at": fmt.format(0)},
+                )
+        migrations.upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(text('SELECT id, streak, last10 FROM "user" ORDER BY id')).all()
+        assert [tuple(r) for r in rows] == [(1, "W2", "3-1-0"), (2, "", "0-0-1"), (3, "", "0-0-0")]
+    finally:
+        engine.dispose()

@@ -55,7 +55,10 @@ MAX_LIMIT = 200
 GENERATION_ROW = 1
 # pg advisory lock key (cf. db.LEAGUE_WRITE_LOCK_KEY): one board rebuild at a time.
 BOARD_REBUILD_LOCK_KEY = 7_205_519
-FORM_CHUNK = 2000  # players per statement when deriving form (bound-parameter limits)
+# Players per statement when deriving form: each statement reads the picks once (PostgreSQL
+# hashes the whole pick table rather than probe it per player), so few large statements; two
+# lists of this many ids stay under SQLite's 32,766 bound parameters.
+FORM_CHUNK = 10_000
 FORM_LAST = 10  # the results standings.form's last-ten record covers
 
 
