@@ -325,6 +325,8 @@ def join_league(
 ) -> LeagueDetail:
     """Join with an invite code (for `league_id` when given). An unknown league and a wrong
     code give the same 404, so a code cannot be probed league by league."""
+    if league_id is not None and _is_member(session, league_id, user_id):
+        raise Conflict(ALREADY_MEMBER)  # a member knows the league: nothing is revealed
     league = _by_code(session, code)
     if league is None or (league_id is not None and league.id != league_id):
         raise NotFound(WRONG_CODE)

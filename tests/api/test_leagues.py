@@ -283,6 +283,15 @@ def test_refusals(client, clock: FixedClock) -> None:
     assert_error(client.get(f"/api/leagues/{lid}/board?period=year", headers=bearer(ann)), 422)
     assert_error(client.get("/api/leagues/0", headers=bearer(ann)), 422)
     assert_error(client.get("/api/leagues/join", headers=bearer(ann)), 405)
+    for method, path, allow in (
+        ("PUT", "/api/leagues", "GET, POST"),
+        ("OPTIONS", "/api/leagues", "GET, POST"),
+        ("DELETE", f"/api/leagues/{lid}", "GET, PATCH"),
+        ("PUT", "/api/leagues/join", "POST"),
+        ("PUT", f"/api/leagues/{lid}/board", "GET"),
+    ):
+        refused = client.request(method, path, headers=bearer(ann))
+        assert (refused.status_code, refused.headers["allow"]) == (405, allow), (method, path)
     # Rotating: the old code fails, the new one works.
     new = client.post(f"/api/leagues/{lid}/code", headers=bearer(ann)).json()["invite_code"]
     assert new != code

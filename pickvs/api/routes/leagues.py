@@ -117,11 +117,29 @@ def join(body: JoinIn, user: CurrentUser, session: SessionDep, now: NowDep) -> L
     return LeagueOut.of(leagues.join_league(session, user.id, body.code, now))
 
 
-# Declared before `/{league_id}`, whose path matches `/join` too: other methods there are 405
-# (only POST is allowed), not a 422 about an id that was never meant as one.
-@router.api_route("/join", methods=["GET", "PATCH"], include_in_schema=False, response_model=None)
-def not_a_league() -> NoReturn:
-    raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": "POST"})
+def only(path: str, *allowed: str) -> None:
+    """Other methods on `path` are 405 with an `Allow` naming every method it takes.
+
+    Starlette names only the first route whose path matches, so a path served by two routes
+    (GET and POST) would otherwise claim one method; and `/join` would fall to `/{league_id}`,
+    a 422 about an id that was never meant as one. Registered before `/{league_id}`.
+    """
+    others = sorted(ALL_METHODS - set(allowed))
+
+    def method_not_allowed() -> NoReturn:
+        raise HTTPException(
+            status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(allowed)}
+        )
+
+    router.add_api_route(
+        path, method_not_allowed, methods=others, include_in_schema=False, response_model=None
+    )
+
+
+ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
+only("", "GET", "POST")
+only("/join", "POST")
+only("/{league_id}", "GET", "PATCH")
 
 
 @router.get(
