@@ -209,7 +209,7 @@ def test_0007_adds_leagues_and_downgrades_cleanly(backend: str, tmp_path, pg_dat
     engine = db.make_engine(url)
     try:
         migrations.upgrade(engine, "0006")
-        migrations.upgrade(engine)
+        migrations.upgrade(engine, "0007")
         assert migrations.current_revision(engine) == "0007"
         at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
         with engine.begin() as conn:
