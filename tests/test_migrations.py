@@ -264,7 +264,6 @@ def test_0007_adds_leagues_and_downgrades_cleanly(backend: str, tmp_path, pg_dat
         engine.dispose()
 
 
-
 def test_0008_derives_every_players_form_from_their_graded_picks(
     backend: str, tmp_path, pg_databases
 ) -> None:  # type: ignore[no-untyped-def]
