@@ -827,23 +827,31 @@ def join_card() -> rx.Component:
                 rx.callout(JoinState.error, color_scheme="red", icon="info", id="join-error"),
             ),
             rx.cond(
-                JoinState.is_authenticated,
-                rx.button("Join league", size="3", on_click=JoinState.join, id="join-button"),
+                JoinState.member_href != "",
                 rx.vstack(
-                    muted("Log in or sign up to join; you come back here afterwards."),
-                    rx.hstack(
-                        rx.button(
-                            rx.link("Log in", href=JoinState.login_href, id="join-login"),
-                            as_child=True,
-                            variant="soft",
-                        ),
-                        rx.button(
-                            rx.link("Sign up", href=JoinState.signup_href, id="join-signup"),
-                            as_child=True,
+                    muted("You are a member already."),
+                    rx.link("Open the league", href=JoinState.member_href, id="join-open"),
+                    spacing="2",
+                ),
+                rx.cond(
+                    JoinState.is_authenticated,
+                    rx.button("Join league", size="3", on_click=JoinState.join, id="join-button"),
+                    rx.vstack(
+                        muted("Log in or sign up to join; you come back here afterwards."),
+                        rx.hstack(
+                            rx.button(
+                                rx.link("Log in", href=JoinState.login_href, id="join-login"),
+                                as_child=True,
+                                variant="soft",
+                            ),
+                            rx.button(
+                                rx.link("Sign up", href=JoinState.signup_href, id="join-signup"),
+                                as_child=True,
+                            ),
+                            spacing="3",
                         ),
                         spacing="3",
                     ),
-                    spacing="3",
                 ),
             ),
             spacing="3",

@@ -690,6 +690,7 @@ class JoinState(AuthState):
 
     loaded: bool = False
     league_name: str = ""  # "" when the code names no league
+    member_href: str = ""  # the league's page, when the player is a member already
     error: str = ""
     _code: str = ""  # from the address; never sent back (the visitor has it already)
 
@@ -703,11 +704,15 @@ class JoinState(AuthState):
 
     @rx.event
     def load(self) -> None:
+        # First: the Join button or the log-in links, for the player as they are (a change of
+        # player resets this state, so nothing is read before it).
+        viewer = self._verify_now()
         self.reset()
         self._code = code_from_path(self.router.url.path)
-        self._verify_now()  # the Join button or the log-in links, for the player as they are
         with db.session_scope() as session:
             found = leagues.league_by_code(session, self._code) if self._code else None
+            if found is not None and viewer.user_id is not None:
+                self.member_href = self._membership(session, found[0], viewer.user_id)
         if found is None:
             self.error = (
                 "This invite link does not work: the code is wrong, or the league's owner has "
@@ -716,6 +721,16 @@ class JoinState(AuthState):
         else:
             self.league_name = found[1]
         self.loaded = True
+
+    @staticmethod
+    def _membership(session: Session, league_id: int, user_id: int) -> str:
+        """The league's page when the player is a member already, else "" (nothing of the
+        league is kept: only whether its page opens for them)."""
+        try:
+            leagues.league_detail(session, league_id, user_id)
+        except ServiceError:
+            return ""
+        return routes.league(league_id)
 
     @rx.event
     def join(self) -> rx.event.EventSpec | None:

@@ -351,8 +351,14 @@ def test_the_join_page_sends_a_visitor_to_log_in_and_back(
     bob = make_state(JoinState, url=f"/join/{world.code}")
     bob.token = issue_token(world.users["bob"], clock.now())
     run(bob.load())
+    assert (bob.league_name, bob.member_href) == ("Office", f"/leagues/{world.league_id}")
     assert run(bob.join()) is None  # a second membership: the service's 409 message
     assert bob.error
+
+    carol = make_state(JoinState, url=f"/join/{world.code}")
+    carol.token = issue_token(world.users["carol"], clock.now())
+    run(carol.load())
+    assert (carol.league_name, carol.member_href, carol.error) == ("Office", "", "")
 
 
 def test_my_leagues_create_and_join_by_code(
