@@ -120,7 +120,12 @@ def test_pick_rules_enums_and_list_sizes(spec) -> None:
     assert pick["market"]["enum"] == list(MARKETS)
     assert pick["selection"]["minLength"] == 1
     period = operation(spec, "get", "/api/leaderboard")["parameters"][0]
-    assert period["name"] == "period" and period["schema"]["enum"] == ["all", "season", "month", "week"]
+    assert period["name"] == "period" and period["schema"]["enum"] == [
+        "all",
+        "season",
+        "month",
+        "week",
+    ]
 
 
 SIGN_UPS = [
