@@ -448,10 +448,8 @@ def _members(session: Session, league_id: int) -> list[_Member]:
     return [_Member(int(uid), name, key) for uid, name, key in rows]
 
 
-@dataclass(frozen=True)
-class _BoardPick:
-    pick: CountablePick
-    result_units: float | None
+# A pick as the board reads it: what the rules need, and what it won.
+_BoardPick = tuple[CountablePick, float | None]
 
 
 def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
@@ -463,21 +461,15 @@ def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
             Pick.market,
             Pick.price,
             Pick.status,
-            Pick.result_units,
             Pick.created_at,
             Game.commence_time,
+            Pick.result_units,
         )
         .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
         .join(Game, Game.id == Pick.game_id)
         .where(LeagueMember.league_id == league_id)
     )
-    return [
-        _BoardPick(
-            CountablePick(int(pid), int(uid), market, int(price), status, created, tip),
-            None if units is None else float(units),
-        )
-        for pid, uid, market, price, status, units, created, tip in session.execute(stmt)
-    ]
+    return [(CountablePick._make(row[:7]), row[7]) for row in session.execute(stmt)]
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -502,17 +494,15 @@ def _board(
     start = _period_start(session, period, now, tz)
     settings = _settings(league)
     picks = _board_picks(session, league.id)
-    reasons = league_rules.count_picks([p.pick for p in picks], settings.rules(), tz)
+    reasons = league_rules.count_picks([pick for pick, _ in picks], settings.rules(), tz)
     graded: dict[int, list[_BoardPick]] = defaultdict(list)
-    for item in picks:
-        if reasons[item.pick.id] is None and item.pick.status in rules.WAGERED:
-            graded[item.pick.user_id].append(item)
+    for pick, units in picks:
+        if pick.status in rules.WAGERED and reasons[pick.id] is None:
+            graded[pick.user_id].append((pick, units))
     rows = []
     for member in _members(session, league.id):
-        mine = sorted(
-            graded[member.user_id],
-            key=lambda p: (p.pick.commence_time, p.pick.created_at, p.pick.id),
-        )
+        mine = graded[member.user_id]
+        mine.sort(key=lambda item: (item[0].commence_time, item[0].created_at, item[0].id))
         rows.append(_row(member, mine, start, settings))
     return _ranked(rows, settings.ranking)
 
@@ -520,11 +510,12 @@ def _board(
 def _row(
     member: _Member, graded: Sequence[_BoardPick], start: datetime | None, settings: LeagueSettings
 ) -> tuple[_Member, LeagueBoardRow]:
-    form = standings.form([p.pick.status for p in graded])
-    period = [p for p in graded if start is None or p.pick.commence_time >= start]
-    units = sum(p.result_units or 0.0 for p in period)
+    """A member's row from their counted graded picks of all time, in tip-off order."""
+    form = standings.form([pick.status for pick, _ in graded])
+    period = [item for item in graded if start is None or item[0].commence_time >= start]
+    units = sum(units or 0.0 for _, units in period)
     wagered = float(len(period))
-    statuses = [p.pick.status for p in period]
+    statuses = [pick.status for pick, _ in period]
     wins, losses, pushes = (statuses.count(s) for s in (rules.WIN, rules.LOSS, rules.PUSH))
     row = LeagueBoardRow(
         rank=None,
@@ -611,9 +602,7 @@ def _visible_picks(
     )
     rows = session.execute(stmt).all()
     countable = [
-        CountablePick(
-            int(p.id), p.user_id, p.market, p.price, p.status, p.created_at, g.commence_time
-        )
+        CountablePick(p.id, p.user_id, p.market, p.price, p.status, p.created_at, g.commence_time)
         for p, g, _ in rows
     ]
     reasons = league_rules.count_picks(countable, _settings(league).rules(), tz)
