@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import NullType
 from sqlmodel import Session
 
 from pickvs.config import settings as app_settings
@@ -452,24 +453,57 @@ def _members(session: Session, league_id: int) -> list[_Member]:
 _BoardPick = tuple[CountablePick, float | None]
 
 
-def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
-    """Every pick of the league's current members, with its game's tip-off: one query."""
-    stmt = (
-        select(
-            Pick.id,
-            Pick.user_id,
-            Pick.market,
-            Pick.price,
-            Pick.status,
-            Pick.created_at,
-            Game.commence_time,
-            Pick.result_units,
-        )
-        .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
-        .join(Game, Game.id == Pick.game_id)
-        .where(LeagueMember.league_id == league_id)
+def _raw(column: Any) -> Any:
+    """A timestamp column read as the driver returns it, without the ORM's conversion."""
+    return type_coerce(column, NullType())
+
+
+# Built once: a board reads every pick of its members (thousands) on each call.
+_BOARD_PICKS = (
+    select(
+        Pick.id,
+        Pick.user_id,
+        Pick.market,
+        Pick.price,
+        Pick.status,
+        _raw(Pick.created_at),
+        _raw(Game.commence_time),
+        Pick.result_units,
     )
-    return [(CountablePick._make(row[:7]), row[7]) for row in session.execute(stmt)]
+    .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
+    .join(Game, Game.id == Pick.game_id)
+    .where(LeagueMember.league_id == bindparam("league_id"))
+)
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    """What `models.UTCDateTime` returns (aware UTC) from what the driver gave: SQLite's text
+    (naive UTC, as SQLAlchemy wrote it) or PostgreSQL's aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in_order(value: datetime | str) -> datetime:
+    """A pick's `created_at` as the rules compare it: only with other picks' (the daily cap's
+    order), so SQLite's naive UTC is left naive, saving a conversion per pick."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
+    """Every pick of the league's current members, with its game's tip-off: one query, in
+    Core on the session's connection (plain rows: no entity is built), each game's tip-off
+    converted once for all its picks."""
+    rows = session.connection().execute(_BOARD_PICKS, {"league_id": league_id}).all()
+    tips: dict[Any, datetime] = {}
+    picks = []
+    for pick_id, user_id, market, price, status, created, raw_tip, units in rows:
+        tip = tips.get(raw_tip)
+        if tip is None:
+            tip = tips[raw_tip] = _as_utc(raw_tip)
+        pick = CountablePick(pick_id, user_id, market, price, status, _in_order(created), tip)
+        picks.append((pick, units))
+    return picks
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
