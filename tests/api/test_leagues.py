@@ -9,6 +9,7 @@ import io
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from pickvs.domain.clock import FixedClock
@@ -355,3 +356,24 @@ def test_patch_changes_only_what_is_sent(client) -> None:
     unchanged = client.get(f"/api/leagues/{lid}", headers=bearer(ann)).json()
     assert unchanged == body
     assert client.patch(f"/api/leagues/{lid}", json={}, headers=bearer(ann)).json() == body
+
+
+def test_over_real_http(server_url: str, clock: FixedClock) -> None:
+    """The same routes served by uvicorn on loopback: create, join, board, CSV download."""
+    with httpx.Client(base_url=server_url, timeout=30) as http:
+        ann, bob = register(http, "ann"), register(http, "bob")
+        league = create(http, ann)
+        assert join(http, bob, league["invite_code"]).status_code == 200
+        board = http.get(f"/api/leagues/{league['id']}/board", headers=bearer(bob))
+        assert [(r["username"], r["rank"], r["ranked"]) for r in board.json()] == [
+            ("ann", None, False),
+            ("bob", None, False),
+        ]
+        exported = http.get(f"/api/leagues/{league['id']}/picks.csv", headers=bearer(ann))
+        assert exported.status_code == 200
+        assert exported.headers["content-type"] == "text/csv; charset=utf-8"
+        assert exported.text == (
+            "tip_off,game_id,matchup,username,market,selection,bookmaker,price,point,status,"
+            "result_units,counted,not_counted_reason\r\n"
+        )
+        assert_error(http.get(f"/api/leagues/{league['id']}/picks.csv"), 401)
