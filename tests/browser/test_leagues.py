@@ -281,3 +281,6 @@ def test_a_league_from_invite_to_the_graded_board(
     width = phone.viewport_size["width"] if phone.viewport_size else 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(phone, "league-phone")
+    phone.get_by_role("button", name="Switch between light and dark mode").click()
+    expect(phone.locator("html")).to_have_class(re.compile(r"\bdark\b"))
+    screenshot(phone, "league-phone-dark")
