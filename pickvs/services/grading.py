@@ -212,7 +212,7 @@ def recompute_user_totals(
     and one reset for players left with nothing wagered). With `form_due` (the board
     generation this grading raised), their current form is marked due for derivation at that
     generation, in the same statements: form is derived when next read
-    (`leaderboard.player_forms`), so grading pays nothing per pick for it."""
+    (`leaderboard.player_form` and every board row), so grading pays nothing per pick for it."""
     due = {} if form_due is None else {"form_due": form_due}
     totals = (
         select(

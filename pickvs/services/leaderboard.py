@@ -180,7 +180,7 @@ def rank_of(
 
 def player_form(session: Session, user_id: int) -> standings.Form:
     """The player's current form (streak, last ten): as stored, or derived first when grading
-    changed their results since (`player_forms`)."""
+    changed their results since (`_forms`)."""
     row = session.execute(select(*_FORM_COLUMNS).where(User.id == user_id)).one_or_none()
     return standings.Form("", "0-0-0") if row is None else _forms(session, [row])[user_id]
 
