@@ -88,14 +88,22 @@ class User(SQLModel, table=True):
     wins: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     losses: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     pushes: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
-    # Current form (`domain.standings.form` over every graded pick, in tip-off order), derived
-    # by grading like the totals: "W3" / "L2" / "" and the last-ten record "W-L-P".
+    # Current form (`domain.standings.form` over every graded pick, in tip-off order): "W3" /
+    # "L2" / "" and the last-ten record "W-L-P", derived when first read after grading changed
+    # the player's results (grading only marks it due: `form_due` = its board generation) and
+    # kept with the generation it was derived at; fresh while form_generation >= form_due.
     streak: str = Field(
         default="", sa_column=Column(String(8), nullable=False, default="", server_default="")
     )
     last10: str = Field(
         default="0-0-0",
         sa_column=Column(String(8), nullable=False, default="0-0-0", server_default="0-0-0"),
+    )
+    form_generation: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
+    )
+    form_due: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
     )
 
 

@@ -21,6 +21,8 @@ def test_the_suites_run_at_a_tiny_scale(capsys: pytest.CaptureFixture[str]) -> N
             "grade every pending pick and recompute every player",
             "set-based v per-row loop",
             "leaderboard top 50 all time",
+            "leaderboard top 50 this season",
+            "leaderboard rebuild this season",
             "leaderboard top 50 this month",
             "leaderboard top 50 this week",
             "slate page, 2 days, one player",

@@ -17,7 +17,7 @@ Finals: Boston 115-110 Milwaukee (total 225); Lakers 100-103 Denver.
   cat: Milwaukee +4.5 loss -1        (110 + 4.5 = 114.5 < 115)
        Lakers ML      loss -1
        -> units -2, wagered 2, ROI -1, 0-2-0
-  dan: no picks -> 0 units, nothing wagered, ROI null, listed last
+  dan: no picks -> 0 units, nothing wagered, ROI null, not ranked, listed last
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ EXPECTED = [
     (1, "ben", 0.607143, 3.0, 0.202381, 2, 1, 0),
     (2, "ann", -0.444444, 3.0, -0.148148, 1, 1, 1),
     (3, "cat", -2.0, 2.0, -1.0, 0, 2, 0),
-    (4, "dan", 0.0, 0.0, None, 0, 0, 0),
+    (None, "dan", 0.0, 0.0, None, 0, 0, 0),  # nothing wagered: not ranked
 ]
 
 
@@ -101,6 +101,7 @@ def live(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
             "bookmakers": ["draftkings", "fanduel"],
             "lock_minutes": 0,
             "secret_key": "full-loop-signing-key-0123456789abcdef0123",
+            "min_ranked_picks": 2,  # ranked from two graded picks: ann, ben and cat are
         }.items():
             monkeypatch.setattr(settings, name, value)
         yield fake

@@ -7,8 +7,9 @@ Create Date: 2026-12-04
 board / board_row hold the week, month and season boards as last built, numbered in board
 order, so a page is an index range; board_generation is the number grading raises when a
 result changes, which makes a cached board stale. user.streak and user.last10 are the
-player's current form, derived by grading like the totals; existing players' are computed
-here from their graded picks.
+player's current form, derived when read after grading marked it due (form_due) and kept with
+the generation it was derived at (form_generation); existing players' are computed here from
+their graded picks.
 """
 
 from collections.abc import Sequence
@@ -67,6 +68,8 @@ def upgrade() -> None:
     op.add_column(
         "user", sa.Column("last10", sa.String(length=8), nullable=False, server_default="0-0-0")
     )
+    for name in ("form_generation", "form_due"):
+        op.add_column("user", sa.Column(name, sa.BigInteger(), nullable=False, server_default="0"))
     op.create_table(
         "board_generation",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -107,5 +110,7 @@ def downgrade() -> None:
     op.drop_table("board")
     op.drop_table("board_generation")
     with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_column("form_due")
+        batch_op.drop_column("form_generation")
         batch_op.drop_column("last10")
         batch_op.drop_column("streak")

@@ -10,9 +10,9 @@ belong to: that is how the rest of the run finds the work it made, without readi
 rewritten pick table again. The roll-up rows (`user_tip`) of each tip-off with a changed pick are
 then rebuilt from the picks, and the leaderboard columns of everyone who picked a game of those
 tip-offs are summed from their roll-up rows: derived, never incremented, so running this twice
-changes nothing, and a run that changed one game touches only that tip-off's players. Those
-players' current form (streak, last ten) is derived again from their graded picks, and the
-board generation is raised, which makes the cached period boards stale
+changes nothing, and a run that changed one game touches only that tip-off's players. The
+board generation is raised, which makes the cached period boards stale, and those players'
+current form (streak, last ten) is marked due at it, to be derived when next read
 (`services.leaderboard`).
 """
 
@@ -60,9 +60,11 @@ def grade(session: Session, now: datetime) -> GradeReport:
     for tips, game_ids in tip_batches(games_at_tips(session, changed)):
         refresh_roll_up(session, tips, game_ids)
         players |= players_of(session, game_ids)
-    users = sum(recompute_user_totals(session, chunk) for chunk in _chunks(sorted(players)))
-    leaderboard.refresh_form(session, sorted(players))
-    leaderboard.invalidate_boards(session)
+    generation = leaderboard.invalidate_boards(session)
+    users = sum(
+        recompute_user_totals(session, chunk, form_due=generation)
+        for chunk in _chunks(sorted(players))
+    )
     return GradeReport(picks, users)
 
 
@@ -203,9 +205,15 @@ def refresh_roll_up(session: Session, tips: Sequence[datetime], game_ids: Sequen
     session.execute(insert(UserTipTotals).from_select(columns, rebuilt))
 
 
-def recompute_user_totals(session: Session, user_ids: Sequence[int]) -> int:
+def recompute_user_totals(
+    session: Session, user_ids: Sequence[int], form_due: int | None = None
+) -> int:
     """Derive these players' leaderboard columns from their roll-up rows (one UPDATE ... FROM,
-    and one reset for players left with nothing wagered)."""
+    and one reset for players left with nothing wagered). With `form_due` (the board
+    generation this grading raised), their current form is marked due for derivation at that
+    generation, in the same statements: form is derived when next read
+    (`leaderboard.player_form` and every board row), so grading pays nothing per pick for it."""
+    due = {} if form_due is None else {"form_due": form_due}
     totals = (
         select(
             UserTipTotals.user_id.label("user_id"),
@@ -229,6 +237,7 @@ def recompute_user_totals(session: Session, user_ids: Sequence[int]) -> int:
             wins=totals.c.wins,
             losses=totals.c.losses,
             pushes=totals.c.pushes,
+            **due,
         )
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -236,7 +245,7 @@ def recompute_user_totals(session: Session, user_ids: Sequence[int]) -> int:
     reset = session.execute(
         update(User)
         .where(User.id.in_(user_ids), ~has_wagers)
-        .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0)
+        .values(total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0, **due)
         .execution_options(synchronize_session=False)
     ).rowcount
     return int(updated) + int(reset)  # type: ignore[arg-type]

@@ -15,8 +15,10 @@ changes the start, so a read that finds its board stale rebuilds it first, in th
 transaction (committed with it, as every request's is) and under a lock that makes concurrent
 readers take turns: the second finds the board fresh and only reads it.
 
-Current form (streak, last ten) is all time, not period-bound: grading derives it into the
-players' own columns (`refresh_form`), so a page reads it with the names.
+Current form (streak, last ten) is all time, not period-bound. It is kept in the players' own
+columns: grading only marks a player's form due (one more column in the statement that writes
+their totals), and the first read that shows the player derives it from the tail of their
+picks and stores it, so a page reads it with the names and grading pays nothing per pick.
 """
 
 from __future__ import annotations
@@ -55,10 +57,7 @@ MAX_LIMIT = 200
 GENERATION_ROW = 1
 # pg advisory lock key (cf. db.LEAGUE_WRITE_LOCK_KEY): one board rebuild at a time.
 BOARD_REBUILD_LOCK_KEY = 7_205_519
-# Players per statement when deriving form: each statement reads the picks once (PostgreSQL
-# hashes the whole pick table rather than probe it per player), so few large statements; two
-# lists of this many ids stay under SQLite's 32,766 bound parameters.
-FORM_CHUNK = 10_000
+FORM_CHUNK = 2000  # players per statement when deriving form (bound-parameter limits)
 FORM_LAST = 10  # the results standings.form's last-ten record covers
 
 
@@ -180,9 +179,10 @@ def rank_of(
 
 
 def player_form(session: Session, user_id: int) -> standings.Form:
-    """The player's current form (streak, last ten), as grading last derived it."""
-    row = session.execute(select(User.streak, User.last10).where(User.id == user_id)).one_or_none()
-    return standings.Form("", "0-0-0") if row is None else standings.Form(row[0], row[1])
+    """The player's current form (streak, last ten): as stored, or derived first when grading
+    changed their results since (`_forms`)."""
+    row = session.execute(select(*_FORM_COLUMNS).where(User.id == user_id)).one_or_none()
+    return standings.Form("", "0-0-0") if row is None else _forms(session, [row])[user_id]
 
 
 # --- all time, live ---------------------------------------------------------------------------
@@ -205,9 +205,9 @@ def _all_time_page(session: Session, threshold: int, offset: int, limit: int) ->
         .order_by(*_board_order(prefix))
         .offset(offset)
     )
-    rows = [_row(r, int(r.rank)) for r in session.execute(stmt)]
-    if len(rows) == limit:
-        return rows
+    ranked = session.execute(stmt).all()
+    if len(ranked) == limit:
+        return _rows(session, [(r, int(r.rank)) for r in ranked])
     ranked_count = session.execute(
         select(func.count()).select_from(User).where(ranked_filter)
     ).scalar_one()
@@ -216,14 +216,14 @@ def _all_time_page(session: Session, threshold: int, offset: int, limit: int) ->
         .where(_graded(User) < threshold)
         .order_by(*_user_order())
         .offset(max(offset - int(ranked_count), 0))
-        .limit(limit - len(rows))
+        .limit(limit - len(ranked))
     )
-    return rows + [_row(r, None) for r in session.execute(rest)]
+    lines = [(r, int(r.rank)) for r in ranked] + [(r, None) for r in session.execute(rest)]
+    return _rows(session, lines)
 
 
 def _players():  # type: ignore[no-untyped-def]
     return select(
-        User.id.label("user_id"),
         User.username,
         User.username_key,
         User.total_units.label("units"),
@@ -232,8 +232,7 @@ def _players():  # type: ignore[no-untyped-def]
         User.wins,
         User.losses,
         User.pushes,
-        User.streak,
-        User.last10,
+        *_FORM_COLUMNS,
     )
 
 
@@ -256,7 +255,13 @@ def _graded(source):  # type: ignore[no-untyped-def]
     return source.wins + source.losses + source.pushes
 
 
-def _row(row, rank: int | None) -> BoardRow:  # type: ignore[no-untyped-def]
+def _rows(session: Session, lines: Sequence[tuple[Any, int | None]]) -> list[BoardRow]:
+    """Board rows from (query row, rank) pairs, with each player's current form."""
+    forms = _forms(session, [row for row, _ in lines])
+    return [_row(row, rank, forms[row.user_id]) for row, rank in lines]
+
+
+def _row(row, rank: int | None, form: standings.Form) -> BoardRow:  # type: ignore[no-untyped-def]
     units, wagered = float(row.units), float(row.wagered)
     return BoardRow(
         rank=rank,
@@ -268,8 +273,8 @@ def _row(row, rank: int | None) -> BoardRow:  # type: ignore[no-untyped-def]
         losses=int(row.losses),
         pushes=int(row.pushes),
         adjusted_roi=standings.adjusted_roi(units, wagered),
-        streak=row.streak,
-        last10=row.last10,
+        streak=form.streak,
+        last10=form.last10,
         ranked=rank is not None,
     )
 
@@ -289,15 +294,15 @@ def _cached_page(session: Session, period: str, offset: int, limit: int) -> list
             BoardEntry.losses,
             BoardEntry.pushes,
             User.username,
-            User.streak,
-            User.last10,
+            *_FORM_COLUMNS,
         )
         .join(User, User.id == BoardEntry.user_id)
         .where(BoardEntry.period == period, BoardEntry.position > offset)
         .order_by(BoardEntry.position)
         .limit(limit)
     )
-    return [_row(r, None if r.rank is None else int(r.rank)) for r in session.execute(stmt)]
+    lines = [(r, None if r.rank is None else int(r.rank)) for r in session.execute(stmt)]
+    return _rows(session, lines)
 
 
 def board_generation(session: Session) -> int:
@@ -306,17 +311,21 @@ def board_generation(session: Session) -> int:
     return int(session.execute(stmt).scalar_one_or_none() or 0)
 
 
-def invalidate_boards(session: Session) -> None:
-    """Make every cached board stale: grading calls this in the transaction that changes
-    results, so the new generation and the new results commit together."""
+def invalidate_boards(session: Session) -> int:
+    """Make every cached board stale, and return the new generation: grading calls this in
+    the transaction that changes results, so the new generation and the new results commit
+    together."""
     bumped = session.execute(
         update(BoardGeneration)
         .where(BoardGeneration.id == GENERATION_ROW)
         .values(generation=BoardGeneration.generation + 1)
+        .returning(BoardGeneration.generation)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not bumped:
-        session.execute(insert(BoardGeneration).values(id=GENERATION_ROW, generation=1))
+    ).scalar_one_or_none()
+    if bumped is not None:
+        return int(bumped)
+    session.execute(insert(BoardGeneration).values(id=GENERATION_ROW, generation=1))
+    return 1
 
 
 def ensure_board(
@@ -489,55 +498,104 @@ def _since(start: datetime, threshold: int):  # type: ignore[no-untyped-def]
 # --- form, derived by grading -------------------------------------------------------------------
 
 
-def refresh_form(session: Session, user_ids: Sequence[int]) -> int:
-    """Derive these players' streak and last ten (`standings.form`) from their picks graded
-    win, loss or push, in tip-off order (commence_time, created_at, id); writes only the
-    players whose form changed and returns how many.
+_FORM_COLUMNS = (
+    User.id.label("user_id"),
+    User.streak,
+    User.last10,
+    User.form_generation,
+    User.form_due,
+)
+
+
+def _forms(session: Session, rows: Sequence[Any]) -> dict[int, standings.Form]:
+    """Each player's form from rows of `_FORM_COLUMNS`: the stored one while fresh, else
+    derived now from their picks and stored for the next read.
+
+    The generation is read before the picks, and a derived form is stored with it, so one
+    derived from results a grading has since changed stays due.
+    """
+    forms = {
+        row.user_id: standings.Form(row.streak, row.last10)
+        for row in rows
+        if row.form_generation >= row.form_due
+    }
+    due = sorted({row.user_id for row in rows} - set(forms))
+    if due:
+        generation = board_generation(session)
+        derived = derive_forms(session, due)
+        store_forms(session, derived, generation)
+        forms.update(derived)
+    return forms
+
+
+def store_forms(session: Session, forms: dict[int, standings.Form], generation: int) -> None:
+    """Keep these forms, derived at `generation`, unless grading has marked the player due at a
+    later generation meanwhile.
+
+    A read must never wait on grading (which updates the same player rows in its own order,
+    so waiting could deadlock): on PostgreSQL the rows another transaction holds are skipped
+    (their form is simply derived again next time); SQLite has one writer at a time anyway.
+    """
+    ids = sorted(forms)
+    if session.get_bind().dialect.name == "postgresql":
+        lockable = (
+            select(User.id)
+            .where(User.id.in_(ids))
+            .order_by(User.id)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(session.execute(lockable).scalars())
+    if not ids:
+        return
+    table = User.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.form_due <= bindparam("b_generation"))
+        .values(
+            streak=bindparam("b_streak"),
+            last10=bindparam("b_last10"),
+            form_generation=bindparam("b_generation"),
+        ),
+        [
+            {
+                "b_id": user_id,
+                "b_streak": forms[user_id].streak,
+                "b_last10": forms[user_id].last10,
+                "b_generation": generation,
+            }
+            for user_id in ids
+        ],
+    )
+
+
+def derive_forms(session: Session, user_ids: Sequence[int]) -> dict[int, standings.Form]:
+    """These players' streak and last ten (`standings.form`) from their picks graded win, loss
+    or push, in tip-off order (commence_time, created_at, id).
 
     Form depends on the newest results only, so each player's picks are read from a cut-off
     tip-off on (`_form_cutoffs`), not from the start of their history.
     """
-    changed = 0
+    forms: dict[int, standings.Form] = {}
     ordered = sorted(user_ids)
     for n in range(0, len(ordered), FORM_CHUNK):
         chunk = ordered[n : n + FORM_CHUNK]
         history: dict[int, list[str]] = {user_id: [] for user_id in chunk}
         cutoffs = _form_cutoffs(chunk)
-        # No filter on the status: right after a large grading the planner's statistics still
-        # say every pick is pending (see grading.refresh_roll_up); form skips the rest itself.
         stmt = (
             select(Pick.user_id, Pick.status)
             .join(Game, Game.id == Pick.game_id)
             .outerjoin(cutoffs, cutoffs.c.user_id == Pick.user_id)
             .where(
                 Pick.user_id.in_(chunk),
+                Pick.status.in_((rules.WIN, rules.LOSS, rules.PUSH)),
                 or_(cutoffs.c.cutoff.is_(None), Game.commence_time >= cutoffs.c.cutoff),
             )
             .order_by(Pick.user_id, Game.commence_time, Pick.created_at, Pick.id)
         )
         for user_id, status in session.execute(stmt):
             history[user_id].append(status)
-        stored = {
-            user_id: (streak, last10)
-            for user_id, streak, last10 in session.execute(
-                select(User.id, User.streak, User.last10).where(User.id.in_(chunk))
-            )
-        }
-        updates = []
-        for user_id, results in history.items():
-            form = standings.form(results)
-            if user_id in stored and stored[user_id] != (form.streak, form.last10):
-                updates.append({"b_id": user_id, "b_streak": form.streak, "b_last10": form.last10})
-        if updates:
-            table = User.__table__  # type: ignore[attr-defined]
-            session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(streak=bindparam("b_streak"), last10=bindparam("b_last10")),
-                updates,
-            )
-        changed += len(updates)
-    return changed
+        forms.update((user_id, standings.form(results)) for user_id, results in history.items())
+    return forms
 
 
 def _form_cutoffs(user_ids: Sequence[int]):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlmodel import Session
 
 from pickvs.domain import standings
@@ -678,7 +678,35 @@ def test_form_reads_a_tail_of_a_long_history(session: Session) -> None:
         "lee": standings.Form("W13", "10-0-0"),
         "max": standings.Form("W1", "1-9-0"),
     }
-    # Reset and derive again from scratch (as the migration's backfill would): the same.
-    session.execute(update(User).values(streak="", last10="0-0-0"))
-    assert leaderboard.refresh_form(session, [kim.id, lee.id, max_.id]) == 3  # type: ignore[list-item]
+    # Derived when first read after grading, then stored: wipe it and make it stale again.
+    session.execute(update(User).values(streak="", last10="0-0-0", form_generation=-1))
     assert {u.username: leaderboard.player_form(session, u.id) for u in (kim, lee, max_)} == forms  # type: ignore[arg-type]
+    stored = session.execute(select(User.streak, User.last10).where(User.id == kim.id)).one()
+    assert tuple(stored) == ("W8", "8-2-0")
+    assert leaderboard.derive_forms(session, [kim.id, lee.id, max_.id]) == {  # type: ignore[list-item]
+        kim.id: forms["kim"],
+        lee.id: forms["lee"],
+        max_.id: forms["max"],
+    }
+
+
+def test_grading_marks_form_due_and_the_first_read_derives_it(session: Session) -> None:
+    """Grading only marks the players it changed (form_due = the new generation); a form
+    derived from older results is never stored over a newer due mark."""
+    threshold_league(session)
+    generation = leaderboard.board_generation(session)
+    ann = get_by_username(session, "ann")
+    assert ann is not None and ann.id is not None
+    leaderboard.player_form(session, ann.id)  # derived and stored
+    session.commit()
+    admin.void(session, "g9", by="ref", now=NOW)  # ann's last loss refunded
+    session.commit()
+    session.refresh(ann)
+    assert (ann.form_due, ann.form_generation) == (generation + 1, generation)
+    assert (ann.streak, ann.last10) == ("L4", "6-4-0")  # stored, but due
+    # A reader that derived at the old generation (before the void) stores nothing.
+    leaderboard.store_forms(session, {ann.id: standings.Form("L4", "6-4-0")}, generation)
+    assert leaderboard.player_form(session, ann.id) == standings.Form("L3", "6-3-0")
+    session.commit()
+    session.refresh(ann)
+    assert (ann.streak, ann.last10, ann.form_generation) == ("L3", "6-3-0", generation + 1)

@@ -210,7 +210,8 @@ def test_count_leaderboard_matches_its_rows(session: Session, period: str) -> No
     alice: a win on Oct 20 (all time only) and a win on Nov 18 (all periods);
     bob: a loss on Nov 5 (all time, month); carol: a push on Nov 20 (wagered: all periods);
     dave: a void pick on Nov 19 (counts nowhere); erin: never picks (all time only).
-    all: 5 players; month: alice, bob, carol; week: alice, carol."""
+    all: 5 players; season (from the first game, Oct 21) and month: alice, bob, carol; week:
+    alice, carol."""
     now = utc("2026-11-22T12:00")
     start = utc("2026-10-01T12:00")
     alice, bob, carol, dave = (
@@ -224,7 +225,7 @@ def test_count_leaderboard_matches_its_rows(session: Session, period: str) -> No
     make_game(session, "nov19", utc("2026-11-20T00:00"), home="v H", away="v A")
     make_picks(session, dave, utc("2026-11-19T12:00"), ("nov19", "h2h", "v H"))
     admin.void(session, "nov19", by="ref", now=utc("2026-11-20T03:00"))
-    expected = {"all": 5, "month": 3, "week": 2}[period]
+    expected = {"all": 5, "season": 3, "month": 3, "week": 2}[period]
     rows = leaderboard.leaderboard(session, period, now, NY, limit=200)
     assert leaderboard.count_leaderboard(session, period, now, NY) == len(rows) == expected
     ranks = {r.username: r.rank for r in rows}
