@@ -1,7 +1,7 @@
 """Cached public period boards, and each player's current form
 
 Revision ID: 0008
-Revises: 0006 (the lead rechains it onto the leagues migration, 0007)
+Revises: 0007
 Create Date: 2026-12-04
 
 board / board_row hold the week, month and season boards as last built, numbered in board
