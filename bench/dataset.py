@@ -174,7 +174,7 @@ class Leagues:
 
     def describe(self, n_users: int) -> str:
         """The realised distribution, for the printed data line."""
-        sizes = Counter(_size_band(row.size) for row in self.rows)
+        sizes = Counter(size_band(row.size) for row in self.rows)
         bands = ", ".join(f"{low}-{high}: {sizes[(low, high)]}" for _, low, high in LEAGUE_SIZES)
         biggest = max((row.size for row in self.rows), default=0)
         full = sum(row.size == biggest for row in self.rows)
@@ -357,7 +357,8 @@ def _invite_code(rng: random.Random, taken: set[str]) -> str:
             return code
 
 
-def _size_band(size: int) -> tuple[int, int]:
+def size_band(size: int) -> tuple[int, int]:
+    """The `LEAGUE_SIZES` band of a league (a band's floor is 3: the first band below it)."""
     for _, low, high in LEAGUE_SIZES:
         if low <= size <= high:
             return low, high
