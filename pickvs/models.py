@@ -328,6 +328,70 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
+LEAGUE_DEFAULT_MARKETS = "h2h,spreads,totals"
+LEAGUE_DEFAULT_MIN_RANKED = 20
+LEAGUE_DEFAULT_RANKING = "units"
+
+
+class League(SQLModel, table=True):
+    """A private group with its own rules (`pickvs.domain.leagues`). It holds no picks: a pick
+    belongs to its player and counts in each league the player is a member of now."""
+
+    __tablename__ = "league"
+    # A deleted league's id (and so its /leagues/<id> links) is never handed to a new one.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(60), nullable=False))
+    description: str = Field(
+        default="", sa_column=Column(String(500), nullable=False, server_default="")
+    )
+    # SET NULL: a deleted owner leaves the league to its earliest-joined member
+    # (`services.leagues` hands it over on the next access).
+    owner_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"), nullable=True),
+    )
+    invite_code: str = Field(sa_column=Column(String(16), nullable=False, unique=True))
+    markets: str = Field(
+        default=LEAGUE_DEFAULT_MARKETS,
+        sa_column=Column(String(40), nullable=False, server_default=LEAGUE_DEFAULT_MARKETS),
+    )
+    shortest_price: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    longest_price: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    daily_cap: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    min_ranked: int = Field(
+        default=LEAGUE_DEFAULT_MIN_RANKED,
+        sa_column=Column(Integer, nullable=False, server_default=str(LEAGUE_DEFAULT_MIN_RANKED)),
+    )
+    ranking: str = Field(
+        default=LEAGUE_DEFAULT_RANKING,
+        sa_column=Column(String(16), nullable=False, server_default=LEAGUE_DEFAULT_RANKING),
+    )
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class LeagueMember(SQLModel, table=True):
+    """A player's membership of a league, from `joined_at`. Leaving deletes the row only."""
+
+    __tablename__ = "league_member"
+    # "My leagues" (and every board of the player's leagues) starts from the player.
+    __table_args__ = (Index("ix_league_member_user", "user_id"),)
+
+    league_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("league.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    joined_at: datetime = Field(sa_column=utc_column())
+
+
 def utcnow() -> datetime:
     """The system clock, for defaults at the edges; rules receive `now` instead."""
     return datetime.now(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -129,8 +130,8 @@ def test_postgres_leaves_room_on_pick_pages_for_heap_only_grading(engine: Engine
         assert options.scalar_one() == ["fillfactor=50"]
 
 
-def test_head_is_0006_login_throttle() -> None:
-    assert migrations.head_revision() == "0006"
+def test_head_is_0007_leagues() -> None:
+    assert migrations.head_revision() == "0007"
 
 
 def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(
@@ -196,5 +197,68 @@ def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(
                 ).scalar()
                 assert board is not None and "round(CAST(total_units" in board
         assert "user_session" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_0007_adds_leagues_and_downgrades_cleanly(backend: str, tmp_path, pg_databases) -> None:  # type: ignore[no-untyped-def]
+    """From 0006 up to 0007 and back: a league and its member are stored with the defaults the
+    migration declares; a deleted owner leaves the league ownerless (SET NULL); removing a
+    member never touches picks; the downgrade drops both tables and nothing else."""
+    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine, "0006")
+        migrations.upgrade(engine)
+        assert migrations.current_revision(engine) == "0007"
+        at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO "user" (email, username, username_key, password_hash, '
+                    "is_admin, created_at, total_units, total_wagered, wins, losses, pushes) "
+                    "VALUES ('ann@example.com', 'ann', 'ann', 'x', false, :at, 0, 0, 0, 0, 0)"
+                ),
+                {"at": at},
+            )
+            ann = conn.execute(text('SELECT id FROM "user"')).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO league (name, owner_id, invite_code, created_at, updated_at) "
+                    "VALUES ('Office', :ann, 'ABCDEFGH23', :at, :at)"
+                ),
+                {"ann": ann, "at": at},
+            )
+            league = conn.execute(text("SELECT id FROM league")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO league_member (league_id, user_id, joined_at) VALUES (:l, :u, :at)"
+                ),
+                {"l": league, "u": ann, "at": at},
+            )
+            defaults = conn.execute(
+                text(
+                    "SELECT description, markets, shortest_price, longest_price, daily_cap, "
+                    "min_ranked, ranking FROM league"
+                )
+            ).one()
+            assert tuple(defaults) == ("", "h2h,spreads,totals", None, None, None, 20, "units")
+            conn.execute(text('DELETE FROM "user" WHERE id = :ann'), {"ann": ann})
+            assert conn.execute(text("SELECT owner_id FROM league")).scalar_one() is None
+            assert conn.execute(text("SELECT count(*) FROM league_member")).scalar_one() == 0
+        indexes = {i["name"] for i in inspect(engine).get_indexes("league_member")}
+        assert "ix_league_member_user" in indexes
+
+        config = migrations.alembic_config()
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")
+            conn.commit()
+        assert migrations.current_revision(engine) == "0006"
+        tables = set(inspect(engine).get_table_names())
+        assert not tables & {"league", "league_member"}
+        assert {"user", "pick", "login_throttle"} <= tables
+        migrations.upgrade(engine)  # and up again
+        assert {"league", "league_member"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
