@@ -31,6 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from pickvs import db
+from pickvs.domain import leagues as leagues_rules
 from pickvs.domain import slate
 from pickvs.domain.markets import AWAY, H2H, HOME, OVER, SPREADS, TOTALS, UNDER
 from pickvs.domain.odds import win_units
@@ -102,8 +103,6 @@ PRICE_WINDOWS = (
 DAILY_CAPS = ((None, 0.50), (1, 0.10), (2, 0.10), (3, 0.15), (4, 0.05), (5, 0.10))
 MIN_RANKED = ((0, 0.05), (5, 0.10), (10, 0.20), (20, 0.45), (30, 0.10), (50, 0.10))
 RANKING = (("units", 0.50), ("roi", 0.20), ("adjusted_roi", 0.30))
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -351,7 +350,7 @@ def _weighted(rng: random.Random, choices: Sequence[tuple]) -> Any:  # type: ign
 
 def _invite_code(rng: random.Random, taken: set[str]) -> str:
     while True:
-        code = "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = leagues_rules.new_invite_code(rng.choice)
         if code not in taken:
             taken.add(code)
             return code
