@@ -7,9 +7,12 @@ no league table by design. What "grading the season with every league's rules ap
 cost is then the leagues' presence: two more tables, their indexes and foreign keys to the
 players that grading updates. It is measured on two databases built side by side from the
 same seed in the same run, one with the leagues and one without, graded in the order A B,
-then (every pick reset to pending, totals and roll-up emptied, VACUUM ANALYZE) B A; each
-side's faster grading is compared, so a neighbour's burst of load on this shared machine
-falls on both sides or on neither. (One database graded, reset, given its leagues and graded
+then (every pick reset to pending, totals and roll-up emptied) B A; each side's faster
+grading is compared, so a neighbour's burst of load on this shared machine falls on both
+sides or on neither. Before each grading both databases are vacuumed and checkpointed and the
+OS cache flushed: otherwise the second database graded pays for the first one's writes (its
+dirty pages flushed, PostgreSQL's autovacuum of a million dead rows), and the comparison
+measures the order rather than the leagues. (One database graded, reset, given its leagues and graded
 again would compare a fresh table with one carrying a dead copy of every pick.) The line also
 reports how long computing every league's all-time board once takes after grading: what
 applying every league's rules eagerly, at grading time, would add.
@@ -24,11 +27,13 @@ period), so its cost follows the members' picks, which the line reports. The cal
 league's owner.
 
 The slate. `bench.slate`'s measure (two slate days, the player's own picks) for the player in
-five leagues with the most picks on those days.
+five leagues with the most picks on those days. Then, for the record (the issue sets no target),
+that player's list of leagues with their rank in each (`my_leagues`: one all-time board each).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections import defaultdict
@@ -66,6 +71,7 @@ WORST_ROUNDS = 2
 WARMUP = 8
 GRADING_RATIO = 1.3
 SLATE_CALLS = 200
+MY_LEAGUES_CALLS = 50
 IN_LEAGUES = dataset.MAX_LEAGUES_PER_PLAYER
 
 
@@ -92,22 +98,38 @@ def _bench(backend: str, ctx: Context) -> Iterator[Measure]:
         boards_s = _every_board_once(engine, league)
         yield _grading_measure(backend, plain_s, plain_report, with_s, report, boards_s, league)
         yield from _boards(engine, league, backend)
-        yield _slate(engine, league, backend)
+        yield from _slate(engine, league, backend)
 
 
 def _gradings(
     plain: Engine, leagues_in: Engine, now: datetime
 ) -> tuple[float, float, grading.GradeReport, grading.GradeReport]:
-    """Best of two gradings of each database, in the order A B, reset, B A."""
+    """Best of two gradings of each database, in the order A B, reset, B A, each started on a
+    quiet machine (`_settle`)."""
     times: dict[Engine, list[float]] = {plain: [], leagues_in: []}
     reports: dict[Engine, grading.GradeReport] = {}
     for order in ((plain, leagues_in), (leagues_in, plain)):
         for engine in order:
             if times[engine]:
                 _reset(engine)
+            _settle(plain, leagues_in)
             seconds, reports[engine] = _timed_grade(engine, now)
             times[engine].append(seconds)
     return min(times[plain]), min(times[leagues_in]), reports[plain], reports[leagues_in]
+
+
+def _settle(*engines: Engine) -> None:
+    """Nothing left over from the last load or grading to slow the next one: dead rows vacuumed
+    (else autovacuum would work on one database while the other is graded), every dirty page
+    written (a checkpoint, then the OS's cache flushed)."""
+    for engine in engines:
+        dataset.analyze(engine)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if db.is_postgres(engine):
+                conn.execute(text("CHECKPOINT"))
+            else:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    os.sync()
 
 
 def _reset(engine: Engine) -> None:
@@ -125,7 +147,6 @@ def _reset(engine: Engine) -> None:
                 total_units=0.0, total_wagered=0.0, roi=None, wins=0, losses=0, pushes=0
             )
         )
-    dataset.analyze(engine)
 
 
 @contextmanager
@@ -168,7 +189,7 @@ def _grading_measure(
         ratio <= GRADING_RATIO and same,
         backend,
         extra=(
-            "two databases from one seed, graded A B, reset, B A; grading touches no league table "
+            "two databases from one seed, graded A B, reset, B A, each on a settled machine; grading touches no league table "
             "(league rules apply when a board is read), so this is the cost of their presence"
             f"; every league's all-time board computed once after grading: {boards_s:.1f} s"
             + ("" if same else "; GRADED DIFFERENT PICKS")
@@ -298,7 +319,9 @@ def _members_picks(engine: Engine, league_ids: Sequence[int]) -> dict[int, int]:
         return {int(league_id): int(n) for league_id, n in rows}
 
 
-def _slate(engine: Engine, league: dataset.League, backend: str) -> Measure:
+def _slate(engine: Engine, league: dataset.League, backend: str) -> Iterator[Measure]:
+    """The slate of the keenest player in five leagues; then, for the record, that player's
+    list of leagues (each with their all-time rank: one board per league)."""
     assert league.leagues is not None
     in_leagues, candidates = _most_leagues(league.leagues)
     user_id, own = _keenest_of(engine, league, candidates)
@@ -314,7 +337,20 @@ def _slate(engine: Engine, league: dataset.League, backend: str) -> Measure:
         backend,
         median_ms=15,
     )
-    return replace(measure, extra=f"player{user_id:05d}, {own} own picks on those days")
+    yield replace(measure, extra=f"player{user_id:05d}, {own} own picks on those days")
+
+    def mine() -> None:
+        with Session(engine) as session:
+            assert len(leagues.my_leagues(session, user_id, league.now, league.tz)) == in_leagues
+
+    sizes = sorted(row.size for row in league.leagues.rows if user_id in row.members)
+    samples = time_calls(mine, MY_LEAGUES_CALLS)
+    yield info(
+        f"my leagues with my all-time rank in each, a player in {in_leagues} leagues",
+        f"median {median(samples):.2f} ms, p95 {percentile(samples, 95):.2f} ms over "
+        f"{len(samples)} calls; leagues of {', '.join(map(str, sizes))} members",
+        backend,
+    )
 
 
 def _most_leagues(rows: dataset.Leagues) -> tuple[int, list[int]]:

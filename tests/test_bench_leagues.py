@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bench import dataset
+from bench.__main__ import main
 from pickvs.domain import leagues as rules
 from pickvs.models import League, LeagueMember
 
@@ -102,3 +103,22 @@ def test_leagues_load_as_generated(engine: Engine) -> None:
         session.add(created)
         session.commit()
         assert created.id == len(rows) + 1
+
+
+def test_the_leagues_suite_runs_at_a_tiny_scale(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every measure prints its line on both backends (timings at this scale mean nothing)."""
+    main(["leagues", "--scale", "0.002", "--seed", "7"])
+    out = capsys.readouterr().out
+    for backend in ("sqlite", "postgresql"):
+        mine = [line for line in out.splitlines() if f"[{backend}]" in line]
+        for measure in (
+            "league data",
+            "grade the season with leagues loaded v without",
+            "league board top 50, any period",
+            "league board top 50, the 19-member leagues alone",
+            "slate page, 2 days, a player in 4 leagues",
+            "my leagues with my all-time rank in each",
+        ):
+            assert any(line.startswith(measure) for line in mine), (backend, measure, out)
+        assert not any("GRADED DIFFERENT PICKS" in line for line in mine), out
+    assert "# leagues took" in out
