@@ -245,8 +245,11 @@ def _boards(engine: Engine, league: dataset.League, backend: str) -> Iterator[Me
     for row, period in calls[:WARMUP]:
         call(row, period)()
     samples: list[tuple[float, dataset.LeagueRow, str]] = []
+    cpu: list[float] = []
     for row, period in calls:
+        before = time.process_time()
         ms = time_calls(call(row, period), repeat=1, warmup=0)[0]
+        cpu.append((time.process_time() - before) * 1000)
         samples.append((ms, row, period))
     figures = [ms for ms, _, _ in samples]
     slowest = max(samples, key=lambda sample: sample[0])
@@ -257,7 +260,8 @@ def _boards(engine: Engine, league: dataset.League, backend: str) -> Iterator[Me
             f"{max(r.size for r in chosen)} members x {'/'.join(PERIODS)}; "
             + _by_band(samples)
             + f"; slowest {slowest[0]:.1f} ms (league of {slowest[1].size}, "
-            f"members with {read[slowest[1].id]} picks, {slowest[2]})"
+            f"members with {read[slowest[1].id]} picks, {slowest[2]}); this process's CPU per "
+            f"call median {median(cpu):.2f} ms, p95 {percentile(cpu, 95):.2f} ms; " + _load()
         ),
     )
     yield _worst_size(engine, league, backend, call)
@@ -284,9 +288,15 @@ def _worst_size(
         f"league board top {TOP}, the {biggest}-member leagues alone",
         f"median {median(samples):.2f} ms, p95 {percentile(samples, 95):.2f} ms, max "
         f"{max(samples):.2f} ms over {len(samples)} calls; {len(rows)} leagues, their members "
-        f"with {min(read.values())}-{max(read.values())} picks",
+        f"with {min(read.values())}-{max(read.values())} picks; {_load()}",
         backend,
     )
+
+
+def _load() -> str:
+    """The machine's load while measuring: it is shared, and a busy neighbour shows here."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
 def _by_band(samples: Sequence[tuple[float, dataset.LeagueRow, str]]) -> str:
@@ -337,7 +347,7 @@ def _slate(engine: Engine, league: dataset.League, backend: str) -> Iterator[Mea
         backend,
         median_ms=15,
     )
-    yield replace(measure, extra=f"player{user_id:05d}, {own} own picks on those days")
+    yield replace(measure, extra=f"player{user_id:05d}, {own} own picks on those days; {_load()}")
 
     def mine() -> None:
         with Session(engine) as session:
