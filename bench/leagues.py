@@ -7,8 +7,8 @@ no league table by design. What "grading the season with every league's rules ap
 cost is then the leagues' presence: two more tables, their indexes and foreign keys to the
 players that grading updates. It is measured on two databases built side by side from the
 same seed in the same run, one with the leagues and one without, graded in the order A B,
-then (every pick reset to pending, totals and roll-up emptied) B A; each side's faster
-grading is compared, so a neighbour's burst of load on this shared machine falls on both
+then (every pick reset to pending, totals and roll-up emptied) B A, then A B; each side's
+fastest grading is compared, so a neighbour's burst of load on this shared machine falls on both
 sides or on neither. Before each grading both databases are vacuumed and checkpointed and the
 OS cache flushed: otherwise the second database graded pays for the first one's writes (its
 dirty pages flushed, PostgreSQL's autovacuum of a million dead rows), and the comparison
@@ -104,11 +104,11 @@ def _bench(backend: str, ctx: Context) -> Iterator[Measure]:
 def _gradings(
     plain: Engine, leagues_in: Engine, now: datetime
 ) -> tuple[float, float, grading.GradeReport, grading.GradeReport]:
-    """Best of two gradings of each database, in the order A B, reset, B A, each started on a
-    quiet machine (`_settle`)."""
+    """Best of three gradings of each database, in the order A B, B A, A B (reset between),
+    each started on a quiet machine (`_settle`)."""
     times: dict[Engine, list[float]] = {plain: [], leagues_in: []}
     reports: dict[Engine, grading.GradeReport] = {}
-    for order in ((plain, leagues_in), (leagues_in, plain)):
+    for order in ((plain, leagues_in), (leagues_in, plain), (plain, leagues_in)):
         for engine in order:
             if times[engine]:
                 _reset(engine)
@@ -183,14 +183,14 @@ def _grading_measure(
     return Measure(
         "grade the season with leagues loaded v without",
         f"{ratio:.2f}x ({with_s:.2f} s with {n_leagues} leagues, {plain_s:.2f} s without, best "
-        f"of two each; "
-        f"{graded.picks_graded} picks, {graded.users_updated} players each)",
+        f"of three each; {graded.picks_graded} picks, {graded.users_updated} players each)",
         f"<= {GRADING_RATIO:g}x",
         ratio <= GRADING_RATIO and same,
         backend,
         extra=(
-            "two databases from one seed, graded A B, reset, B A, each on a settled machine; grading touches no league table "
-            "(league rules apply when a board is read), so this is the cost of their presence"
+            "two databases from one seed, graded A B, B A, A B, each on a settled machine; "
+            "grading touches no league table (league rules apply when a board is read), so "
+            "this is the cost of their presence"
             f"; every league's all-time board computed once after grading: {boards_s:.1f} s"
             + ("" if same else "; GRADED DIFFERENT PICKS")
         ),
