@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, true
@@ -446,9 +446,9 @@ def _members(session: Session, league_id: int) -> list[_Member]:
     return [_Member(int(uid), name, key) for uid, name, key in rows]
 
 
-class _BoardPick(NamedTuple):
-    """A counted pick graded win, loss or push, as the board reads it (a tuple: a board reads
-    thousands, and a frozen dataclass costs several times as much to make)."""
+@dataclass(frozen=True)
+class _BoardPick:
+    """A counted pick graded win, loss or push, as the board reads it."""
 
     user_id: int
     status: str
