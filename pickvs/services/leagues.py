@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, true
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -31,7 +31,7 @@ from pickvs.domain.accounts import username_key
 from pickvs.domain.display import matchup
 from pickvs.domain.leagues import CountablePick, SettingsError
 from pickvs.domain.text import storable
-from pickvs.models import Game, League, LeagueMember, Pick, PickStatus, User
+from pickvs.models import Game, League, LeagueMember, Pick, User
 from pickvs.services import export
 from pickvs.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pickvs.services.leaderboard import period_start
@@ -448,80 +448,34 @@ def _members(session: Session, league_id: int) -> list[_Member]:
 
 @dataclass(frozen=True)
 class _BoardPick:
-    """A counted pick graded win, loss or push, as the board reads it."""
-
-    user_id: int
-    status: str
-    result_units: float
-    in_period: bool
+    pick: CountablePick
+    result_units: float | None
 
 
-def _board_picks(
-    session: Session, league_id: int, settings: LeagueSettings, start: datetime | None, tz: ZoneInfo
-) -> list[_BoardPick]:
-    """The members' counted graded picks, oldest tip-off first (commence_time, created_at, id),
-    from one query.
-
-    The database leaves out what cannot count here: void picks (they count nowhere and take no
-    place under a daily cap), picks on markets the league does not count, picks priced outside
-    the window, and, with no daily cap, pending picks (they only ever take a place under the
-    cap). That is a superset of what the rules let through, never less, and the rules still
-    decide each row (`domain.leagues`), so the result is theirs; it saves reading and checking
-    the rows that could only fail. With no daily cap the rules need only a pick's market and
-    price, so they are decided once per (market, price) and no timestamp is read at all: the
-    period test and the order come from the database.
-    """
-    capped = settings.daily_cap is not None
-    columns: list[Any] = [Pick.id, Pick.user_id, Pick.market, Pick.price, Pick.status]
-    columns.append(Pick.result_units)
-    columns.append(true() if start is None else (Game.commence_time >= start))
-    if capped:
-        columns += [Pick.created_at, Game.commence_time]
+def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
+    """Every pick of the league's current members, with its game's tip-off: one query."""
     stmt = (
-        select(*columns)
+        select(
+            Pick.id,
+            Pick.user_id,
+            Pick.market,
+            Pick.price,
+            Pick.status,
+            Pick.result_units,
+            Pick.created_at,
+            Game.commence_time,
+        )
         .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
         .join(Game, Game.id == Pick.game_id)
-        .where(
-            LeagueMember.league_id == league_id,
-            Pick.status != PickStatus.VOID if capped else Pick.status.in_(rules.WAGERED),
-            Pick.market.in_(settings.markets),
-            *_price_window(settings),
-        )
-        .order_by(Pick.user_id, Game.commence_time, Pick.created_at, Pick.id)
+        .where(LeagueMember.league_id == league_id)
     )
-    rows = session.connection().execute(stmt).all()
-    league = settings.rules()
-    if capped:
-        reasons = league_rules.count_picks(
-            (CountablePick(r[0], r[1], r[2], r[3], r[4], r[7], r[8]) for r in rows), league, tz
-        )
-        counts = [reasons[r[0]] is None for r in rows]
-    else:
-        rule: dict[tuple[str, int], bool] = {}
-        counts = []
-        for r in rows:
-            key = (r[2], r[3])
-            if key not in rule:
-                rule[key] = league_rules.first_failing_rule(r[2], r[3], league) is None
-            counts.append(rule[key])
     return [
-        _BoardPick(int(r[1]), r[4], float(r[5] or 0.0), bool(r[6]))
-        for r, counted in zip(rows, counts, strict=True)
-        if counted and r[4] in rules.WAGERED
+        _BoardPick(
+            CountablePick(int(pid), int(uid), market, int(price), status, created, tip),
+            None if units is None else float(units),
+        )
+        for pid, uid, market, price, status, units, created, tip in session.execute(stmt)
     ]
-
-
-def _price_window(settings: LeagueSettings) -> list[Any]:
-    """The window in whole prices: what a price pays grows with the number (-300 < -110 < +150),
-    except that -100 and +100 both pay even money, so an end at either takes in both."""
-    clauses = []
-    if settings.shortest_price is not None:
-        low = -100 if settings.shortest_price == 100 else settings.shortest_price
-        clauses.append(Pick.price >= low)
-    if settings.longest_price is not None:
-        high = 100 if settings.longest_price == -100 else settings.longest_price
-        clauses.append(Pick.price <= high)
-    return clauses
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -545,23 +499,30 @@ def _board(
     assert league.id is not None
     start = _period_start(session, period, now, tz)
     settings = _settings(league)
+    picks = _board_picks(session, league.id)
+    reasons = league_rules.count_picks([p.pick for p in picks], settings.rules(), tz)
     graded: dict[int, list[_BoardPick]] = defaultdict(list)
-    for pick in _board_picks(session, league.id, settings, start, tz):
-        graded[pick.user_id].append(pick)
-    rows = [
-        _row(member, graded[member.user_id], settings) for member in _members(session, league.id)
-    ]
+    for item in picks:
+        if reasons[item.pick.id] is None and item.pick.status in rules.WAGERED:
+            graded[item.pick.user_id].append(item)
+    rows = []
+    for member in _members(session, league.id):
+        mine = sorted(
+            graded[member.user_id],
+            key=lambda p: (p.pick.commence_time, p.pick.created_at, p.pick.id),
+        )
+        rows.append(_row(member, mine, start, settings))
     return _ranked(rows, settings.ranking)
 
 
 def _row(
-    member: _Member, graded: Sequence[_BoardPick], settings: LeagueSettings
+    member: _Member, graded: Sequence[_BoardPick], start: datetime | None, settings: LeagueSettings
 ) -> tuple[_Member, LeagueBoardRow]:
-    form = standings.form([p.status for p in graded])
-    period = [p for p in graded if p.in_period]
-    units = sum(p.result_units for p in period)
+    form = standings.form([p.pick.status for p in graded])
+    period = [p for p in graded if start is None or p.pick.commence_time >= start]
+    units = sum(p.result_units or 0.0 for p in period)
     wagered = float(len(period))
-    statuses = [p.status for p in period]
+    statuses = [p.pick.status for p in period]
     wins, losses, pushes = (statuses.count(s) for s in (rules.WIN, rules.LOSS, rules.PUSH))
     row = LeagueBoardRow(
         rank=None,
