@@ -12,7 +12,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pickvs.api import docs, errors, openapi, security
-from pickvs.api.routes import auth, games, health, leaderboard, picks
+from pickvs.api.routes import auth, games, health, leaderboard, leagues, picks
 from pickvs.api.schemas import MAX_BODY_BYTES, ErrorOut
 from pickvs.config import settings
 
@@ -22,10 +22,11 @@ The JSON API of PickVs, a self-hosted NBA pick'em.
 Authenticate with `Authorization: Bearer <token>`, the token coming from `POST /auth/register`
 or `POST /auth/login`. Every error is JSON `ErrorOut`: `{"detail": "..."}`, a line a person can
 act on, with `field` naming the input at fault and `errors` listing each problem when there are
-several. 401 missing, invalid or expired token or wrong password; 403 not allowed yet; 404
-unknown game or pick; 409 locked game or conflicting pick; 413 body too large; 422 invalid
-input; 429 too many failed log-ins; 503 database unavailable. Each operation lists the statuses
-it can answer.
+several. 401 missing, invalid or expired token or wrong password; 403 not allowed (yet), or not
+a member or the owner of the league; 404 unknown game, pick, league, member or invite code;
+409 locked game, conflicting pick, a second membership or an owner leaving others behind; 413
+body too large; 422 invalid input; 429 too many failed log-ins; 503 database unavailable. Each
+operation lists the statuses it can answer.
 
 Lines always come from the server's odds: a pick is taken at the reference book's current price.
 """
@@ -35,6 +36,10 @@ TAGS = [
     {"name": "games", "description": "The upcoming slate with lines, and picks after lock."},
     {"name": "picks", "description": "Your picks: make, change, withdraw and list them."},
     {"name": "leaderboard", "description": "Units won and ROI, all time, this month or week."},
+    {
+        "name": "leagues",
+        "description": "Private leagues: invite codes, members, their own rules and boards.",
+    },
     {"name": "health", "description": "Status for anyone; job runs and credits for admins."},
 ]
 
@@ -81,7 +86,7 @@ def create_app(pages_dir: Callable[[], Path | None] | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's would load Swagger UI from a CDN; see pickvs/api/docs.py
         redoc_url=None,
     )
-    for module in (auth, games, picks, leaderboard, health):
+    for module in (auth, games, picks, leaderboard, leagues, health):
         app.include_router(module.router)
     if settings.api_docs:
         docs.install(app)
@@ -97,7 +102,7 @@ def create_app(pages_dir: Callable[[], Path | None] | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=origins,
             allow_credentials=False,
-            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )

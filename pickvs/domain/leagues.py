@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pickvs.domain.markets import MARKETS
@@ -66,10 +66,9 @@ class LeagueRules:
     daily_cap: int | None = None
 
 
-@dataclass(frozen=True)
-class CountablePick:
+class CountablePick(NamedTuple):
     """What the rules read of a pick: its player, market, price, status, when it was made and
-    when its game tips (the slate day)."""
+    when its game tips (the slate day). A tuple: a board reads thousands of them per call."""
 
     id: int
     user_id: int
@@ -82,10 +81,15 @@ class CountablePick:
 
 def price_in_window(price: int, shortest: int | None, longest: int | None) -> bool:
     """Whether a price pays within [what `shortest` pays, what `longest` pays], ends included."""
-    pays = win_units(price)
-    if shortest is not None and pays < win_units(shortest):
-        return False
-    return not (longest is not None and pays > win_units(longest))
+    return _pays_within(win_units(price), _pays(shortest), _pays(longest))
+
+
+def _pays(price: int | None) -> float | None:
+    return None if price is None else win_units(price)
+
+
+def _pays_within(pays: float, low: float | None, high: float | None) -> bool:
+    return (low is None or pays >= low) and (high is None or pays <= high)
 
 
 def first_failing_rule(market: str, price: int, rules: LeagueRules) -> str | None:
@@ -105,18 +109,37 @@ def count_picks(
     A void pick that passes the market and price rules is None too (it counts nowhere anyway,
     being refunded) but takes no place under the daily cap; nor does a pick failing rule 1 or 2.
     The picks may be several players': the cap is per player and slate day (tip-off date in
-    `tz`, never UTC).
+    `tz`, never UTC). The same rules as `first_failing_rule`, with what a price pays and a
+    tip-off's slate day worked out once each: a league's board runs this over thousands of
+    picks on a few hundred games at a few dozen prices.
     """
+    markets = frozenset(rules.markets)
+    low, high = _pays(rules.shortest_price), _pays(rules.longest_price)
+    cap = rules.daily_cap
+    in_window: dict[int, bool] = {}
+    day_of: dict[datetime, date] = {}
     reasons: dict[int, str | None] = {}
     days: dict[tuple[int, date], list[CountablePick]] = defaultdict(list)
     for pick in picks:
-        reasons[pick.id] = first_failing_rule(pick.market, pick.price, rules)
-        if reasons[pick.id] is None and pick.status != VOID:
-            days[(pick.user_id, slate_day(pick.commence_time, tz))].append(pick)
-    if rules.daily_cap is not None:
-        for day in days.values():
-            day.sort(key=lambda pick: (pick.created_at, pick.id))
-            for extra in day[rules.daily_cap :]:
+        if pick.market not in markets:
+            reasons[pick.id] = MARKET
+            continue
+        inside = in_window.get(pick.price)
+        if inside is None:
+            inside = in_window[pick.price] = _pays_within(win_units(pick.price), low, high)
+        if not inside:
+            reasons[pick.id] = PRICE
+            continue
+        reasons[pick.id] = None
+        if cap is not None and pick.status != VOID:
+            day = day_of.get(pick.commence_time)
+            if day is None:
+                day = day_of[pick.commence_time] = slate_day(pick.commence_time, tz)
+            days[(pick.user_id, day)].append(pick)
+    for day_picks in days.values():
+        if cap is not None and len(day_picks) > cap:
+            day_picks.sort(key=lambda pick: (pick.created_at, pick.id))
+            for extra in day_picks[cap:]:
                 reasons[extra.id] = DAILY_CAP
     return reasons
 

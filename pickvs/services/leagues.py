@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import NullType
 from sqlmodel import Session
 
 from pickvs.config import settings as app_settings
@@ -325,6 +326,8 @@ def join_league(
 ) -> LeagueDetail:
     """Join with an invite code (for `league_id` when given). An unknown league and a wrong
     code give the same 404, so a code cannot be probed league by league."""
+    if league_id is not None and _is_member(session, league_id, user_id):
+        raise Conflict(ALREADY_MEMBER)  # a member knows the league: nothing is revealed
     league = _by_code(session, code)
     if league is None or (league_id is not None and league.id != league_id):
         raise NotFound(WRONG_CODE)
@@ -446,36 +449,61 @@ def _members(session: Session, league_id: int) -> list[_Member]:
     return [_Member(int(uid), name, key) for uid, name, key in rows]
 
 
-@dataclass(frozen=True)
-class _BoardPick:
-    pick: CountablePick
-    result_units: float | None
+# A pick as the board reads it: what the rules need, and what it won.
+_BoardPick = tuple[CountablePick, float | None]
+
+
+def _raw(column: Any) -> Any:
+    """A timestamp column read as the driver returns it, without the ORM's conversion."""
+    return type_coerce(column, NullType())
+
+
+# Built once: a board reads every pick of its members (thousands) on each call.
+_BOARD_PICKS = (
+    select(
+        Pick.id,
+        Pick.user_id,
+        Pick.market,
+        Pick.price,
+        Pick.status,
+        _raw(Pick.created_at),
+        _raw(Game.commence_time),
+        Pick.result_units,
+    )
+    .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
+    .join(Game, Game.id == Pick.game_id)
+    .where(LeagueMember.league_id == bindparam("league_id"))
+)
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    """What `models.UTCDateTime` returns (aware UTC) from what the driver gave: SQLite's text
+    (naive UTC, as SQLAlchemy wrote it) or PostgreSQL's aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in_order(value: datetime | str) -> datetime:
+    """A pick's `created_at` as the rules compare it: only with other picks' (the daily cap's
+    order), so SQLite's naive UTC is left naive, saving a conversion per pick."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
-    """Every pick of the league's current members, with its game's tip-off: one query."""
-    stmt = (
-        select(
-            Pick.id,
-            Pick.user_id,
-            Pick.market,
-            Pick.price,
-            Pick.status,
-            Pick.result_units,
-            Pick.created_at,
-            Game.commence_time,
-        )
-        .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
-        .join(Game, Game.id == Pick.game_id)
-        .where(LeagueMember.league_id == league_id)
-    )
-    return [
-        _BoardPick(
-            CountablePick(int(pid), int(uid), market, int(price), status, created, tip),
-            None if units is None else float(units),
-        )
-        for pid, uid, market, price, status, units, created, tip in session.execute(stmt)
-    ]
+    """Every pick of the league's current members, with its game's tip-off: one query, in
+    Core on the session's connection (plain rows: no entity is built), each game's tip-off
+    converted once for all its picks."""
+    rows = session.connection().execute(_BOARD_PICKS, {"league_id": league_id}).all()
+    tips: dict[Any, datetime] = {}
+    picks = []
+    for pick_id, user_id, market, price, status, created, raw_tip, units in rows:
+        tip = tips.get(raw_tip)
+        if tip is None:
+            tip = tips[raw_tip] = _as_utc(raw_tip)
+        pick = CountablePick(pick_id, user_id, market, price, status, _in_order(created), tip)
+        picks.append((pick, units))
+    return picks
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -500,17 +528,15 @@ def _board(
     start = _period_start(session, period, now, tz)
     settings = _settings(league)
     picks = _board_picks(session, league.id)
-    reasons = league_rules.count_picks([p.pick for p in picks], settings.rules(), tz)
+    reasons = league_rules.count_picks([pick for pick, _ in picks], settings.rules(), tz)
     graded: dict[int, list[_BoardPick]] = defaultdict(list)
-    for item in picks:
-        if reasons[item.pick.id] is None and item.pick.status in rules.WAGERED:
-            graded[item.pick.user_id].append(item)
+    for pick, units in picks:
+        if pick.status in rules.WAGERED and reasons[pick.id] is None:
+            graded[pick.user_id].append((pick, units))
     rows = []
     for member in _members(session, league.id):
-        mine = sorted(
-            graded[member.user_id],
-            key=lambda p: (p.pick.commence_time, p.pick.created_at, p.pick.id),
-        )
+        mine = graded[member.user_id]
+        mine.sort(key=lambda item: (item[0].commence_time, item[0].created_at, item[0].id))
         rows.append(_row(member, mine, start, settings))
     return _ranked(rows, settings.ranking)
 
@@ -518,11 +544,12 @@ def _board(
 def _row(
     member: _Member, graded: Sequence[_BoardPick], start: datetime | None, settings: LeagueSettings
 ) -> tuple[_Member, LeagueBoardRow]:
-    form = standings.form([p.pick.status for p in graded])
-    period = [p for p in graded if start is None or p.pick.commence_time >= start]
-    units = sum(p.result_units or 0.0 for p in period)
+    """A member's row from their counted graded picks of all time, in tip-off order."""
+    form = standings.form([pick.status for pick, _ in graded])
+    period = [item for item in graded if start is None or item[0].commence_time >= start]
+    units = sum(units or 0.0 for _, units in period)
     wagered = float(len(period))
-    statuses = [p.pick.status for p in period]
+    statuses = [pick.status for pick, _ in period]
     wins, losses, pushes = (statuses.count(s) for s in (rules.WIN, rules.LOSS, rules.PUSH))
     row = LeagueBoardRow(
         rank=None,
@@ -609,9 +636,7 @@ def _visible_picks(
     )
     rows = session.execute(stmt).all()
     countable = [
-        CountablePick(
-            int(p.id), p.user_id, p.market, p.price, p.status, p.created_at, g.commence_time
-        )
+        CountablePick(p.id, p.user_id, p.market, p.price, p.status, p.created_at, g.commence_time)
         for p, g, _ in rows
     ]
     reasons = league_rules.count_picks(countable, _settings(league).rules(), tz)

@@ -22,6 +22,21 @@ ROUTES = {
     ("get", "/api/picks/me"),
     ("get", "/api/leaderboard"),
     ("get", "/health"),
+    ("get", "/api/picks/me.csv"),
+    ("post", "/api/leagues"),
+    ("get", "/api/leagues"),
+    ("post", "/api/leagues/join"),
+    ("get", "/api/leagues/{league_id}"),
+    ("patch", "/api/leagues/{league_id}"),
+    ("post", "/api/leagues/{league_id}/join"),
+    ("post", "/api/leagues/{league_id}/leave"),
+    ("delete", "/api/leagues/{league_id}/members/{username}"),
+    ("post", "/api/leagues/{league_id}/code"),
+    ("post", "/api/leagues/{league_id}/owner"),
+    ("get", "/api/leagues/{league_id}/members"),
+    ("get", "/api/leagues/{league_id}/board"),
+    ("get", "/api/leagues/{league_id}/picks"),
+    ("get", "/api/leagues/{league_id}/picks.csv"),
 }
 
 
@@ -30,7 +45,9 @@ def test_openapi_documents_every_route_with_tags(client) -> None:
     assert spec["info"]["title"] == "PickVs API"
     documented = {(m, path) for path, ops in spec["paths"].items() for m in ops}
     assert documented == ROUTES
-    assert {t["name"] for t in spec["tags"]} == {"auth", "games", "picks", "leaderboard", "health"}
+    assert {t["name"] for t in spec["tags"]} == {
+        *("auth", "games", "picks", "leaderboard", "leagues", "health"),
+    }
     for path, ops in spec["paths"].items():
         for op in ops.values():
             assert op["tags"] and op["summary"], path

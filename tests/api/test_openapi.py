@@ -29,6 +29,29 @@ STATUSES = {
     ("delete", "/api/picks/{pick_id}"): {"204", "401", "404", "409", "422", "503"},
     ("get", "/api/picks/me"): {"200", "401", "422", "503"},
     ("get", "/api/leaderboard"): {"200", "422", "503"},
+    ("get", "/api/picks/me.csv"): {"200", "401", "503"},
+    ("post", "/api/leagues"): {"201", "400", "401", "413", "422", "503"},
+    ("get", "/api/leagues"): {"200", "401", "503"},
+    ("post", "/api/leagues/join"): {"200", "400", "401", "404", "409", "413", "422", "503"},
+    ("get", "/api/leagues/{league_id}"): {"200", "401", "403", "404", "422", "503"},
+    ("patch", "/api/leagues/{league_id}"): {
+        *("200", "400", "401", "403", "404", "413", "422", "503"),
+    },
+    ("post", "/api/leagues/{league_id}/join"): {
+        *("200", "400", "401", "404", "409", "413", "422", "503"),
+    },
+    ("post", "/api/leagues/{league_id}/leave"): {"204", "401", "403", "404", "409", "422", "503"},
+    ("delete", "/api/leagues/{league_id}/members/{username}"): {
+        *("204", "401", "403", "404", "422", "503"),
+    },
+    ("post", "/api/leagues/{league_id}/code"): {"200", "401", "403", "404", "422", "503"},
+    ("post", "/api/leagues/{league_id}/owner"): {
+        *("200", "400", "401", "403", "404", "413", "422", "503"),
+    },
+    ("get", "/api/leagues/{league_id}/members"): {"200", "401", "403", "404", "422", "503"},
+    ("get", "/api/leagues/{league_id}/board"): {"200", "401", "403", "404", "422", "503"},
+    ("get", "/api/leagues/{league_id}/picks"): {"200", "401", "403", "404", "422", "503"},
+    ("get", "/api/leagues/{league_id}/picks.csv"): {"200", "401", "403", "404", "422", "503"},
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 

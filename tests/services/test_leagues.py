@@ -483,3 +483,14 @@ def test_a_deleted_owners_league_goes_to_the_earliest_member(session: Session, t
     session.expire_all()
     detail = leagues.league_detail(session, made.id, bob.id)
     assert (detail.owner, detail.members) == ("cyd", 2)
+
+
+def test_before_any_game_the_season_board_is_the_all_time_board(session: Session, trio) -> None:  # type: ignore[no-untyped-def]
+    ann = trio[0]
+    assert season_start(session, NOW) is None
+    make_game(session, "later", NOW + 5 * H)  # not started yet: no season has begun
+    assert season_start(session, NOW) is None
+    made = leagues.create_league(session, ann.id, "Office", now=NOW)
+    season = leagues.league_board(session, made.id, ann.id, "season", NOW, NY)
+    assert season == leagues.league_board(session, made.id, ann.id, "all", NOW, NY)
+    assert leagues.league_by_code(session, "NOPE") is None

@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from pickvs.api.deps import CurrentUser, NowDep, PolicyDep, SessionDep
 from pickvs.api.openapi import error_responses
 from pickvs.api.schemas import MAX_BODY_BYTES, MAX_ID, MyPickOut, PickBatch, PickOut
-from pickvs.services import picks
+from pickvs.config import settings
+from pickvs.services import export, picks
 
 router = APIRouter(
     prefix="/api/picks",
@@ -79,6 +80,37 @@ def mine(
     pending = None if status_filter is None else status_filter == "pending"
     views = picks.my_picks(session, user, limit=limit, offset=offset, pending=pending)
     return [MyPickOut.of(view) for view in views]
+
+
+@router.get(
+    "/me.csv",
+    summary="All your picks as CSV",
+    operation_id="my_picks_csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "RFC 4180 CSV with a header row (tip_off in league time, game_id, "
+            "matchup, username, market, selection, bookmaker, price, point, status, "
+            "result_units); a text cell starting with = + - @ gets a leading '.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def mine_csv(user: CurrentUser, session: SessionDep) -> Response:
+    """Every pick you have made, pending ones too, oldest game first."""
+    assert user.id is not None
+    text = export.my_picks_csv(session, user.id, settings.tz)
+    return Response(
+        content=text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="pickvs-my-picks.csv"'},
+    )
+
+
+@router.delete("/me.csv", include_in_schema=False, response_model=None)
+def not_a_pick_either() -> NoReturn:
+    """As `/me`: DELETE on the CSV of your picks is 405, not a 422 about a pick id."""
+    raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": "GET"})
 
 
 @router.delete("/me", include_in_schema=False, response_model=None)

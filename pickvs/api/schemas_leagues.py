@@ -1,0 +1,295 @@
+"""Request and response bodies of the league routes (`routes/leagues.py`).
+
+As in `schemas.py`, the document states each input rule exactly as the server applies it, so a
+request the document calls valid is refused only for a reason no schema can state: a price
+window whose shortest end pays more than its longest (the fields' descriptions say so), a code
+that opens no league, an owner removing themself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+
+from pickvs.api.schemas import NO_NUL_PATTERN, JsonSchema, Username
+from pickvs.domain import leagues as rules
+from pickvs.domain.markets import MARKETS
+from pickvs.domain.odds import MAX_ABS_PRICE
+from pickvs.domain.standings import RANKINGS
+from pickvs.services.leagues import (
+    LeagueBoardRow,
+    LeagueDetail,
+    LeaguePickRow,
+    LeagueSummary,
+    MemberRow,
+)
+
+MAX_LEAGUE_ID = 2**31 - 1  # league ids are INTEGER
+# No control character anywhere, and somewhere a character that is whitespace to no regex
+# engine (ECMA, Python and Rust disagree on a few: see schemas.py): the name is not blank.
+_NO_CONTROL = r"\x00-\x1f\x7f-\x9f"
+NAME_PATTERN = rf"^[^{_NO_CONTROL}]*[^\s{_NO_CONTROL}\ufeff][^{_NO_CONTROL}]*$"
+# Line breaks and tabs are the only control characters a description may hold.
+DESCRIPTION_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+CODE_MAX_CHARS = 64
+_NAME = re.compile(NAME_PATTERN)
+
+
+def _name(value: str) -> str:
+    """The domain's rule (and message), then the document's (not blank to any engine)."""
+    try:
+        rules.clean_name(value)
+    except rules.SettingsError as exc:
+        raise ValueError(exc.message) from None
+    if not _NAME.fullmatch(value):
+        raise ValueError("Name needs a visible character.")
+    return value
+
+
+def _description(value: str) -> str:
+    try:
+        rules.clean_description(value)
+    except rules.SettingsError as exc:
+        raise ValueError(exc.message) from None
+    return value
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+LeagueName = Annotated[
+    str,
+    StringConstraints(max_length=rules.NAME_MAX_CHARS),
+    AfterValidator(_name),
+    JsonSchema(minLength=1, pattern=NAME_PATTERN),
+]
+Description = Annotated[
+    str,
+    StringConstraints(max_length=rules.DESCRIPTION_MAX_CHARS),
+    AfterValidator(_description),
+    JsonSchema(pattern=DESCRIPTION_PATTERN),
+]
+Markets = Annotated[
+    list[Literal["h2h", "spreads", "totals"]], Field(min_length=1, max_length=len(MARKETS) * 4)
+]
+_PRICE_RANGES = [
+    {"minimum": -MAX_ABS_PRICE, "maximum": -100},
+    {"minimum": 100, "maximum": MAX_ABS_PRICE},
+]
+
+
+def _price(value: int) -> int:
+    if abs(value) < 100 or abs(value) > MAX_ABS_PRICE:
+        raise ValueError(
+            f"must be an American price (-{MAX_ABS_PRICE} to -100 or +100 to +{MAX_ABS_PRICE})"
+        )
+    return value
+
+
+Price = Annotated[StrictInt, AfterValidator(_price), JsonSchema(anyOf=_PRICE_RANGES)]
+DailyCap = Annotated[StrictInt, Field(ge=1, le=rules.DAILY_CAP_MAX)]
+MinRanked = Annotated[StrictInt, Field(ge=0, le=rules.MIN_RANKED_MAX)]
+Ranking = Literal["units", "roi", "adjusted_roi"]
+assert tuple(Ranking.__args__) == RANKINGS  # type: ignore[attr-defined]
+
+SHORTEST = (
+    "The shortest price that counts (e.g. -300); null for no limit. It must pay no more than "
+    "`longest_price` (422 otherwise)."
+)
+LONGEST = (
+    "The longest price that counts (e.g. 400 for +400); null for no limit. It must pay at "
+    "least what `shortest_price` pays (422 otherwise)."
+)
+DAILY_CAP = "At most this many counted picks per player and slate day; null for no cap."
+MIN_RANKED = "Graded picks a member needs to be ranked; below it, listed as not yet ranked."
+RANKING = "What the board ranks by: units, roi, or adjusted_roi (ROI shrunk by sample size)."
+MARKETS_TEXT = "The markets whose picks count: h2h (moneyline), spreads, totals."
+
+
+class LeagueIn(BaseModel):
+    """A new league; every setting has a default."""
+
+    name: LeagueName = Field(examples=["Office pool"], description="1-60 characters (trimmed).")
+    description: Description = Field(default="", description="At most 500 characters.")
+    markets: Markets = Field(default_factory=lambda: list(MARKETS), description=MARKETS_TEXT)
+    shortest_price: Price | None = Field(default=None, description=SHORTEST)
+    longest_price: Price | None = Field(default=None, description=LONGEST)
+    daily_cap: DailyCap | None = Field(default=None, description=DAILY_CAP)
+    min_ranked: MinRanked = Field(default=rules.DEFAULT_MIN_RANKED, description=MIN_RANKED)
+    ranking: Ranking = Field(default="units", description=RANKING)
+
+    def settings(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"name", "description"})
+
+
+def _no_defaults(schema: dict[str, Any]) -> None:
+    """A change names only what it changes: an absent field is left as it is, so no field has
+    a default to document (null, where allowed, clears a limit)."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+class LeaguePatch(BaseModel):
+    """Any of the league's name, description and settings; absent fields are left as they are
+    and null clears a limit (`shortest_price`, `longest_price`, `daily_cap`)."""
+
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
+
+    name: LeagueName = Field(default=None, description="1-60 characters (trimmed).")  # type: ignore[assignment]
+    description: Description = Field(default=None, description="At most 500 characters.")  # type: ignore[assignment]
+    markets: Markets = Field(default=None, description=MARKETS_TEXT)  # type: ignore[assignment]
+    shortest_price: Price | None = Field(default=None, description=SHORTEST)
+    longest_price: Price | None = Field(default=None, description=LONGEST)
+    daily_cap: DailyCap | None = Field(default=None, description=DAILY_CAP)
+    min_ranked: MinRanked = Field(default=None, description=MIN_RANKED)  # type: ignore[assignment]
+    ranking: Ranking = Field(default=None, description=RANKING)  # type: ignore[assignment]
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+InviteCode = Annotated[
+    str,
+    StringConstraints(max_length=CODE_MAX_CHARS),
+    AfterValidator(_no_nul),
+    JsonSchema(pattern=NO_NUL_PATTERN),
+]
+
+
+class JoinIn(BaseModel):
+    code: InviteCode = Field(
+        examples=["K7WQ-M3XPRT"],
+        description="The invite code; case, spaces and dashes are ignored.",
+    )
+
+
+class OwnerIn(BaseModel):
+    username: Username = Field(examples=["bob"], description="A member of the league.")
+
+
+class SettingsOut(BaseModel):
+    markets: list[str]
+    shortest_price: int | None
+    longest_price: int | None
+    daily_cap: int | None
+    min_ranked: int
+    ranking: str
+
+
+class LeagueOut(BaseModel):
+    id: int
+    name: str
+    description: str
+    owner: str | None = Field(description="The owner's username.")
+    members: int
+    is_owner: bool
+    invite_code: str | None = Field(description="The owner's only; null for other members.")
+    settings: SettingsOut
+    created_at: datetime
+
+    @classmethod
+    def of(cls, league: LeagueDetail) -> LeagueOut:
+        settings = league.settings
+        return cls(
+            id=league.id,
+            name=league.name,
+            description=league.description,
+            owner=league.owner,
+            members=league.members,
+            is_owner=league.is_owner,
+            invite_code=league.invite_code,
+            settings=SettingsOut(
+                markets=list(settings.markets),
+                shortest_price=settings.shortest_price,
+                longest_price=settings.longest_price,
+                daily_cap=settings.daily_cap,
+                min_ranked=settings.min_ranked,
+                ranking=settings.ranking,
+            ),
+            created_at=league.created_at,
+        )
+
+
+class LeagueSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str
+    owner: str | None
+    members: int
+    is_owner: bool
+    my_rank: int | None = Field(description="Your rank on the all-time board; null unranked.")
+    my_ranked: bool
+
+    @classmethod
+    def of(cls, summary: LeagueSummary) -> LeagueSummaryOut:
+        return cls.model_validate(summary)
+
+
+class InviteCodeOut(BaseModel):
+    invite_code: str
+
+
+class MemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    username: str
+    joined_at: datetime
+    is_owner: bool
+
+    @classmethod
+    def of(cls, row: MemberRow) -> MemberOut:
+        return cls.model_validate(row)
+
+
+class LeagueBoardRowOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    rank: int | None = Field(description="Null for a member not yet ranked.")
+    ranked: bool
+    username: str
+    total_units: float
+    total_wagered: float
+    roi: float | None = Field(description="Units per unit wagered; null when nothing wagered.")
+    adjusted_roi: float | None = Field(description="n/(n+30)·ROI + 30/(n+30)·(-4.5 %).")
+    wins: int
+    losses: int
+    pushes: int
+    streak: str = Field(description='"W3", "L2", or "" before any win or loss (all time).')
+    last10: str = Field(description='Wins-losses-pushes of the last ten graded picks: "6-3-1".')
+
+    @classmethod
+    def of(cls, row: LeagueBoardRow) -> LeagueBoardRowOut:
+        return cls.model_validate(row)
+
+
+class LeaguePickOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    pick_id: int
+    username: str
+    game_id: str
+    matchup: str = Field(description="Away @ Home.")
+    commence_time: datetime
+    market: str
+    selection: str
+    bookmaker: str
+    price: int
+    point: float | None
+    status: str
+    result_units: float | None
+    counted: bool = Field(description="Whether the pick counts under this league's rules.")
+    not_counted_reason: Literal["market", "price", "daily_cap"] | None = Field(
+        description="The first rule a not-counted pick fails; null when counted."
+    )
+
+    @classmethod
+    def of(cls, row: LeaguePickRow) -> LeaguePickOut:
+        return cls.model_validate(row)
