@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from bench.common import BACKENDS, Context
 
 # Module names under bench/, in the order they run. Each has `run(ctx) -> Iterable[Measure]`.
-SUITES = ("grading", "leaderboard", "slate", "credits", "live", "page")
+SUITES = ("grading", "leaderboard", "slate", "leagues", "credits", "live", "page")
 
 
 def _machine() -> str:

@@ -9,14 +9,21 @@ pick copies a book's price and point for its game, as the picks service would.
 
 Rows go in with PostgreSQL's COPY (psycopg's `cursor.copy`) or SQLite `executemany` inside
 one transaction, then the planner statistics are refreshed, as autovacuum would in production.
+
+Private leagues are optional (`build(..., leagues=True)` or `add_leagues` on a built dataset):
+2,000 at scale 1, of 3-60 members, a player in 0-5 of them, each with its own settings. They
+come from their own generator (`random.Random(f"{seed}:leagues")`), so loading them or not
+leaves every other row, and every other suite's data and timings, exactly as they were.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import bcrypt
@@ -24,6 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from pickvs import db
+from pickvs.domain import leagues as leagues_rules
 from pickvs.domain import slate
 from pickvs.domain.markets import AWAY, H2H, HOME, OVER, SPREADS, TOTALS, UNDER
 from pickvs.domain.odds import win_units
@@ -65,10 +73,36 @@ PICK_COLUMNS = (
     "user_id", "game_id", "market", "side", "selection", "bookmaker", "price", "point",
     "to_win", "status", "result_units", "created_at", "updated_at", "graded_at",
 )  # fmt: skip
+LEAGUE_COLUMNS = (
+    "id", "name", "description", "owner_id", "invite_code", "markets", "shortest_price",
+    "longest_price", "daily_cap", "min_ranked", "ranking", "created_at", "updated_at",
+)  # fmt: skip
+MEMBER_COLUMNS = ("league_id", "user_id", "joined_at")
 TIMESTAMP_COLUMNS = frozenset(
     ("created_at", "updated_at", "commence_time", "settled_at", "last_seen_at", "last_update",
-     "fetched_at", "graded_at")
+     "fetched_at", "graded_at", "joined_at")
 )  # fmt: skip
+SERIAL_TABLES = frozenset(("user", "league"))  # loaded with their ids: move the sequence on
+
+# --- private leagues (issue 11) -----------------------------------------------------------
+LEAGUES = 2_000
+MIN_MEMBERS, MAX_MEMBERS, MAX_LEAGUES_PER_PLAYER = 3, 60, 5
+# (share of leagues, fewest members, most): mostly friend groups, a tail of office-sized pools
+LEAGUE_SIZES = ((0.60, 3, 8), (0.24, 9, 16), (0.10, 17, 30), (0.045, 31, 50), (0.015, 51, 60))
+FULL_LEAGUE_SHARE = 0.005  # this many leagues (at least one) have exactly 60 members
+# Chance a player is in 0, 1, ... 5 leagues: a quarter of the room slack over the seats above.
+LEAGUES_PER_PLAYER = (0.15, 0.20, 0.20, 0.17, 0.13, 0.15)
+MARKET_SETS = (
+    ((H2H, SPREADS, TOTALS), 0.60), ((H2H,), 0.15), ((H2H, SPREADS), 0.10),
+    ((SPREADS, TOTALS), 0.10), ((SPREADS,), 0.05),
+)  # fmt: skip
+PRICE_WINDOWS = (
+    ((None, None), 0.45), ((-300, 400), 0.20), ((-200, 200), 0.10), ((-500, None), 0.10),
+    ((None, 300), 0.10), ((-150, 150), 0.05),
+)  # fmt: skip
+DAILY_CAPS = ((None, 0.50), (1, 0.10), (2, 0.10), (3, 0.15), (4, 0.05), (5, 0.10))
+MIN_RANKED = ((0, 0.05), (5, 0.10), (10, 0.20), (20, 0.45), (30, 0.10), (50, 0.10))
+RANKING = (("units", 0.50), ("roi", 0.20), ("adjusted_roi", 0.30))
 
 
 @dataclass(frozen=True)
@@ -92,6 +126,65 @@ class GameRow:
     away_score: int | None
 
 
+@dataclass(frozen=True)
+class LeagueRow:
+    """One private league: its settings and its members, the owner first."""
+
+    id: int
+    name: str
+    owner_id: int
+    invite_code: str
+    markets: tuple[str, ...]
+    shortest_price: int | None
+    longest_price: int | None
+    daily_cap: int | None
+    min_ranked: int
+    ranking: str
+    created_at: datetime
+    members: tuple[int, ...]
+    joined_at: tuple[datetime, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class Leagues:
+    """The private leagues loaded beside the dataset."""
+
+    rows: list[LeagueRow]
+
+    @property
+    def memberships(self) -> int:
+        return sum(row.size for row in self.rows)
+
+    def leagues_per_player(self, n_users: int) -> Counter[int]:
+        """How many players are in 0, 1, ... leagues."""
+        per_player = Counter(user for row in self.rows for user in row.members)
+        counts = Counter(per_player.values())
+        counts[0] = n_users - len(per_player)
+        return counts
+
+    def players_in(self, n: int) -> list[int]:
+        """The players who belong to exactly `n` leagues, by id."""
+        per_player = Counter(user for row in self.rows for user in row.members)
+        return sorted(user for user, count in per_player.items() if count == n)
+
+    def describe(self, n_users: int) -> str:
+        """The realised distribution, for the printed data line."""
+        sizes = Counter(size_band(row.size) for row in self.rows)
+        bands = ", ".join(f"{low}-{high}: {sizes[(low, high)]}" for _, low, high in LEAGUE_SIZES)
+        biggest = max((row.size for row in self.rows), default=0)
+        full = sum(row.size == biggest for row in self.rows)
+        per = self.leagues_per_player(n_users)
+        spread = ", ".join(f"{n}: {per[n]}" for n in range(MAX_LEAGUES_PER_PLAYER + 1))
+        return (
+            f"{len(self.rows)} leagues, {self.memberships} memberships; members {bands} "
+            f"({full} of {biggest}); players in 0..5 leagues {spread}"
+        )
+
+
 @dataclass
 class League:
     """What the benchmarks need to know about the data they run on."""
@@ -102,6 +195,7 @@ class League:
     games: list[GameRow]
     picks: int
     odds: int
+    leagues: Leagues | None = None
     slate_day: date = field(init=False)
 
     def __post_init__(self) -> None:
@@ -112,8 +206,9 @@ class League:
         return [g.id for g in self.games if g.status == "final"]
 
 
-def build(engine: Engine, scale: float = 1.0, seed: int = 0) -> League:
-    """Generate the league with `random.Random(seed)` and bulk-load it into `engine`."""
+def build(engine: Engine, scale: float = 1.0, seed: int = 0, leagues: bool = False) -> League:
+    """Generate the league with `random.Random(seed)` and bulk-load it into `engine`; with
+    `leagues`, the private leagues too (`add_leagues`)."""
     rng = random.Random(seed)
     n_users = max(20, int(USERS * scale))
     n_games = max(8, int(GAMES * scale))
@@ -129,8 +224,152 @@ def build(engine: Engine, scale: float = 1.0, seed: int = 0) -> League:
     _load(engine, "game", GAME_COLUMNS, (_game_values(g, now) for g in games))
     _load(engine, "odds", ODDS_COLUMNS, odds)
     _load(engine, "pick", PICK_COLUMNS, picks)
+    built = League(now, LEAGUE_TZ, n_users, games, len(picks), len(odds))
+    if leagues:
+        add_leagues(engine, built, scale, seed, refresh=False)
     analyze(engine)
-    return League(now, LEAGUE_TZ, n_users, games, len(picks), len(odds))
+    return built
+
+
+def add_leagues(
+    engine: Engine, league: League, scale: float = 1.0, seed: int = 0, refresh: bool = True
+) -> Leagues:
+    """Generate the private leagues for a built dataset and bulk-load them (`league` and
+    `league_member`), then refresh the planner statistics unless told the caller will."""
+    rows = league_rows(league.users, scale, seed, league.now)
+    _load(engine, "league", LEAGUE_COLUMNS, (_league_values(row) for row in rows))
+    members = (
+        (row.id, user, at)
+        for row in rows
+        for user, at in zip(row.members, row.joined_at, strict=True)
+    )
+    _load(engine, "league_member", MEMBER_COLUMNS, members)
+    league.leagues = Leagues(rows)
+    if refresh:
+        analyze(engine)
+    return league.leagues
+
+
+def league_rows(n_users: int, scale: float, seed: int, now: datetime) -> list[LeagueRow]:
+    """The leagues, their settings and members, from their own seeded generator.
+
+    Sizes are drawn first (bands in `LEAGUE_SIZES`, a few leagues full at 60); each player
+    gets room for 0-5 leagues (`LEAGUES_PER_PLAYER`), one seat per unit of room, shuffled;
+    the leagues, largest first, then take the next seats whose players they do not already
+    hold. How much a player picks plays no part: a friend group is not chosen by volume.
+    """
+    rng = random.Random(f"{seed}:leagues")
+    n_leagues = max(3, int(LEAGUES * scale))
+    sizes = _league_sizes(rng, n_leagues, n_users)
+    seats = _seats(rng, n_users, sum(sizes))
+    members = _deal(seats, sizes)
+    codes: set[str] = set()
+    rows = []
+    for n, group in enumerate(members, start=1):
+        created = now - timedelta(days=rng.randrange(1, 200), minutes=rng.randrange(0, 1440))
+        joined = [created] + [
+            created + (now - created) * rng.random() for _ in range(len(group) - 1)
+        ]
+        shortest, longest = _weighted(rng, PRICE_WINDOWS)
+        rows.append(
+            LeagueRow(
+                id=n,
+                name=f"League {n:04d}",
+                owner_id=group[0],
+                invite_code=_invite_code(rng, codes),
+                markets=_weighted(rng, MARKET_SETS),
+                shortest_price=shortest,
+                longest_price=longest,
+                daily_cap=_weighted(rng, DAILY_CAPS),
+                min_ranked=_weighted(rng, MIN_RANKED),
+                ranking=_weighted(rng, RANKING),
+                created_at=created,
+                members=tuple(group),
+                joined_at=tuple(joined),
+            )
+        )
+    return rows
+
+
+def _league_sizes(rng: random.Random, n_leagues: int, n_users: int) -> list[int]:
+    """Largest first; never more members than there are players, nor more seats than the
+    players' room for five leagues each."""
+    full = max(1, round(n_leagues * FULL_LEAGUE_SHARE))
+    bands = [(low, high) for _, low, high in LEAGUE_SIZES]
+    shares = [share for share, _, _ in LEAGUE_SIZES]
+    sizes = [MAX_MEMBERS] * full
+    for low, high in rng.choices(bands, weights=shares, k=n_leagues - full):
+        sizes.append(rng.randint(low, high))
+    sizes = [min(size, n_users) for size in sizes]
+    room = n_users * MAX_LEAGUES_PER_PLAYER
+    while sum(sizes) > room:  # only at a tiny scale: shrink the biggest until they fit
+        biggest = max(range(len(sizes)), key=sizes.__getitem__)
+        sizes[biggest] = max(MIN_MEMBERS, sizes[biggest] - 1)
+    return sorted(sizes, reverse=True)
+
+
+def _seats(rng: random.Random, n_users: int, wanted: int) -> list[int]:
+    """Each player's room for leagues, one entry per league they may join, shuffled; topped
+    up (room permitting) so that every league can be filled."""
+    room = rng.choices(range(MAX_LEAGUES_PER_PLAYER + 1), weights=LEAGUES_PER_PLAYER, k=n_users)
+    while sum(room) < wanted:
+        user = rng.randrange(n_users)
+        room[user] = min(MAX_LEAGUES_PER_PLAYER, room[user] + 1)
+    seats = [user + 1 for user, count in enumerate(room) for _ in range(count)]
+    rng.shuffle(seats)
+    return seats
+
+
+def _deal(seats: Sequence[int], sizes: Sequence[int]) -> list[list[int]]:
+    """Fill each league from the front of the seats, setting aside a seat whose player is
+    already in that league for the next league."""
+    queue = deque(seats)
+    leagues = []
+    for size in sizes:
+        group: list[int] = []
+        held: set[int] = set()
+        skipped: list[int] = []
+        while len(group) < size and queue:
+            user = queue.popleft()
+            if user in held:
+                skipped.append(user)
+                continue
+            group.append(user)
+            held.add(user)
+        queue.extendleft(reversed(skipped))
+        if len(group) < MIN_MEMBERS:
+            raise ValueError(f"seats ran out filling a league of {size}")
+        leagues.append(group)
+    return leagues
+
+
+def _weighted(rng: random.Random, choices: Sequence[tuple]) -> Any:  # type: ignore[type-arg]
+    values = [value for value, _ in choices]
+    return rng.choices(values, weights=[weight for _, weight in choices])[0]
+
+
+def _invite_code(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        code = leagues_rules.new_invite_code(rng.choice)
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def size_band(size: int) -> tuple[int, int]:
+    """The `LEAGUE_SIZES` band of a league (a band's floor is 3: the first band below it)."""
+    for _, low, high in LEAGUE_SIZES:
+        if low <= size <= high:
+            return low, high
+    return LEAGUE_SIZES[0][1], LEAGUE_SIZES[0][2]
+
+
+def _league_values(row: LeagueRow) -> tuple:  # type: ignore[type-arg]
+    return (
+        row.id, row.name, "", row.owner_id, row.invite_code, ",".join(row.markets),
+        row.shortest_price, row.longest_price, row.daily_cap, row.min_ranked, row.ranking,
+        row.created_at, row.created_at,
+    )  # fmt: skip
 
 
 def analyze(engine: Engine) -> None:
@@ -306,7 +545,7 @@ def _load(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[tup
             with driver.cursor() as cur, cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:  # type: ignore[union-attr]
                 for row in rows:
                     copy.write_row(row)
-            if table == "user":  # rows came with their serial ids: move the sequence past them
+            if table in SERIAL_TABLES:  # rows came with their serial ids: move the sequence on
                 with raw.driver_connection.cursor() as cur:  # type: ignore[union-attr]
                     cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
