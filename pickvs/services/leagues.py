@@ -32,7 +32,7 @@ from pickvs.domain.accounts import username_key
 from pickvs.domain.display import matchup
 from pickvs.domain.leagues import CountablePick, SettingsError
 from pickvs.domain.text import storable
-from pickvs.models import Game, League, LeagueMember, Pick, PickStatus, User
+from pickvs.models import Game, League, LeagueMember, Pick, User
 from pickvs.services import export
 from pickvs.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pickvs.services.leaderboard import period_start
@@ -490,12 +490,11 @@ def _in_order(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _board_picks(session: Session, league_id: int, settings: LeagueSettings) -> list[_BoardPick]:
-    """Every pick of the league's current members that could count here, with its game's
-    tip-off: one query, in Core on the session's connection (plain rows: no entity is built),
-    each game's tip-off converted once for all its picks."""
-    stmt = _BOARD_PICKS.where(*_could_count(settings))
-    rows = session.connection().execute(stmt, {"league_id": league_id}).all()
+def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
+    """Every pick of the league's current members, with its game's tip-off: one query, in
+    Core on the session's connection (plain rows: no entity is built), each game's tip-off
+    converted once for all its picks."""
+    rows = session.connection().execute(_BOARD_PICKS, {"league_id": league_id}).all()
     tips: dict[Any, datetime] = {}
     picks = []
     for pick_id, user_id, market, price, status, created, raw_tip, units in rows:
@@ -505,31 +504,6 @@ def _board_picks(session: Session, league_id: int, settings: LeagueSettings) -> 
         pick = CountablePick(pick_id, user_id, market, price, status, _in_order(created), tip)
         picks.append((pick, units))
     return picks
-
-
-def _could_count(settings: LeagueSettings) -> list[Any]:
-    """What the database can leave out, as it could never count here: void picks (they count
-    nowhere and take no place under a daily cap), markets the league does not count, prices
-    outside the window and, with no daily cap, pending picks (they only ever take a place under
-    the cap). Never less than the rules let through, and `count_picks` still decides each row,
-    so the board is the rules' own; a league with a window or a few markets reads a fraction of
-    its members' picks.
-
-    The window in whole prices: what a price pays grows with the number (-300 < -110 < +150),
-    except that -100 and +100 both pay even money, so an end at either takes in both."""
-    wanted = (
-        Pick.status.in_(rules.WAGERED)
-        if settings.daily_cap is None
-        else Pick.status != PickStatus.VOID
-    )
-    clauses = [wanted, Pick.market.in_(settings.markets)]
-    if settings.shortest_price is not None:
-        low = -100 if settings.shortest_price == 100 else settings.shortest_price
-        clauses.append(Pick.price >= low)
-    if settings.longest_price is not None:
-        high = 100 if settings.longest_price == -100 else settings.longest_price
-        clauses.append(Pick.price <= high)
-    return clauses
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -553,7 +527,7 @@ def _board(
     assert league.id is not None
     start = _period_start(session, period, now, tz)
     settings = _settings(league)
-    picks = _board_picks(session, league.id, settings)
+    picks = _board_picks(session, league.id)
     reasons = league_rules.count_picks([pick for pick, _ in picks], settings.rules(), tz)
     graded: dict[int, list[_BoardPick]] = defaultdict(list)
     for pick, units in picks:
