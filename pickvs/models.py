@@ -88,6 +88,11 @@ class User(SQLModel, table=True):
     wins: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     losses: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     pushes: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    # Raised by every pick written or withdrawn: a cached league board names the versions of
+    # its members' picks, so a change that moves a daily cap can never be served stale.
+    picks_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0")
+    )
     # Current form (`domain.standings.form` over every graded pick, in tip-off order): "W3" /
     # "L2" / "" and the last-ten record "W-L-P", derived when first read after grading changed
     # the player's results (grading only marks it due: `form_due` = its board generation) and
@@ -429,6 +434,10 @@ class League(SQLModel, table=True):
     ranking: str = Field(
         default=LEAGUE_DEFAULT_RANKING,
         sa_column=Column(String(16), nullable=False, server_default=LEAGUE_DEFAULT_RANKING),
+    )
+    # Raised by every change of settings or members: part of a cached board's key.
+    version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0")
     )
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())

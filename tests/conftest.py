@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from pickvs import db, migrations
 from pickvs.domain.clock import FixedClock
+from pickvs.services import leagues
 
 BACKENDS = ("sqlite", "postgresql")
 FAST_BCRYPT_ROUNDS = 4  # the production cost (12) would spend most of the run hashing
@@ -87,6 +88,8 @@ def database_urls(
 
 
 def empty_tables(engine: Engine) -> None:
+    # Ids and versions start again in emptied tables: boards cached by them must go too.
+    leagues.clear_board_cache()
     tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as conn:
         if db.is_postgres(engine):

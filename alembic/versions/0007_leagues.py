@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("daily_cap", sa.Integer(), nullable=True),
         sa.Column("min_ranked", sa.Integer(), server_default="20", nullable=False),
         sa.Column("ranking", sa.String(length=16), server_default="units", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["owner_id"], ["user.id"], ondelete="SET NULL"),
@@ -54,9 +55,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("league_id", "user_id"),
     )
     op.create_index("ix_league_member_user", "league_member", ["user_id"])
+    op.add_column(
+        "user", sa.Column("picks_version", sa.Integer(), server_default="0", nullable=False)
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user") as batch_op:
+        batch_op.drop_column("picks_version")
     op.drop_index("ix_league_member_user", table_name="league_member")
     op.drop_table("league_member")
     op.drop_table("league")

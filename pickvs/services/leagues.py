@@ -12,7 +12,8 @@ Everything returned is a plain frozen dataclass: no ORM object leaves this modul
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +36,7 @@ from pickvs.domain.text import storable
 from pickvs.models import Game, League, LeagueMember, Pick, User
 from pickvs.services import export
 from pickvs.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from pickvs.services.leaderboard import period_start
+from pickvs.services.leaderboard import board_generation, period_start
 from pickvs.services.seasons import season_start
 
 PERIODS = ("week", "month", "season", "all")
@@ -339,6 +340,7 @@ def join_league(
             session.add(LeagueMember(league_id=league.id, user_id=user_id, joined_at=now))
     except IntegrityError as exc:
         raise Conflict(ALREADY_MEMBER) from exc
+    _changed(session, league)
     _repair_owner(session, league)
     return _detail(session, league, user_id)
 
@@ -357,6 +359,7 @@ def leave_league(session: Session, league_id: int, user_id: int) -> None:
                 LeagueMember.league_id == league_id, LeagueMember.user_id == user_id
             )
         )
+        _changed(session, league)
     session.flush()
 
 
@@ -377,7 +380,7 @@ def _member_by_name(session: Session, league_id: int, username: str) -> int:
 
 def remove_member(session: Session, league_id: int, owner_id: int, username: str) -> None:
     """The owner removes a member (never themself: they leave instead). Picks stay."""
-    _owned_league(session, league_id, owner_id)
+    league = _owned_league(session, league_id, owner_id)
     member = _member_by_name(session, league_id, username)
     if member == owner_id:
         raise InvalidInput(
@@ -388,6 +391,7 @@ def remove_member(session: Session, league_id: int, owner_id: int, username: str
             LeagueMember.league_id == league_id, LeagueMember.user_id == member
         )
     )
+    _changed(session, league)
     session.flush()
 
 
@@ -426,8 +430,16 @@ def update_league(
     league.name, league.description = name, description
     _apply(league, settings)
     league.updated_at = now
+    _changed(session, league)
     session.flush()
     return _detail(session, league, owner_id)
+
+
+def _changed(session: Session, league: League) -> None:
+    """Raise the league's version: its settings or members changed, so no cached board of it
+    may be served again. Done in SQL, so two changes at once both count."""
+    league.version = League.version + 1  # type: ignore[assignment]
+    session.flush()
 
 
 # --- the board ------------------------------------------------------------------------------
@@ -520,12 +532,71 @@ class _Placed:
     row: LeagueBoardRow
 
 
+# Boards as last computed, by everything they depend on (`_board_key`). A board changes only
+# when results are graded, a member's picks change, or the league's settings or members do,
+# while it is read on every visit; computing one reads every pick of its members (thousands
+# for a big league). Per process: each worker keeps its own, and every entry is checked
+# against the database's versions on each read, so a stale board is never served.
+BOARD_CACHE_SIZE = 1024
+_boards: OrderedDict[tuple[Any, ...], list[_Placed]] = OrderedDict()
+_boards_lock = threading.Lock()
+
+
+def clear_board_cache() -> None:
+    """Forget every cached board: for a process whose database was emptied under it (tests)."""
+    with _boards_lock:
+        _boards.clear()
+
+
+def _board_key(
+    session: Session, league: League, period: str, start: datetime | None, tz: ZoneInfo
+) -> tuple[Any, ...]:
+    """What a board is a function of: the league's version (settings, members), its members'
+    pick versions, the results' board generation, the period's start and the time zone that
+    decides slate days. Versions only rise, so their sum changes whenever any of them does."""
+    members, picks_version = session.execute(
+        select(func.count(), func.coalesce(func.sum(User.picks_version), 0))
+        .join(LeagueMember, LeagueMember.user_id == User.id)
+        .where(LeagueMember.league_id == league.id)
+    ).one()
+    return (
+        str(session.get_bind().url),
+        league.id,
+        league.version,
+        int(members),  # a player deleted outright leaves without a version raised
+        int(picks_version),
+        board_generation(session),
+        period,
+        start,
+        tz.key,
+    )
+
+
 def _board(
     session: Session, league: League, period: str, now: datetime, tz: ZoneInfo
 ) -> list[_Placed]:
-    """Every member's row, ranked rows first (ties share a rank), then the not yet ranked."""
+    """Every member's row, ranked rows first (ties share a rank), then the not yet ranked:
+    from the cache when nothing it depends on has changed."""
     assert league.id is not None
     start = _period_start(session, period, now, tz)
+    key = _board_key(session, league, period, start, tz)
+    with _boards_lock:
+        cached = _boards.get(key)
+        if cached is not None:
+            _boards.move_to_end(key)
+            return cached
+    board = _computed_board(session, league, start, tz)
+    with _boards_lock:
+        _boards[key] = board
+        while len(_boards) > BOARD_CACHE_SIZE:
+            _boards.popitem(last=False)
+    return board
+
+
+def _computed_board(
+    session: Session, league: League, start: datetime | None, tz: ZoneInfo
+) -> list[_Placed]:
+    assert league.id is not None
     settings = _settings(league)
     picks = _board_picks(session, league.id)
     reasons = league_rules.count_picks([pick for pick, _ in picks], settings.rules(), tz)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -86,6 +86,7 @@ def submit_picks(
                 _save(session, user, game, request, quote, existing, now)
                 for game, request, quote in checked
             ]
+            bump_picks_version(session, user)
     except IntegrityError as exc:  # a concurrent submission of the same pick won the race
         raced = [
             index
@@ -172,7 +173,16 @@ def withdraw_pick(
     if not locks.is_open(game.status, game.commence_time, now, lock_minutes):
         raise Conflict("This game is locked: the pick can no longer be withdrawn.")
     session.delete(pick)
+    bump_picks_version(session, user)
     session.flush()
+
+
+def bump_picks_version(session: Session, user: User) -> None:
+    """Say the player's picks changed, so a cached league board of theirs is never reused
+    (a withdrawn or changed pick can move who counts under a league's daily cap)."""
+    session.execute(
+        update(User).where(User.id == user.id).values(picks_version=User.picks_version + 1)
+    )
 
 
 @dataclass(frozen=True)
