@@ -27,7 +27,6 @@ from pickvs.services.leagues import (
     MemberRow,
 )
 
-MAX_LEAGUE_ID = 2**31 - 1  # league ids are INTEGER
 # No control character anywhere, and somewhere a character that is whitespace to no regex
 # engine (ECMA, Python and Rust disagree on a few: see schemas.py): the name is not blank.
 _NO_CONTROL = r"\x00-\x1f\x7f-\x9f"

@@ -13,6 +13,7 @@ from pickvs.db import lock_league_writes
 from pickvs.domain.locks import SCHEDULED
 from pickvs.models import DataIssue, Game, GameStatus, OddsLine
 from pickvs.odds.records import EventRecord, IssueRecord, ParsedOdds
+from pickvs.services import versions
 from pickvs.services.games import move_tip_off
 
 
@@ -45,22 +46,24 @@ def apply_odds(
     """
     lock_league_writes(session)
     existing = _games_by_id(session, [event.id for event in parsed.events])
-    new = updated = lines = in_play = 0
+    new = lines = in_play = 0
+    changed: list[str] = []
     for event in parsed.events:
         game = existing.get(event.id)
         if game is None:
             session.add(_new_game(event, fetched_at))
             new += 1
         elif _refresh_game(game, event, fetched_at, lock_minutes):
-            updated += 1
+            changed.append(game.id)
         if event.commence_time <= fetched_at:
             in_play += 1  # live lines are not pickable and would blur the closing line
             continue
         lines += _append_lines(session, event, fetched_at)
     session.flush()
+    versions.games_moved(session, changed)
     _mark_started(session, fetched_at)
     record_issues(session, parsed.issues, fetched_at, job_run_id)
-    return IngestReport(new, updated, lines, len(parsed.issues), in_play)
+    return IngestReport(new, len(changed), lines, len(parsed.issues), in_play)
 
 
 def record_issues(

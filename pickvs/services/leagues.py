@@ -34,7 +34,7 @@ from pickvs.domain.display import matchup
 from pickvs.domain.leagues import CountablePick, SettingsError
 from pickvs.domain.text import storable
 from pickvs.models import Game, League, LeagueMember, Pick, User
-from pickvs.services import export
+from pickvs.services import export, versions
 from pickvs.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pickvs.services.leaderboard import board_generation, period_start
 from pickvs.services.seasons import season_start
@@ -124,14 +124,22 @@ class LeaguePickRow:
 # --- reading a league ---------------------------------------------------------------------
 
 
+def _storable_id(league_id: int) -> bool:
+    """An id an INTEGER column can hold: any other names no league and must not reach the
+    database (PostgreSQL refuses it with an error, not an empty result)."""
+    return 0 < league_id < 2**31
+
+
 def _league(session: Session, league_id: int) -> League:
-    league = session.get(League, league_id)
+    league = session.get(League, league_id) if _storable_id(league_id) else None
     if league is None:
         raise NotFound(NO_LEAGUE)
     return league
 
 
 def _is_member(session: Session, league_id: int, user_id: int) -> bool:
+    if not _storable_id(league_id):
+        return False
     return session.get(LeagueMember, (league_id, user_id)) is not None
 
 
@@ -234,7 +242,10 @@ def my_leagues(session: Session, user_id: int, now: datetime, tz: ZoneInfo) -> l
         _repair_owner(session, league)
         assert league.id is not None
         board = _board(session, league, "all", now, tz)
-        mine = next(row for row in board if row.user_id == user_id)
+        mine = _place_of(board, user_id) or _place_of(
+            _computed_board(session, league, None, tz), user_id
+        )
+        assert mine is not None  # a member has a row on every board of their league
         summaries.append(
             LeagueSummary(
                 id=league.id,
@@ -248,6 +259,10 @@ def my_leagues(session: Session, user_id: int, now: datetime, tz: ZoneInfo) -> l
             )
         )
     return summaries
+
+
+def _place_of(board: list[_Placed], user_id: int) -> _Placed | None:
+    return next((placed for placed in board if placed.user_id == user_id), None)
 
 
 def league_by_code(session: Session, code: str) -> tuple[int, str] | None:
@@ -436,9 +451,9 @@ def update_league(
 
 
 def _changed(session: Session, league: League) -> None:
-    """Raise the league's version: its settings or members changed, so no cached board of it
-    may be served again. Done in SQL, so two changes at once both count."""
-    league.version = League.version + 1  # type: ignore[assignment]
+    """Give the league a new version stamp: its settings or members changed, so no cached board
+    of it may be served again."""
+    league.version = versions.new_stamp()
     session.flush()
 
 
@@ -553,7 +568,8 @@ def _board_key(
 ) -> tuple[Any, ...]:
     """What a board is a function of: the league's version (settings, members), its members'
     pick versions, the results' board generation, the period's start and the time zone that
-    decides slate days. Versions only rise, so their sum changes whenever any of them does."""
+    decides slate days. Stamps are random (`services.versions`), so their sum changes whenever any
+    of them does."""
     members, picks_version = session.execute(
         select(func.count(), func.coalesce(func.sum(User.picks_version), 0))
         .join(LeagueMember, LeagueMember.user_id == User.id)
@@ -562,6 +578,7 @@ def _board_key(
     return (
         str(session.get_bind().url),
         league.id,
+        league.invite_code,  # random: a league made again under a reused id differs
         league.version,
         int(members),  # a player deleted outright leaves without a version raised
         int(picks_version),

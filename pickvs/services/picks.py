@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from pickvs.domain import locks, markets
 from pickvs.domain.odds import win_units
 from pickvs.domain.text import storable
 from pickvs.models import Game, Pick, PickStatus, User
+from pickvs.services import versions
 from pickvs.services.errors import (
     BatchRejected,
     Conflict,
@@ -86,7 +87,7 @@ def submit_picks(
                 _save(session, user, game, request, quote, existing, now)
                 for game, request, quote in checked
             ]
-            bump_picks_version(session, user)
+            versions.picks_changed(session, user.id)
     except IntegrityError as exc:  # a concurrent submission of the same pick won the race
         raced = [
             index
@@ -173,16 +174,8 @@ def withdraw_pick(
     if not locks.is_open(game.status, game.commence_time, now, lock_minutes):
         raise Conflict("This game is locked: the pick can no longer be withdrawn.")
     session.delete(pick)
-    bump_picks_version(session, user)
+    versions.picks_changed(session, user.id)
     session.flush()
-
-
-def bump_picks_version(session: Session, user: User) -> None:
-    """Say the player's picks changed, so a cached league board of theirs is never reused
-    (a withdrawn or changed pick can move who counts under a league's daily cap)."""
-    session.execute(
-        update(User).where(User.id == user.id).values(picks_version=User.picks_version + 1)
-    )
 
 
 @dataclass(frozen=True)

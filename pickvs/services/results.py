@@ -15,6 +15,7 @@ from pickvs.db import lock_league_writes
 from pickvs.domain import results as rules
 from pickvs.models import Game, GameStatus
 from pickvs.odds.records import IssueRecord, ParsedScores, ScoreRecord
+from pickvs.services import versions
 from pickvs.services.games import move_tip_off
 from pickvs.services.ingest import record_issues
 
@@ -92,6 +93,7 @@ def apply_scores(
             game, record.commence_time, now, lock_minutes
         ):
             rescheduled += 1
+            versions.games_moved(session, [game.id])
         game.last_seen_at = now
         final = _final_scores(record)
         if final is not None and not _is_admin_settled(game):

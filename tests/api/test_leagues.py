@@ -282,7 +282,16 @@ def test_refusals(client, clock: FixedClock) -> None:
     # 422: the owner removing themself; bad settings name the field; a bad period.
     assert_error(client.delete(f"/api/leagues/{lid}/members/ann", headers=bearer(ann)), 422)
     assert_error(client.get(f"/api/leagues/{lid}/board?period=year", headers=bearer(ann)), 422)
-    assert_error(client.get("/api/leagues/0", headers=bearer(ann)), 422)
+    # An id that names no league is the same 404 as any unknown league, however absurd.
+    for absurd in ("0", "-1", str(2**31), str(10**30)):
+        for path in (f"/api/leagues/{absurd}", f"/api/leagues/{absurd}/board"):
+            assert assert_error(client.get(path, headers=bearer(ann)), 404) == {
+                "detail": "No such league."
+            }
+        joined = client.post(
+            f"/api/leagues/{absurd}/join", json={"code": "ABCD"}, headers=bearer(ann)
+        )
+        assert assert_error(joined, 404)["detail"].startswith("No league has that invite code")
     assert_error(client.get("/api/leagues/join", headers=bearer(ann)), 405)
     for method, path, allow in (
         ("PUT", "/api/leagues", "GET, POST"),

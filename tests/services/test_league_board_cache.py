@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
+from pickvs.models import League
 from pickvs.services import admin, leagues, picks
 from pickvs.services.leagues import LeagueBoardRow
 from tests.services.builders import POLICY, Book, make_game, make_picks, make_user, utc
@@ -85,3 +86,27 @@ def test_a_new_result_a_setting_and_a_member_each_show_at_once(session: Session,
     ]
     leagues.leave_league(session, made.id, bob.id)
     assert _board(session, scene) == [(1, "ann", round(W110 - 1, 6), 1, 1, "L1")]
+
+
+def test_a_tip_off_moved_to_another_day_frees_the_cap_at_once(session: Session, scene) -> None:  # type: ignore[no-untyped-def]
+    assert _board(session, scene) == [(None, "ann", 0.0, 0, 0, "")]
+    # The feed moves "late" to Friday: its pick leaves Wednesday, where "early" now comes first.
+    make_game(session, "late", LATE + timedelta(days=2), Book(h2h=(-110, -110)), fetched_at=NOW)
+    assert _board(session, scene) == [(1, "ann", round(W110, 6), 1, 0, "W1")]
+
+
+def test_a_change_rolled_back_never_stands_in_for_a_later_one(session: Session, scene) -> None:  # type: ignore[no-untyped-def]
+    """A board read inside a transaction that is then rolled back stays cached under a version
+    that never committed; the next real change must not be able to land on that version."""
+    ann, made = scene["ann"], scene["league"]
+    session.commit()
+    before = _board(session, scene)
+    leagues.update_league(session, made.id, ann.id, {"daily_cap": None}, NOW)
+    assert _board(session, scene) == [(1, "ann", round(W110, 6), 1, 0, "W1")]
+    session.rollback()
+    assert _board(session, scene) == before
+    # A committed change of another kind: "early" (ann's only graded pick) no longer counts.
+    leagues.update_league(session, made.id, ann.id, {"markets": ["spreads", "totals"]}, NOW)
+    session.commit()
+    assert session.get(League, made.id).daily_cap == 1  # type: ignore[union-attr]
+    assert _board(session, scene) == [(None, "ann", 0.0, 0, 0, "")]

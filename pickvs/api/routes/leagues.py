@@ -11,7 +11,6 @@ from pickvs.api.deps import CurrentUser, NowDep, PolicyDep, SessionDep
 from pickvs.api.openapi import error_responses
 from pickvs.api.schemas import MAX_BODY_BYTES, USERNAME_PATTERN
 from pickvs.api.schemas_leagues import (
-    MAX_LEAGUE_ID,
     InviteCodeOut,
     JoinIn,
     LeagueBoardRowOut,
@@ -28,7 +27,8 @@ from pickvs.services import leagues
 
 router = APIRouter(prefix="/api/leagues", tags=["leagues"], max_body_size=MAX_BODY_BYTES)
 
-LeagueId = Annotated[int, Path(ge=1, le=MAX_LEAGUE_ID, description="The league's id.")]
+# Any integer: one that names no league is a 404 like any unknown league, not a 422.
+LeagueId = Annotated[int, Path(description="The league's id.")]
 MemberName = Annotated[
     str,
     Path(min_length=3, max_length=20, pattern=USERNAME_PATTERN, description="A member's username."),
