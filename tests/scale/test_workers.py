@@ -94,6 +94,9 @@ def shared_env(redis_url: str) -> dict[str, str]:
         "REFLEX_REDIS_URL": redis_url,
         "PICKVS_ODDS_CRON": EVERY_MINUTE,
         "PICKVS_RESULTS_CRON": EVERY_MINUTE,
+        # Each player makes one pick: ranked from the first graded one, so the board's ranked
+        # table shows both (the default of 10 would list them apart as not yet ranked).
+        "PICKVS_MIN_RANKED_PICKS": "1",
     }
 
 
