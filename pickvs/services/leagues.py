@@ -742,7 +742,8 @@ def _visible_picks(
             point=pick.point,
             status=pick.status,
             result_units=pick.result_units,
-            counted=reasons[int(pick.id)] is None,
+            # A void pick was refunded: it counts nowhere, whatever the rules say.
+            counted=reasons[int(pick.id)] is None and pick.status != rules.VOID,
             not_counted_reason=reasons[int(pick.id)],
         )
         for pick, game, name in rows

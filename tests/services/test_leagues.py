@@ -248,6 +248,7 @@ def test_league_picks_show_locked_games_and_the_callers_own(session: Session, le
     assert marks[("g4", "ann", "spreads")] == (False, "daily_cap")
     assert marks[("g4", "ann", "totals")] == (False, "market")
     assert marks[("g4", "ann", "h2h")] == (True, None)
+    assert marks[("g5", "ann", "h2h")] == (False, None)  # void: refunded, counts nowhere
     assert marks[("g2", "bob", "h2h")] == (True, None)  # +280 is inside +400
     assert seen[0].game_id == "g7"  # newest tip first
     bobs = leagues.league_picks(session, league["id"], bob.id, NOW, tz=NY, lock_minutes=0)
