@@ -59,6 +59,35 @@ def not_found_view() -> rx.Component:
     )
 
 
+def section(heading: str, *children: rx.Component, **props) -> rx.Component:
+    """A card with its heading (h2): the blocks the league pages and the profile are made of."""
+    return rx.card(
+        rx.vstack(rx.heading(heading, as_="h2", size="4"), *children, spacing="3", width="100%"),
+        width="100%",
+        **props,
+    )
+
+
+def name_heading(name: str | rx.Var) -> rx.Component:
+    """A page's h1 that is a chosen name (a league's, a player's): long names break anywhere
+    rather than push the page wider than a phone."""
+    return rx.heading(
+        name, as_="h1", size=rx.breakpoints(initial="6", sm="7"), overflow_wrap="anywhere"
+    )
+
+
+def muted(*children, **props) -> rx.Component:
+    """Secondary text: small and gray."""
+    return rx.text(*children, **{"size": "2", "color_scheme": "gray", **props})
+
+
+def loading(padding_y: str = "3em") -> rx.Component:
+    """The spinner a page shows until its state has loaded."""
+    return rx.center(
+        rx.spinner(size="3"), padding_y=padding_y, aria_busy="true", aria_label="Loading"
+    )
+
+
 def _logged_out() -> rx.Component:
     """A guarded page once the tab knows nobody is logged in here: the log-in page's guard
     redirects on a load, but a log-out in another tab reaches an open page without one."""
@@ -78,7 +107,7 @@ def _checking() -> rx.Component:
     return rx.cond(
         rx.State.is_hydrated,
         _logged_out(),
-        rx.center(rx.spinner(size="3"), padding_y="4em", aria_busy="true", aria_label="Loading"),
+        loading("4em"),
     )
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pickvs.pages.layout import page_layout
+from pickvs.pages import board as boards
+from pickvs.pages.layout import loading, page_layout
 from pickvs.pages.pager import pager
-from pickvs.pages.tables import NARROW, WIDE, figure_color, table_caption
+from pickvs.pages.tables import WIDE, figure_cell, right, units_cell
 from pickvs.state.leaderboard import PERIOD_LABELS, BoardLine, LeaderboardState
 
 FIGURE = rx.breakpoints(initial="auto", sm="6em", md="7em")  # the numeric columns
@@ -21,13 +22,8 @@ ADJUSTED = "Sample-adjusted ROI: ROI pulled toward -4.5% with the weight of 30 p
 
 
 def period_control() -> rx.Component:
-    return rx.segmented_control.root(
-        *(rx.segmented_control.item(label, value=value) for value, label in PERIOD_LABELS.items()),
-        value=LeaderboardState.period,
-        on_change=LeaderboardState.set_period,
-        aria_label="Period",
-        id="period",
-        size=rx.breakpoints(initial="1", sm="2"),
+    return boards.period_control(
+        PERIOD_LABELS, LeaderboardState.period, LeaderboardState.set_period
     )
 
 
@@ -44,108 +40,38 @@ def board_pager() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.table.header(
-        rx.table.row(
-            rx.table.column_header_cell("Rank", width="4em"),
-            rx.table.column_header_cell("Player"),
-            rx.table.column_header_cell("Units", text_align="right", width=FIGURE),
-            rx.table.column_header_cell("Wagered", text_align="right", display=WIDE, width=FIGURE),
-            rx.table.column_header_cell("ROI", text_align="right", width=FIGURE),
-            rx.table.column_header_cell(
-                "Adj. ROI", text_align="right", display=WIDE, width=FIGURE, title=ADJUSTED
-            ),
-            rx.table.column_header_cell("W-L-P", text_align="right", display=WIDE, width=FIGURE),
-            rx.table.column_header_cell("Streak", text_align="right", display=WIDE),
-            rx.table.column_header_cell("Last 10", text_align="right", display=WIDE),
-        )
+    return boards.board_header(
+        right("Units", width=FIGURE),
+        right("Wagered", display=WIDE, width=FIGURE),
+        right("ROI", width=FIGURE),
+        right("Adj. ROI", display=WIDE, width=FIGURE, title=ADJUSTED),
+        right("W-L-P", display=WIDE, width=FIGURE),
+        right("Streak", display=WIDE),
+        right("Last 10", display=WIDE),
     )
 
 
 def board_row(line: BoardLine) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(rx.text(line.rank, weight="bold"), class_name="rank"),
-        rx.table.cell(
-            rx.hstack(
-                rx.link(
-                    line.username,
-                    href=line.href,
-                    weight="medium",
-                    high_contrast=True,
-                    overflow_wrap="anywhere",
-                ),
-                rx.cond(line.is_me, rx.badge("You", size="1", variant="solid")),
-                spacing="2",
-                align="center",
-                wrap="wrap",
-            ),
-            rx.text(
-                line.record,
-                " · ",
-                line.streak,
-                " · last 10 ",
-                line.last10,
-                size="1",
-                color_scheme="gray",
-                display=NARROW,
-            ),
-            class_name="player",
-        ),
-        rx.table.cell(
-            rx.text(line.units, color_scheme=figure_color(line.tone), weight="medium"),
-            text_align="right",
-            white_space="nowrap",
-            class_name="units",
-        ),
+    return boards.ranked_row(
+        line,
         rx.table.cell(line.wagered, text_align="right", display=WIDE, class_name="wagered"),
-        rx.table.cell(line.roi, text_align="right", white_space="nowrap", class_name="roi"),
-        rx.table.cell(
-            line.adjusted_roi,
-            text_align="right",
-            white_space="nowrap",
-            display=WIDE,
-            class_name="adjusted-roi",
-        ),
-        rx.table.cell(
-            line.record,
-            text_align="right",
-            white_space="nowrap",
-            display=WIDE,
-            class_name="record",
-        ),
+        figure_cell(line.roi, "roi"),
+        figure_cell(line.adjusted_roi, "adjusted-roi", display=WIDE),
+        figure_cell(line.record, "record", display=WIDE),
         rx.table.cell(line.streak, text_align="right", display=WIDE, class_name="streak"),
-        rx.table.cell(
-            line.last10,
-            text_align="right",
-            white_space="nowrap",
-            display=WIDE,
-            class_name="last10",
-        ),
-        background_color=rx.cond(line.is_me, rx.color("accent", 3), "transparent"),
+        figure_cell(line.last10, "last10", display=WIDE),
         aria_current=rx.cond(line.is_me, "true", "false"),
-        data_username=line.username,
     )
 
 
 def unranked_row(line: BoardLine) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.hstack(
-                rx.link(line.username, href=line.href, weight="medium", overflow_wrap="anywhere"),
-                rx.cond(line.is_me, rx.badge("You", size="1", variant="solid")),
-                spacing="2",
-                align="center",
-                wrap="wrap",
-            ),
-            class_name="player",
+            boards.player_name(line, overflow_wrap="anywhere"), class_name="player"
         ),
         rx.table.cell(line.record, text_align="right", class_name="record"),
-        rx.table.cell(
-            rx.text(line.units, color_scheme=figure_color(line.tone)),
-            text_align="right",
-            white_space="nowrap",
-            class_name="units",
-        ),
-        rx.table.cell(line.roi, text_align="right", white_space="nowrap", class_name="roi"),
+        units_cell(line, class_name="units"),
+        figure_cell(line.roi, "roi"),
         data_username=line.username,
     )
 
@@ -156,21 +82,7 @@ def unranked() -> rx.Component:
         rx.vstack(
             rx.heading("Not yet ranked", as_="h2", size="4"),
             rx.text(LeaderboardState.unranked_text, size="2", color_scheme="gray"),
-            rx.table.root(
-                table_caption("Not yet ranked"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Player"),
-                        rx.table.column_header_cell("W-L-P", text_align="right"),
-                        rx.table.column_header_cell("Units", text_align="right"),
-                        rx.table.column_header_cell("ROI", text_align="right"),
-                    )
-                ),
-                rx.table.body(rx.foreach(LeaderboardState.unranked_rows, unranked_row)),
-                size="1",
-                width="100%",
-                id="not-ranked",
-            ),
+            boards.unranked_table(LeaderboardState.unranked_rows, unranked_row),
             spacing="2",
             width="100%",
         ),
@@ -183,14 +95,8 @@ def board() -> rx.Component:
         rx.vstack(
             rx.cond(
                 LeaderboardState.rows.length() > 0,
-                rx.table.root(
-                    table_caption("Leaderboard"),
-                    header(),
-                    rx.table.body(rx.foreach(LeaderboardState.rows, board_row)),
-                    variant="surface",
-                    size=rx.breakpoints(initial="1", sm="2"),
-                    width="100%",
-                    id="leaderboard",
+                boards.ranked_table(
+                    "Leaderboard", header(), LeaderboardState.rows, board_row, "leaderboard"
                 ),
             ),
             unranked(),
@@ -247,9 +153,7 @@ def leaderboard_page() -> rx.Component:
         rx.cond(
             LeaderboardState.loaded,
             rx.cond(LeaderboardState.off, turned_off(), on_board()),
-            rx.center(
-                rx.spinner(size="3"), padding_y="3em", aria_busy="true", aria_label="Loading"
-            ),
+            loading(),
         ),
         title="Leaderboard",
     )

@@ -9,9 +9,22 @@ from __future__ import annotations
 
 import reflex as rx
 
+from pickvs.pages import board as boards
 from pickvs.pages.forms import form_field
-from pickvs.pages.layout import page_layout, page_title
-from pickvs.pages.tables import NARROW, WIDE, figure_color, table_caption
+from pickvs.pages.layout import loading, muted, name_heading, page_layout, page_title, section
+from pickvs.pages.tables import (
+    NARROW,
+    WIDE,
+    data_table,
+    figure_cell,
+    game_cell,
+    my_leagues_section,
+    pick_text,
+    result_cell,
+    right,
+    table_header,
+    units_cell,
+)
 from pickvs.state.leagues import (
     PERIOD_LABELS,
     JoinState,
@@ -32,20 +45,17 @@ RANKING_CHOICES = (
 )
 
 
-def section(heading: str, *children: rx.Component, **props) -> rx.Component:
-    return rx.card(
-        rx.vstack(rx.heading(heading, as_="h2", size="4"), *children, spacing="3", width="100%"),
+def side_by_side(first: rx.Component, second: rx.Component) -> rx.Component:
+    """Two things on one line, pushed apart (a heading and its control); stacked on a phone."""
+    return rx.flex(
+        first,
+        second,
+        direction=rx.breakpoints(initial="column", sm="row"),
+        justify="between",
+        align=rx.breakpoints(initial="start", sm="center"),
+        spacing="3",
         width="100%",
-        **props,
     )
-
-
-def spinner() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), padding_y="3em", aria_busy="true", aria_label="Loading")
-
-
-def muted(*children, **props) -> rx.Component:
-    return rx.text(*children, **{"size": "2", "color_scheme": "gray", **props})
 
 
 # --- /leagues ---------------------------------------------------------------------------------
@@ -69,42 +79,35 @@ def league_row(line: LeagueLine) -> rx.Component:
 
 
 def my_leagues() -> rx.Component:
-    return section(
-        "My leagues",
-        rx.cond(
-            LeaguesState.leagues.length() > 0,
-            rx.table.root(
-                table_caption("My leagues"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("League"),
-                        rx.table.column_header_cell("Members"),
-                        rx.table.column_header_cell("My rank", text_align="right"),
-                    )
-                ),
-                rx.table.body(rx.foreach(LeaguesState.leagues, league_row)),
-                size="1",
-                width="100%",
-                id="my-leagues",
-            ),
-            muted(
-                "You are in no league yet. Start one below and invite your friends, or join one "
-                "with the code or link a friend sent you.",
-                id="no-leagues",
-            ),
+    return my_leagues_section(
+        LeaguesState.leagues,
+        league_row,
+        "my-leagues",
+        muted(
+            "You are in no league yet. Start one below and invite your friends, or join one "
+            "with the code or link a friend sent you.",
+            id="no-leagues",
         ),
     )
 
 
-def plain_form(form_id: str, submit: str, on_submit, *fields: rx.Component) -> rx.Component:
+def bare_form(form_id: str, on_submit: rx.EventHandler, *children: rx.Component) -> rx.Component:
+    """A form the state validates (no browser bubbles), kept filled in after a submit so a
+    refused value can be corrected."""
     return rx.el.form(
-        rx.vstack(*fields, rx.button(submit, type="submit", size="3"), spacing="3", width="100%"),
+        rx.vstack(*children, spacing="3", width="100%"),
         on_submit=on_submit,
         id=form_id,
         no_validate=True,
         reset_on_submit=False,
         width="100%",
     )
+
+
+def plain_form(
+    form_id: str, submit: str, on_submit: rx.EventHandler, *fields: rx.Component
+) -> rx.Component:
+    return bare_form(form_id, on_submit, *fields, rx.button(submit, type="submit", size="3"))
 
 
 def create_form() -> rx.Component:
@@ -154,7 +157,7 @@ def leagues_page() -> rx.Component:
             "Private groups with their own rules and boards. Every pick you make counts in each "
             "of your leagues whose rules it meets."
         ),
-        rx.cond(LeaguesState.loaded, my_leagues(), spinner()),
+        rx.cond(LeaguesState.loaded, my_leagues(), loading()),
         rx.grid(
             create_form(),
             join_form(),
@@ -172,103 +175,40 @@ def leagues_page() -> rx.Component:
 
 
 def period_control() -> rx.Component:
-    return rx.segmented_control.root(
-        *(rx.segmented_control.item(label, value=value) for value, label in PERIOD_LABELS.items()),
-        value=LeagueState.period,
-        on_change=LeagueState.set_period,
-        aria_label="Period",
-        id="period",
-        size=rx.breakpoints(initial="1", sm="2"),
-    )
-
-
-def player_cell(line: StandingLine, *under: rx.Component) -> rx.Component:
-    return rx.table.cell(
-        rx.hstack(
-            rx.link(
-                line.username,
-                href=line.href,
-                weight="medium",
-                high_contrast=True,
-                overflow_wrap="anywhere",
-            ),
-            rx.cond(line.is_me, rx.badge("You", size="1", variant="solid")),
-            spacing="2",
-            align="center",
-            wrap="wrap",
-        ),
-        *under,
-        class_name="player",
-    )
-
-
-def figure(value: rx.Var, name: str, **props) -> rx.Component:
-    return rx.table.cell(value, text_align="right", white_space="nowrap", class_name=name, **props)
+    return boards.period_control(PERIOD_LABELS, LeagueState.period, LeagueState.set_period)
 
 
 def ranked_row(line: StandingLine) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(rx.text(line.rank, weight="bold"), class_name="rank"),
-        player_cell(
-            line,
-            rx.text(
-                line.record,
-                " · ",
-                line.streak,
-                " · last 10 ",
-                line.last10,
-                size="1",
-                color_scheme="gray",
-                display=NARROW,
-            ),
-        ),
-        rx.table.cell(
-            rx.text(line.units, color_scheme=figure_color(line.tone), weight="medium"),
-            text_align="right",
-            white_space="nowrap",
-            class_name="units",
-        ),
-        figure(line.roi, "roi"),
-        figure(line.adjusted_roi, "adjusted-roi", display=WIDE),
-        figure(line.record, "record", display=WIDE),
-        figure(line.streak, "streak", display=WIDE),
-        figure(line.last10, "last10", display=WIDE),
-        background_color=rx.cond(line.is_me, rx.color("accent", 3), "transparent"),
-        data_username=line.username,
+    return boards.ranked_row(
+        line,
+        figure_cell(line.roi, "roi"),
+        figure_cell(line.adjusted_roi, "adjusted-roi", display=WIDE),
+        figure_cell(line.record, "record", display=WIDE),
+        figure_cell(line.streak, "streak", display=WIDE),
+        figure_cell(line.last10, "last10", display=WIDE),
     )
 
 
 def board_header() -> rx.Component:
     def head(label: str, **props) -> rx.Component:
-        return rx.table.column_header_cell(
-            label, text_align="right", width=FIGURE, white_space="nowrap", **props
-        )
+        return right(label, width=FIGURE, white_space="nowrap", **props)
 
-    return rx.table.header(
-        rx.table.row(
-            rx.table.column_header_cell("Rank", width="4em"),
-            rx.table.column_header_cell("Player"),
-            head("Units"),
-            head("ROI"),
-            head("Adj. ROI", display=WIDE, title="Sample-adjusted ROI"),
-            head("W-L-P", display=WIDE),
-            head("Streak", display=WIDE),
-            head("Last 10", display=WIDE),
-        )
+    return boards.board_header(
+        head("Units"),
+        head("ROI"),
+        head("Adj. ROI", display=WIDE, title="Sample-adjusted ROI"),
+        head("W-L-P", display=WIDE),
+        head("Streak", display=WIDE),
+        head("Last 10", display=WIDE),
     )
 
 
 def unranked_row(line: StandingLine) -> rx.Component:
     return rx.table.row(
-        player_cell(line, rx.text(line.needed, size="1", color_scheme="gray")),
-        figure(line.record, "record"),
-        rx.table.cell(
-            rx.text(line.units, color_scheme=figure_color(line.tone)),
-            text_align="right",
-            white_space="nowrap",
-            class_name="units",
-        ),
-        figure(line.roi, "roi", display=WIDE),
+        boards.player_cell(line, rx.text(line.needed, size="1", color_scheme="gray")),
+        figure_cell(line.record, "record"),
+        units_cell(line, class_name="units"),
+        figure_cell(line.roi, "roi", display=WIDE),
         data_username=line.username,
     )
 
@@ -276,25 +216,15 @@ def unranked_row(line: StandingLine) -> rx.Component:
 def board() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.flex(
-                rx.heading("Board", as_="h2", size="4"),
-                period_control(),
-                direction=rx.breakpoints(initial="column", sm="row"),
-                justify="between",
-                align=rx.breakpoints(initial="start", sm="center"),
-                spacing="3",
-                width="100%",
-            ),
+            side_by_side(rx.heading("Board", as_="h2", size="4"), period_control()),
             rx.cond(
                 LeagueState.ranked.length() > 0,
-                rx.table.root(
-                    table_caption(LeagueState.period_label + " board"),
+                boards.ranked_table(
+                    LeagueState.period_label + " board",
                     board_header(),
-                    rx.table.body(rx.foreach(LeagueState.ranked, ranked_row)),
-                    variant="surface",
-                    size=rx.breakpoints(initial="1", sm="2"),
-                    width="100%",
-                    id="league-board",
+                    LeagueState.ranked,
+                    ranked_row,
+                    "league-board",
                 ),
                 rx.callout(
                     "Nobody is ranked in this period yet.",
@@ -308,23 +238,7 @@ def board() -> rx.Component:
                 LeagueState.unranked.length() > 0,
                 rx.vstack(
                     rx.heading("Not yet ranked", as_="h3", size="3"),
-                    rx.table.root(
-                        table_caption("Not yet ranked"),
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Player"),
-                                rx.table.column_header_cell("W-L-P", text_align="right"),
-                                rx.table.column_header_cell("Units", text_align="right"),
-                                rx.table.column_header_cell(
-                                    "ROI", text_align="right", display=WIDE
-                                ),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(LeagueState.unranked, unranked_row)),
-                        size="1",
-                        width="100%",
-                        id="not-ranked",
-                    ),
+                    boards.unranked_table(LeagueState.unranked, unranked_row, display=WIDE),
                     spacing="2",
                     width="100%",
                 ),
@@ -425,62 +339,55 @@ def settings_form() -> rx.Component:
         direction="column",
         spacing="1",
     )
-    return rx.el.form(
-        rx.vstack(
-            field("Name", "name", LeagueState.name, "1 to 60 characters.", max_length=60),
-            field("Description", "description", LeagueState.description, "Up to 500 characters."),
-            markets,
-            rx.grid(
-                field(
-                    "Shortest price",
-                    "shortest_price",
-                    LeagueState.form_shortest,
-                    "e.g. -300; blank for no limit.",
-                ),
-                field(
-                    "Longest price",
-                    "longest_price",
-                    LeagueState.form_longest,
-                    "e.g. +400; blank for no limit.",
-                ),
-                field(
-                    "Counted picks per day",
-                    "daily_cap",
-                    LeagueState.form_cap,
-                    "1 to 50; blank for no cap.",
-                    input_mode="numeric",
-                ),
-                field(
-                    "Graded picks to be ranked",
-                    "min_ranked",
-                    LeagueState.form_min_ranked,
-                    "0 to 1000.",
-                    input_mode="numeric",
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="3",
-                width="100%",
+    return bare_form(
+        "league-settings",
+        LeagueState.save_settings,
+        field("Name", "name", LeagueState.name, "1 to 60 characters.", max_length=60),
+        field("Description", "description", LeagueState.description, "Up to 500 characters."),
+        markets,
+        rx.grid(
+            field(
+                "Shortest price",
+                "shortest_price",
+                LeagueState.form_shortest,
+                "e.g. -300; blank for no limit.",
             ),
-            ranking,
-            rx.hstack(
-                rx.button("Save settings", type="submit"),
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=LeagueState.stop_editing,
-                ),
-                spacing="3",
+            field(
+                "Longest price",
+                "longest_price",
+                LeagueState.form_longest,
+                "e.g. +400; blank for no limit.",
             ),
+            field(
+                "Counted picks per day",
+                "daily_cap",
+                LeagueState.form_cap,
+                "1 to 50; blank for no cap.",
+                input_mode="numeric",
+            ),
+            field(
+                "Graded picks to be ranked",
+                "min_ranked",
+                LeagueState.form_min_ranked,
+                "0 to 1000.",
+                input_mode="numeric",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
-        on_submit=LeagueState.save_settings,
-        id="league-settings",
-        no_validate=True,
-        reset_on_submit=False,
-        width="100%",
+        ranking,
+        rx.hstack(
+            rx.button("Save settings", type="submit"),
+            rx.button(
+                "Cancel",
+                type="button",
+                variant="soft",
+                color_scheme="gray",
+                on_click=LeagueState.stop_editing,
+            ),
+            spacing="3",
+        ),
     )
 
 
@@ -613,19 +520,16 @@ def member_row(line: MemberLine) -> rx.Component:
 def members_section() -> rx.Component:
     return section(
         "Members",
-        rx.table.root(
-            table_caption("Members"),
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Player"),
-                    rx.table.column_header_cell("Joined", display=WIDE),
-                    rx.table.column_header_cell("", aria_label="Actions"),
-                )
+        data_table(
+            "Members",
+            table_header(
+                "Player",
+                rx.table.column_header_cell("Joined", display=WIDE),
+                rx.table.column_header_cell("", aria_label="Actions"),
             ),
-            rx.table.body(rx.foreach(LeagueState.members, member_row)),
-            size="1",
-            width="100%",
-            id="league-members",
+            LeagueState.members,
+            member_row,
+            "league-members",
         ),
         confirm(
             "Leave league",
@@ -644,18 +548,12 @@ def members_section() -> rx.Component:
 
 def pick_row(line: LeaguePickLine) -> rx.Component:
     """On a phone two columns: the pick (with its player and game under it) and the result."""
-    status_color = figure_color(line.tone, ("open", "orange"))
     return rx.table.row(
-        rx.table.cell(
-            rx.text(line.matchup, size="2"),
-            rx.text(line.when, size="1", color_scheme="gray"),
-            display=WIDE,
-        ),
+        game_cell(line.matchup, line.when, display=WIDE),
         rx.table.cell(rx.link(line.username, href="/u/" + line.username, size="2"), display=WIDE),
         rx.table.cell(
             rx.link(line.username, href="/u/" + line.username, size="1", display=NARROW),
-            rx.text(line.selection, size="2", weight="medium"),
-            rx.text(line.market, " · ", line.price, size="1", color_scheme="gray"),
+            *pick_text(line),
             rx.text(line.matchup, " · ", line.when, size="1", color_scheme="gray", display=NARROW),
             rx.cond(
                 line.counted,
@@ -671,11 +569,7 @@ def pick_row(line: LeaguePickLine) -> rx.Component:
                 ),
             ),
         ),
-        rx.table.cell(
-            rx.badge(line.result, color_scheme=status_color, variant="soft"),
-            rx.text(line.units, size="1", color_scheme="gray", margin_top="0.25em"),
-            white_space="nowrap",
-        ),
+        result_cell(line.result, line),
         id="league-pick-" + line.id.to_string(),
         data_counted=rx.cond(line.counted, "true", "false"),
     )
@@ -684,7 +578,7 @@ def pick_row(line: LeaguePickLine) -> rx.Component:
 def picks_section() -> rx.Component:
     return section(
         "Picks",
-        rx.flex(
+        side_by_side(
             muted(
                 "Every member's picks on games that have locked (and your own open ones), newest "
                 "game first. A pick outside the rules is marked not counted, with the reason."
@@ -697,29 +591,21 @@ def picks_section() -> rx.Component:
                 id="download-csv",
                 flex_shrink="0",
             ),
-            direction=rx.breakpoints(initial="column", sm="row"),
-            justify="between",
-            align=rx.breakpoints(initial="start", sm="center"),
-            spacing="3",
-            width="100%",
         ),
         rx.cond(
             LeagueState.picks.length() > 0,
             rx.box(
-                rx.table.root(
-                    table_caption("League picks"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Game", display=WIDE),
-                            rx.table.column_header_cell("Player", display=WIDE),
-                            rx.table.column_header_cell("Pick"),
-                            rx.table.column_header_cell("Result"),
-                        )
+                data_table(
+                    "League picks",
+                    table_header(
+                        rx.table.column_header_cell("Game", display=WIDE),
+                        rx.table.column_header_cell("Player", display=WIDE),
+                        "Pick",
+                        "Result",
                     ),
-                    rx.table.body(rx.foreach(LeagueState.picks, pick_row)),
-                    size="1",
-                    width="100%",
-                    id="league-picks",
+                    LeagueState.picks,
+                    pick_row,
+                    "league-picks",
                 ),
                 width="100%",
                 overflow_x="auto",
@@ -749,12 +635,7 @@ def notice() -> rx.Component:
 def league_view() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.heading(
-                LeagueState.name,
-                as_="h1",
-                size=rx.breakpoints(initial="6", sm="7"),
-                overflow_wrap="anywhere",
-            ),
+            name_heading(LeagueState.name),
             rx.cond(LeagueState.description != "", muted(LeagueState.description)),
             muted(
                 "Owner ",
@@ -807,7 +688,7 @@ def league_page() -> rx.Component:
         rx.cond(
             LeagueState.loaded,
             rx.cond(LeagueState.found, league_view(), league_error()),
-            spinner(),
+            loading(),
         ),
         requires="login",
     )
@@ -869,7 +750,7 @@ def join_page() -> rx.Component:
     return page_layout(
         rx.center(
             rx.card(
-                rx.cond(JoinState.loaded, join_card(), spinner()),
+                rx.cond(JoinState.loaded, join_card(), loading()),
                 size=rx.breakpoints(initial="2", sm="4"),
                 width="100%",
                 max_width="30rem",

@@ -8,9 +8,29 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pickvs.pages.layout import not_found_view, page_layout, page_title
+from pickvs.pages.layout import (
+    loading,
+    muted,
+    name_heading,
+    not_found_view,
+    page_layout,
+    page_title,
+    section,
+)
 from pickvs.pages.pager import pager
-from pickvs.pages.tables import NARROW, WIDE, figure_color, table_caption
+from pickvs.pages.tables import (
+    NARROW,
+    WIDE,
+    data_table,
+    figure_color,
+    game_cell,
+    my_leagues_section,
+    pick_text,
+    result_cell,
+    right,
+    table_header,
+    units_cell,
+)
 from pickvs.state.profile import PickLine, ProfileState, RecordLine
 
 AXIS_TICK = {"fill": rx.color("gray", 11), "fontSize": 12}
@@ -19,14 +39,6 @@ AXIS_TICK = {"fill": rx.color("gray", 11), "fontSize": 12}
 def profile_title() -> rx.Var:
     """The browser tab's title: the player's name once known."""
     return rx.cond(ProfileState.found, ProfileState.player_name + " · PickVs", page_title("Player"))
-
-
-def section(heading: str, *children: rx.Component, **props) -> rx.Component:
-    return rx.card(
-        rx.vstack(rx.heading(heading, as_="h2", size="4"), *children, spacing="3", width="100%"),
-        width="100%",
-        **props,
-    )
 
 
 def stat(label: str, value: rx.Var, slot: str, **text_props) -> rx.Component:
@@ -120,11 +132,7 @@ def market_row(line: RecordLine) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(line.label),
         rx.table.cell(line.record, text_align="right"),
-        rx.table.cell(
-            rx.text(line.units, color_scheme=figure_color(line.tone)),
-            text_align="right",
-            white_space="nowrap",
-        ),
+        units_cell(line),
         rx.table.cell(line.roi, text_align="right", white_space="nowrap"),
     )
 
@@ -132,40 +140,21 @@ def market_row(line: RecordLine) -> rx.Component:
 def market_split() -> rx.Component:
     return section(
         "By market",
-        rx.table.root(
-            table_caption("Record by market"),
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Market"),
-                    rx.table.column_header_cell("W-L-P", text_align="right"),
-                    rx.table.column_header_cell("Units", text_align="right"),
-                    rx.table.column_header_cell("ROI", text_align="right"),
-                )
-            ),
-            rx.table.body(rx.foreach(ProfileState.markets, market_row)),
-            size="1",
-            width="100%",
-            id="market-split",
+        data_table(
+            "Record by market",
+            table_header("Market", right("W-L-P"), right("Units"), right("ROI")),
+            ProfileState.markets,
+            market_row,
+            "market-split",
         ),
     )
 
 
 def pick_row(line: PickLine) -> rx.Component:
-    status_color = figure_color(line.tone, ("open", "orange"))
     return rx.table.row(
-        rx.table.cell(
-            rx.text(line.matchup, size="2"),
-            rx.text(line.day, size="1", color_scheme="gray"),
-        ),
-        rx.table.cell(
-            rx.text(line.selection, size="2", weight="medium"),
-            rx.text(line.market, " · ", line.price, size="1", color_scheme="gray"),
-        ),
-        rx.table.cell(
-            rx.badge(line.status, color_scheme=status_color, variant="soft"),
-            rx.text(line.units, size="1", color_scheme="gray", display=NARROW, margin_top="0.25em"),
-            white_space="nowrap",
-        ),
+        game_cell(line.matchup, line.day),
+        rx.table.cell(*pick_text(line)),
+        result_cell(line.status, line, display=NARROW),
         rx.table.cell(line.units, text_align="right", white_space="nowrap", display=WIDE),
     )
 
@@ -190,31 +179,18 @@ def recent_picks() -> rx.Component:
         rx.cond(
             ProfileState.picks_total > 0,
             rx.vstack(
-                rx.table.root(
-                    table_caption("Recent picks"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Game"),
-                            rx.table.column_header_cell("Pick"),
-                            rx.table.column_header_cell("Result"),
-                            rx.table.column_header_cell("Units", text_align="right", display=WIDE),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(ProfileState.picks, pick_row)),
-                    size="1",
-                    width="100%",
-                    id="recent-picks",
+                data_table(
+                    "Recent picks",
+                    table_header("Game", "Pick", "Result", right("Units", display=WIDE)),
+                    ProfileState.picks,
+                    pick_row,
+                    "recent-picks",
                 ),
                 rx.cond(ProfileState.picks_pages > 1, picks_pager()),
                 spacing="3",
                 width="100%",
             ),
-            rx.text(
-                "No picks to show yet. Picks appear here once their games lock.",
-                size="2",
-                color_scheme="gray",
-                id="no-picks",
-            ),
+            muted("No picks to show yet. Picks appear here once their games lock.", id="no-picks"),
         ),
     )
 
@@ -222,12 +198,7 @@ def recent_picks() -> rx.Component:
 def player() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.heading(
-                ProfileState.player_name,
-                as_="h1",
-                size=rx.breakpoints(initial="6", sm="7"),
-                overflow_wrap="anywhere",
-            ),
+            name_heading(ProfileState.player_name),
             rx.text("Joined ", ProfileState.joined, size="2", color_scheme="gray", id="joined"),
             spacing="1",
         ),
@@ -249,6 +220,23 @@ def player() -> rx.Component:
     )
 
 
+def account_button(
+    icon: str, label: str, on_click: rx.EventHandler, button_id: str, **props
+) -> rx.Component:
+    """One of the own-profile panels' actions: a soft button with its icon, as wide as its
+    text."""
+    return rx.button(
+        rx.icon(icon, size=16, aria_hidden="true"),
+        label,
+        on_click=on_click,
+        variant="soft",
+        size="2",
+        id=button_id,
+        width="fit-content",
+        **props,
+    )
+
+
 def league_row(league: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.link(league["name"], href=league["href"])),
@@ -259,40 +247,13 @@ def league_row(league: rx.Var) -> rx.Component:
 
 def my_leagues_panel() -> rx.Component:
     """On one's own profile: each league with one's rank there, and every pick as CSV."""
-    return section(
-        "My leagues",
-        rx.cond(
-            ProfileState.leagues.length() > 0,
-            rx.table.root(
-                table_caption("My leagues"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("League"),
-                        rx.table.column_header_cell("Members"),
-                        rx.table.column_header_cell("My rank", text_align="right"),
-                    )
-                ),
-                rx.table.body(rx.foreach(ProfileState.leagues, league_row)),
-                size="1",
-                width="100%",
-                id="profile-leagues",
-            ),
-            rx.text(
-                "You are in no league yet. ",
-                rx.link("Start or join one", href="/leagues"),
-                ".",
-                size="2",
-                color_scheme="gray",
-            ),
-        ),
-        rx.button(
-            rx.icon("download", size=16, aria_hidden="true"),
-            "Download my picks (CSV)",
-            on_click=ProfileState.download_picks,
-            variant="soft",
-            size="2",
-            id="download-my-picks",
-            width="fit-content",
+    return my_leagues_section(
+        ProfileState.leagues,
+        league_row,
+        "profile-leagues",
+        muted("You are in no league yet. ", rx.link("Start or join one", href="/leagues"), "."),
+        account_button(
+            "download", "Download my picks (CSV)", ProfileState.download_picks, "download-my-picks"
         ),
     )
 
@@ -301,21 +262,16 @@ def sessions_panel() -> rx.Component:
     """On one's own profile: end every log-in, on every device (a lost phone, a shared PC)."""
     return section(
         "Sessions",
-        rx.text(
+        muted(
             "Log out of PickVs on every device and browser where you are logged in, this one "
-            "included.",
-            size="2",
-            color_scheme="gray",
+            "included."
         ),
-        rx.button(
-            rx.icon("log-out", size=16, aria_hidden="true"),
+        account_button(
+            "log-out",
             "Log out everywhere",
-            on_click=ProfileState.logout_everywhere,
-            variant="soft",
+            ProfileState.logout_everywhere,
+            "logout-everywhere",
             color_scheme="red",
-            size="2",
-            id="logout-everywhere",
-            width="fit-content",
         ),
     )
 
@@ -325,8 +281,6 @@ def profile_page() -> rx.Component:
         rx.cond(
             ProfileState.loaded,
             rx.cond(ProfileState.found, player(), not_found_view()),
-            rx.center(
-                rx.spinner(size="3"), padding_y="4em", aria_busy="true", aria_label="Loading"
-            ),
+            loading("4em"),
         )
     )

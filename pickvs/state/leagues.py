@@ -12,7 +12,7 @@ var at its default. Every handler re-verifies the player (`_player`) in the same
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -359,43 +359,56 @@ class LeaguesState(FormErrors, AuthState):
 
     @rx.event
     def create(self, form_data: dict[str, Any]) -> list[rx.event.EventSpec] | rx.event.EventSpec:
-        self._clear_error()
-        if missing := self._missing(form_data, CREATE_REQUIRED):
-            return missing
-        with db.session_scope() as session:
-            player = self._player(session)
-            if player is None:
-                return self._relogin()
-            try:
-                created = leagues.create_league(
-                    session,
-                    _id(player),
-                    str(form_data.get("name") or ""),
-                    str(form_data.get("description") or ""),
-                    now=clock.now(),
-                )
-            except ServiceError as exc:
-                session.rollback()
-                return self._show_error(exc, "name", CREATE_FIELDS)
-        return [rx.redirect(routes.league(created.id))]
+        return self._enter(
+            form_data,
+            CREATE_REQUIRED,
+            "name",
+            CREATE_FIELDS,
+            lambda session, player_id: leagues.create_league(
+                session,
+                player_id,
+                str(form_data.get("name") or ""),
+                str(form_data.get("description") or ""),
+                now=clock.now(),
+            ),
+        )
 
     @rx.event
     def join(self, form_data: dict[str, Any]) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+        return self._enter(
+            form_data,
+            JOIN_REQUIRED,
+            "code",
+            ("code",),
+            lambda session, player_id: leagues.join_league(
+                session, player_id, str(form_data.get("code") or ""), clock.now()
+            ),
+        )
+
+    def _enter(
+        self,
+        form_data: Mapping[str, Any],
+        required: Mapping[str, str],
+        fallback: str,
+        fields: tuple[str, ...],
+        action: Callable[[Session, int], leagues.LeagueDetail],
+    ) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+        """Create or join a league (`action`, for the verified player) and open its page. Both
+        forms fail the same way: a blank required field, or the service's refusal shown beside
+        the field it names among `fields` (else beside `fallback`), with nothing written."""
         self._clear_error()
-        if missing := self._missing(form_data, JOIN_REQUIRED):
+        if missing := self._missing(form_data, required):
             return missing
         with db.session_scope() as session:
             player = self._player(session)
             if player is None:
                 return self._relogin()
             try:
-                joined = leagues.join_league(
-                    session, _id(player), str(form_data.get("code") or ""), clock.now()
-                )
+                league = action(session, _id(player))
             except ServiceError as exc:
                 session.rollback()
-                return self._show_error(exc, "code", ("code",))
-        return [rx.redirect(routes.league(joined.id))]
+                return self._show_error(exc, fallback, fields)
+        return [rx.redirect(routes.league(league.id))]
 
 
 def _id(player: User) -> int:
