@@ -143,6 +143,11 @@ class Game(SQLModel, table=True):
     last_seen_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # The settlement its picks were last graded against (domain.grading.settlement_key).
     graded_result: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
+    # The latest in-play score a live scores call saw (migration 0009). Display only: a final
+    # goes to home_score / away_score, and grading never reads these.
+    live_home_score: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    live_away_score: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    live_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
 
@@ -215,6 +220,15 @@ class Pick(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
     graded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The closing line of the picked side (the last fetched before the game's lock, at the
+    # pick's book, else the reference book) and the pick's closing-line value in percentage
+    # points (`domain.clv`); null until the game locks with a closing line (migration 0009).
+    close_bookmaker: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    close_price: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    close_point: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    close_fetched_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    clv: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    clv_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class UserTipTotals(SQLModel, table=True):
@@ -435,6 +449,12 @@ class League(SQLModel, table=True):
         default=LEAGUE_DEFAULT_RANKING,
         sa_column=Column(String(16), nullable=False, server_default=LEAGUE_DEFAULT_RANKING),
     )
+    # The owner's optional daily reminder (migration 0009): a webhook URL, its body format
+    # ("json": Discord- and Slack-compatible; "ntfy": plain text) and how many minutes before
+    # the day's first lock it is posted. No URL: off.
+    reminder_url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    reminder_format: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
+    reminder_minutes: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     # Raised by every change of settings or members: part of a cached board's key.
     version: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0")
@@ -461,6 +481,17 @@ class LeagueMember(SQLModel, table=True):
         )
     )
     joined_at: datetime = Field(sa_column=utc_column())
+
+
+class AppSetting(SQLModel, table=True):
+    """An instance-wide setting an admin changes at run time (the instance reminder), as
+    opposed to the environment's settings, which are fixed at start-up."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column())
 
 
 def utcnow() -> datetime:

@@ -130,8 +130,8 @@ def test_postgres_leaves_room_on_pick_pages_for_heap_only_grading(engine: Engine
         assert options.scalar_one() == ["fillfactor=50"]
 
 
-def test_head_is_0008_board() -> None:
-    assert migrations.head_revision() == "0008"
+def test_head_is_0009_game_day() -> None:
+    assert migrations.head_revision() == "0009"
 
 
 def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(
@@ -319,5 +319,55 @@ def test_0008_derives_every_players_form_from_their_graded_picks(
         with engine.connect() as conn:
             rows = conn.execute(text('SELECT id, streak, last10 FROM "user" ORDER BY id')).all()
         assert [tuple(r) for r in rows] == [(1, "W2", "3-1-0"), (2, "", "0-0-1"), (3, "", "0-0-0")]
+    finally:
+        engine.dispose()
+
+
+def test_0009_adds_game_day_columns_and_downgrades_cleanly(
+    backend: str, tmp_path, pg_databases
+) -> None:  # type: ignore[no-untyped-def]
+    """From 0008 up to 0009 and back: the new columns arrive empty on existing rows (a pick
+    made before has no CLV until its game locks again with a closing line), the downgrade
+    removes exactly them and app_setting, and the unique pick key and the game index survive
+    SQLite's table rebuild."""
+    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine, "0008")
+        at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO game (id, sport, home_team, away_team, commence_time, status, "
+                    "created_at, updated_at) VALUES ('g1', 'basketball_nba', 'A', 'B', :at, "
+                    "'scheduled', :at, :at)"
+                ),
+                {"at": at},
+            )
+        migrations.upgrade(engine, "0009")
+        with engine.begin() as conn:
+            live = conn.execute(
+                text("SELECT live_home_score, live_away_score, live_at FROM game")
+            ).one()
+            assert tuple(live) == (None, None, None)
+        columns = {c["name"] for c in inspect(engine).get_columns("pick")}
+        assert {"close_price", "close_point", "close_bookmaker", "clv", "clv_at"} <= columns
+        assert "app_setting" in inspect(engine).get_table_names()
+
+        config = migrations.alembic_config()
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0008")
+            conn.commit()
+        inspector = inspect(engine)
+        assert "app_setting" not in inspector.get_table_names()
+        assert "clv" not in {c["name"] for c in inspector.get_columns("pick")}
+        assert "live_at" not in {c["name"] for c in inspector.get_columns("game")}
+        assert "reminder_url" not in {c["name"] for c in inspector.get_columns("league")}
+        uniques = {u["name"] for u in inspector.get_unique_constraints("pick")}
+        assert "uq_pick_user_game_market" in uniques
+        assert "ix_game_commence_time" in {i["name"] for i in inspector.get_indexes("game")}
+        migrations.upgrade(engine)  # and up again
+        assert migrations.current_revision(engine) == "0009"
     finally:
         engine.dispose()
