@@ -176,3 +176,19 @@ def settlement_key(game_status: Any, home_score: Any, away_score: Any) -> Expr:
         + ":"
         + func.coalesce(cast(away_score, String), "")
     )
+
+
+WINNING, LOSING, PUSHING = "winning", "losing", "pushing"
+
+
+def live_standing(
+    market: str, side: str, point: float | None, home_score: int | None, away_score: int | None
+) -> str | None:
+    """How a pick stands on an in-play score, by the same margin rule that grades it: winning,
+    losing or pushing (level against the line), or None with no score yet."""
+    if home_score is None or away_score is None:
+        return None
+    m = margin(market, side, point, home_score, away_score, PY)
+    if m is NULL:
+        return None
+    return WINNING if m > 0 else PUSHING if m == 0 else LOSING

@@ -156,3 +156,26 @@ def test_count_if_counts_matching_rows_and_zero_when_none(engine: Engine) -> Non
 def test_constants_agree_with_the_rules() -> None:
     assert set(rules.WAGERED) == {"win", "loss", "push"}
     assert set(rules.SETTLED_GAME_STATUSES) == {"final", "postponed", "cancelled"}
+
+
+@pytest.mark.parametrize(
+    ("market", "side", "point", "home", "away", "expected"),
+    [
+        # Home -3.5 leading 50-45: 5 + (-3.5) = 1.5 ahead of the line.
+        ("spreads", "home", -3.5, 50, 45, "winning"),
+        # Home -5 leading by exactly 5: level against the line.
+        ("spreads", "home", -5.0, 50, 45, "pushing"),
+        # Away +4.5 trailing 50-45: -5 + 4.5 = -0.5.
+        ("spreads", "away", 4.5, 50, 45, "losing"),
+        # 100 + 121 = 221 > 220.5: the Over is ahead, the Under behind.
+        ("totals", "over", 220.5, 100, 121, "winning"),
+        ("totals", "under", 220.5, 100, 121, "losing"),
+        ("h2h", "away", None, 10, 10, "pushing"),
+        ("h2h", "home", None, 0, 2, "losing"),
+        ("h2h", "home", None, None, 2, None),
+    ],
+)
+def test_live_standing_uses_the_grading_margin(
+    market: str, side: str, point: float | None, home: int | None, away: int | None, expected
+) -> None:  # type: ignore[no-untyped-def]
+    assert rules.live_standing(market, side, point, home, away) == expected
