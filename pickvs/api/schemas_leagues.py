@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from pickvs.api.schemas import NO_NUL_PATTERN, JsonSchema, Username
+from pickvs.api.schemas import NO_NUL_PATTERN, ClosingLineOut, JsonSchema, Username
 from pickvs.domain import leagues as rules
 from pickvs.domain.markets import MARKETS
 from pickvs.domain.odds import MAX_ABS_PRICE
@@ -263,13 +263,18 @@ class LeagueBoardRowOut(BaseModel):
     pushes: int
     streak: str = Field(description='"W3", "L2", or "" before any win or loss (all time).')
     last10: str = Field(description='Wins-losses-pushes of the last ten graded picks: "6-3-1".')
+    clv: float | None = Field(
+        default=None,
+        description="Average closing-line value (percentage points) of the member's picks the "
+        "board counts in the period that have one; null when none has.",
+    )
 
     @classmethod
     def of(cls, row: LeagueBoardRow) -> LeagueBoardRowOut:
         return cls.model_validate(row)
 
 
-class LeaguePickOut(BaseModel):
+class LeaguePickOut(ClosingLineOut):
     model_config = ConfigDict(from_attributes=True)
 
     pick_id: int

@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from pickvs.domain.grading import VOID
 from pickvs.domain.markets import H2H, OVER, SPREADS, TOTALS
 
 NBA_MARGIN_SD = 12.0  # Winston: margin of victory against the spread
@@ -129,6 +130,12 @@ def clv(taken: Taken, close: Close, sd: float | None) -> float | None:
         assert taken.point is not None and close.point is not None
         fair = probability_at_point(taken.market, taken.side, fair, close.point, taken.point, sd)
     return round(100.0 * (fair - implied_probability(taken.price)), PLACES)
+
+
+def shown_clv(status: str, value: float | None) -> float | None:
+    """A pick's CLV as shown: none for a void pick (refunded, it counts nowhere), even before
+    the next CLV update clears the stored one."""
+    return None if status == VOID else value
 
 
 def beats_close(value: float | None) -> bool:

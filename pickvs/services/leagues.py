@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from pickvs.domain import grading as rules
 from pickvs.domain import leagues as league_rules
 from pickvs.domain import locks, standings
 from pickvs.domain.accounts import username_key
+from pickvs.domain.clv import shown_clv
 from pickvs.domain.display import matchup
 from pickvs.domain.leagues import CountablePick, SettingsError
 from pickvs.domain.text import storable
@@ -101,6 +102,7 @@ class LeagueBoardRow:
     pushes: int
     streak: str
     last10: str
+    clv: float | None = None  # average CLV (pp) of the counted picks in the period with one
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,11 @@ class LeaguePickRow:
     result_units: float | None
     counted: bool
     not_counted_reason: str | None
+    # The picked side's closing line and CLV (`services.clv`): null until the game locks.
+    close_bookmaker: str | None = None
+    close_price: int | None = None
+    close_point: float | None = None
+    clv: float | None = None
 
 
 # --- reading a league ---------------------------------------------------------------------
@@ -496,6 +503,7 @@ _BOARD_PICKS = (
         _raw(Pick.created_at),
         _raw(Game.commence_time),
         Pick.result_units,
+        Pick.clv,
     )
     .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
     .join(Game, Game.id == Pick.game_id)
@@ -517,20 +525,23 @@ def _in_order(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
+def _board_picks(session: Session, league_id: int) -> tuple[list[_BoardPick], dict[int, float]]:
     """Every pick of the league's current members, with its game's tip-off: one query, in
     Core on the session's connection (plain rows: no entity is built), each game's tip-off
-    converted once for all its picks."""
+    converted once for all its picks. Also the CLV of those picks that have one, by id."""
     rows = session.connection().execute(_BOARD_PICKS, {"league_id": league_id}).all()
     tips: dict[Any, datetime] = {}
     picks = []
-    for pick_id, user_id, market, price, status, created, raw_tip, units in rows:
+    values: dict[int, float] = {}
+    for pick_id, user_id, market, price, status, created, raw_tip, units, clv in rows:
         tip = tips.get(raw_tip)
         if tip is None:
             tip = tips[raw_tip] = _as_utc(raw_tip)
         pick = CountablePick(pick_id, user_id, market, price, status, _in_order(created), tip)
         picks.append((pick, units))
-    return picks
+        if clv is not None:
+            values[pick_id] = float(clv)
+    return picks, values
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -615,18 +626,35 @@ def _computed_board(
 ) -> list[_Placed]:
     assert league.id is not None
     settings = _settings(league)
-    picks = _board_picks(session, league.id)
+    picks, values = _board_picks(session, league.id)
     reasons = league_rules.count_picks([pick for pick, _ in picks], settings.rules(), tz)
     graded: dict[int, list[_BoardPick]] = defaultdict(list)
+    clvs: dict[int, list[float]] = defaultdict(list)
     for pick, units in picks:
-        if pick.status in rules.WAGERED and reasons[pick.id] is None:
+        if reasons[pick.id] is not None:
+            continue
+        if pick.status in rules.WAGERED:
             graded[pick.user_id].append((pick, units))
+        if _clv_counts(pick, values, start):
+            clvs[pick.user_id].append(values[pick.id])
     rows = []
     for member in _members(session, league.id):
         mine = graded[member.user_id]
         mine.sort(key=lambda item: (item[0].commence_time, item[0].created_at, item[0].id))
-        rows.append(_row(member, mine, start, settings))
+        member_, row = _row(member, mine, start, settings)
+        rows.append((member_, replace(row, clv=_average(clvs[member.user_id]))))
     return _ranked(rows, settings.ranking)
+
+
+def _clv_counts(pick: CountablePick, values: dict[int, float], start: datetime | None) -> bool:
+    """Whether a counted pick's CLV goes into its member's average on a board from `start`:
+    one it has (known from the lock, graded or not), on a game of the period, not void."""
+    in_period = start is None or pick.commence_time >= start
+    return pick.id in values and in_period and pick.status != rules.VOID
+
+
+def _average(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 def _row(
@@ -672,7 +700,7 @@ def _ranked(rows: list[tuple[_Member, LeagueBoardRow]], ranking: str) -> list[_P
             value = standings.rank_value(ranking, row.total_units, row.total_wagered)
             if value != previous:
                 rank, previous = index + 1, value
-            row = LeagueBoardRow(**{**row.__dict__, "rank": rank})
+            row = replace(row, rank=rank)
         placed.append(_Placed(member.user_id, row))
     return placed
 
@@ -745,6 +773,10 @@ def _visible_picks(
             # A void pick was refunded: it counts nowhere, whatever the rules say.
             counted=reasons[int(pick.id)] is None and pick.status != rules.VOID,
             not_counted_reason=reasons[int(pick.id)],
+            close_bookmaker=pick.close_bookmaker,
+            close_price=pick.close_price,
+            close_point=pick.close_point,
+            clv=shown_clv(pick.status, pick.clv),
         )
         for pick, game, name in rows
         if pick.user_id == user_id
@@ -806,6 +838,7 @@ def league_picks_csv(
             row.result_units,
             row.counted,
             row.not_counted_reason,
+            row.clv,
         ]
         for row in visible
     )
