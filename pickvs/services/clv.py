@@ -71,7 +71,7 @@ def update_clv(session: Session, now: datetime, lock_minutes: int = 0) -> int:
     changed = 0
     live = [g for g in games if g.status not in VOIDED]
     for start in range(0, len(live), CHUNK):
-        due = _due_picks(session, live[start : start + CHUNK], now, lock_minutes)
+        due = _due_picks(session, live[start : start + CHUNK])
         if due:
             boards = _closing_boards(session, due, {g.id: g for g in live})
             sports = {g.id: g.sport for g in live}
@@ -111,9 +111,7 @@ def _recent_locked_games(session: Session, now: datetime, lock_minutes: int) -> 
     return games
 
 
-def _due_picks(
-    session: Session, games: Sequence[_Game], now: datetime, lock_minutes: int
-) -> list[_Due]:
+def _due_picks(session: Session, games: Sequence[_Game]) -> list[_Due]:
     """The picks on `games` whose stored closing fetch is not the game's closing fetch: one
     statement, the closing fetch of each game being one probe of ix_odds_game_fetched."""
     closing = union_all(
