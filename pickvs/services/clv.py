@@ -224,9 +224,10 @@ def _store(
     priority: Sequence[str],
     now: datetime,
 ) -> int:
-    """Price each due pick against its closing quotes and write them, one executemany."""
+    """Price each due pick against its closing quotes and write them, one executemany, in pick
+    id order (two workers pricing the same picks lock their rows in the same order)."""
     values = []
-    for item in due:
+    for item in sorted(due, key=lambda d: d.pick_id):
         quotes = closing_quotes(boards.get((item.game_id, item.market)), item.bookmaker, priority)
         close = _close_of(quotes, item.side)
         value = None
