@@ -169,10 +169,17 @@ def market_split() -> rx.Component:
 def pick_row(line: PickLine) -> rx.Component:
     return rx.table.row(
         game_cell(line.matchup, line.day),
-        rx.table.cell(*pick_text(line)),
+        rx.table.cell(
+            *pick_text(line),
+            # On a phone the CLV column is hidden: the figure goes under the pick.
+            rx.cond(
+                line.clv != "—",
+                rx.text("CLV ", line.clv, size="1", color_scheme="gray", display=NARROW),
+            ),
+        ),
         result_cell(line.status, line, display=NARROW),
         rx.table.cell(line.units, text_align="right", white_space="nowrap", display=WIDE),
-        clv_cell(line.clv, line.clv_tone),
+        clv_cell(line.clv, line.clv_tone, display=WIDE),
     )
 
 
@@ -203,7 +210,7 @@ def recent_picks() -> rx.Component:
                         "Pick",
                         "Result",
                         right("Units", display=WIDE),
-                        right("CLV", title=CLV_TITLE),
+                        right("CLV", display=WIDE, title=CLV_TITLE),
                     ),
                     ProfileState.picks,
                     pick_row,
