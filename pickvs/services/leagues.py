@@ -482,6 +482,25 @@ def set_league_reminder(
     return wanted
 
 
+def change_league_reminder(
+    session: Session, league_id: int, owner_id: int, changes: dict[str, Any], *, now: datetime
+) -> ReminderSettings | None:
+    """Apply the API's `reminder_url` / `reminder_format` / `reminder_minutes` (any of them)
+    over the current reminder: a null or "" URL turns it off; format or minutes alone change
+    a reminder that is on, and are a 422 while it is off (there is nothing to post to)."""
+    current = league_reminder(session, league_id, owner_id)
+    url = changes.get("reminder_url", current.url if current else None)
+    if not url and "reminder_url" not in changes and changes:
+        raise InvalidInput(
+            "Give reminder_url (the webhook) to turn the reminder on.", field="reminder_url"
+        )
+    fmt = changes.get("reminder_format") or (current.format if current else None)
+    minutes = changes.get("reminder_minutes")
+    if minutes is None and current is not None:
+        minutes = current.minutes
+    return set_league_reminder(session, league_id, owner_id, url, fmt, minutes, now=now)
+
+
 def _reminder(league: League) -> ReminderSettings | None:
     if not league.reminder_url:
         return None
