@@ -77,12 +77,15 @@ def set_instance_reminder(
     format: str | None,
     minutes: int | None,
     now: datetime,
+    *,
+    field_prefix: str = "",
 ) -> ReminderSettings | None:
-    """An admin sets (or, with a blank URL, clears) the instance's reminder."""
+    """An admin sets (or, with a blank URL, clears) the instance's reminder; a bad value is a
+    422 naming its field (`field_prefix` + url, format or minutes)."""
     admin = session.get(User, admin_id)
     if admin is None or not admin.is_admin:
         raise Forbidden(NOT_ADMIN)
-    wanted = checked(url, format, minutes)
+    wanted = checked(url, format, minutes, field_prefix)
     values = (
         {}
         if wanted is None
