@@ -118,7 +118,7 @@ def test_json_payload_is_discord_and_slack_compatible() -> None:
 
 def test_ntfy_payload_is_plain_text_with_a_title_header() -> None:
     post = rules.payload("ntfy", "PickVs: Office", "Not picked yet (1): bob.")
-    assert post.body == "Not picked yet (1): bob.".encode()
+    assert post.body == b"Not picked yet (1): bob."
     assert post.headers == {"Content-Type": "text/plain; charset=utf-8", "Title": "PickVs: Office"}
     encoded = rules.payload("ntfy", "PickVs: Büro", "x").headers["Title"]
     assert encoded.startswith("=?UTF-8?B?") and encoded.endswith("?=")
