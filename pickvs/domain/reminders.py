@@ -7,7 +7,10 @@ Everything here is pure: the service reads the games and picks, the job does the
 Two body formats, because those are what group chats take without an adapter:
 
 - "json": one JSON object carrying the text as both `content` (Discord) and `text` (Slack
-  incoming webhooks, Mattermost, Rocket.Chat), so one URL of either kind works unchanged.
+  incoming webhooks, Mattermost, Rocket.Chat), so one URL of either kind works unchanged. Each
+  copy is escaped for its reader (Discord's markdown; Slack's `&`, `<`, `>`), and Discord is
+  told to ping nobody (`allowed_mentions`): a league's name is anyone's text, and must not
+  turn into "@everyone" or "<!channel>".
 - "ntfy": the text as a text/plain body with the title in a `Title` header (ntfy.sh).
 """
 
@@ -145,11 +148,9 @@ def title(scope: str) -> str:
     return "PickVs reminder" if scope == INSTANCE_SCOPE else f"PickVs: {scope}"
 
 
-def message(scope: str, missing: Sequence[str], games: int, first: datetime, tz: ZoneInfo) -> str:
-    """The post's text: who has not picked, how many games, when picking closes.
-
-    `scope` is the league's name or "today's games" for the instance.
-    """
+def message(missing: Sequence[str], games: int, first: datetime, tz: ZoneInfo) -> str:
+    """The post's text (its title names the league): how many games, when picking closes,
+    who has not picked."""
     local = first.astimezone(tz)
     clock = f"{local:%I:%M %p}".lstrip("0") + f" {local.tzname() or tz.key}"
     shown = list(missing[:NAMES_SHOWN])
@@ -157,7 +158,7 @@ def message(scope: str, missing: Sequence[str], games: int, first: datetime, tz:
     names = ", ".join(shown) + (f" and {more} more" if more else "")
     game_word = "game" if games == 1 else "games"
     return (
-        f"{scope}: {games} {game_word} today, picks close at {clock}. "
+        f"{games} {game_word} today, picks close at {clock}. "
         f"Not picked yet ({len(missing)}): {names}."
     )
 
@@ -177,11 +178,32 @@ def payload(format: str, heading: str, text: str) -> Post:
             body=text.encode("utf-8"),
             headers={"Content-Type": "text/plain; charset=utf-8", "Title": header_text(heading)},
         )
-    content = f"**{heading}**\n{text}"
+    content = f"**{discord_escape(heading)}**\n{discord_escape(text)}"
     if len(content) > DISCORD_CONTENT_MAX:
         content = content[: DISCORD_CONTENT_MAX - 1] + "…"
-    body = json.dumps({"content": content, "text": content}, ensure_ascii=False)
-    return Post(body=body.encode("utf-8"), headers={"Content-Type": "application/json"})
+    body = {
+        "content": content,
+        "text": f"*{slack_escape(heading)}*\n{slack_escape(text)}",
+        "allowed_mentions": {"parse": []},
+    }
+    encoded = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return Post(body=encoded, headers={"Content-Type": "application/json"})
+
+
+# Emphasis, code, spoilers, quotes and masked links: a league named "[win](https://...)"
+# stays text.
+_DISCORD_MARKUP = re.compile(r"([\\*_~`|>\[\]])")
+
+
+def discord_escape(text: str) -> str:
+    """Text Discord shows as it is: every markdown character behind a backslash."""
+    return _DISCORD_MARKUP.sub(r"\\\1", text)
+
+
+def slack_escape(text: str) -> str:
+    """Text Slack shows as it is: its three control characters as entities (no mention,
+    link or channel ping can be spelled with them)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def header_text(value: str) -> str:

@@ -207,7 +207,7 @@ def due_reminders(
         if target.job in taken:
             continue
         missing = tuple(_missing(session, target, day, now))
-        text = rules.message(target.scope, missing, len(day.game_ids), day.first_lock, tz)
+        text = rules.message(missing, len(day.game_ids), day.first_lock, tz)
         post = rules.payload(target.settings.format, rules.title(target.scope), text)
         due.append(
             DueReminder(target, day.slot, day.first_lock, missing, len(day.game_ids), text, post)

@@ -95,25 +95,37 @@ def test_who_has_not_picked() -> None:
 
 def test_message_text_in_league_time() -> None:
     first = utc("2026-07-01T23:00")  # EDT: 7:00 pm
-    assert rules.message("Office", ["bob"], 1, first, NY) == (
-        "Office: 1 game today, picks close at 7:00 PM EDT. Not picked yet (1): bob."
+    assert rules.message(["bob"], 1, first, NY) == (
+        "1 game today, picks close at 7:00 PM EDT. Not picked yet (1): bob."
     )
     many = [f"p{n:02}" for n in range(45)]
-    text = rules.message("Big", many, 9, utc("2026-11-22T17:30"), NY)
-    assert text.startswith("Big: 9 games today, picks close at 12:30 PM EST. Not picked yet (45): ")
+    text = rules.message(many, 9, utc("2026-11-22T17:30"), NY)
+    assert text.startswith("9 games today, picks close at 12:30 PM EST. Not picked yet (45): ")
     assert text.endswith("p38, p39 and 5 more.")
 
 
 def test_json_payload_is_discord_and_slack_compatible() -> None:
-    post = rules.payload("json", "PickVs: Office", "Not picked yet (1): bob.")
+    post = rules.payload("json", "PickVs: Office", "Not picked yet (2): bob, sixth_man_sue.")
     assert post.headers == {"Content-Type": "application/json"}
-    body = json.loads(post.body)
-    assert body == {
-        "content": "**PickVs: Office**\nNot picked yet (1): bob.",
-        "text": "**PickVs: Office**\nNot picked yet (1): bob.",
+    assert json.loads(post.body) == {
+        "content": "**PickVs: Office**\nNot picked yet (2): bob, sixth\\_man\\_sue.",
+        "text": "*PickVs: Office*\nNot picked yet (2): bob, sixth_man_sue.",
+        "allowed_mentions": {"parse": []},
     }
     long = json.loads(rules.payload("json", "T", "x" * 3000).body)
     assert len(long["content"]) == rules.DISCORD_CONTENT_MAX and long["content"].endswith("…")
+
+
+def test_a_league_name_cannot_ping_or_link() -> None:
+    """A league's name is anyone's text: no Discord markdown or masked link, no Slack mention."""
+    body = json.loads(
+        rules.payload("json", "PickVs: [win](https://x.io) <!channel> @everyone", "").body
+    )
+    assert body["content"] == "**PickVs: \\[win\\](https://x.io) <!channel\\> @everyone**\n"
+    assert body["text"] == "*PickVs: [win](https://x.io) &lt;!channel&gt; @everyone*\n"
+    assert body["allowed_mentions"] == {"parse": []}  # Discord pings nobody, @everyone included
+    assert rules.slack_escape("a & b") == "a &amp; b"
+    assert rules.discord_escape("*_~`|>\\") == "\\*\\_\\~\\`\\|\\>\\\\"
 
 
 def test_ntfy_payload_is_plain_text_with_a_title_header() -> None:

@@ -28,8 +28,7 @@ from tests.webhook_receiver import WebhookReceiver
 
 DUE = utc("2026-11-22T23:00")
 FIRST_LOCK = utc("2026-11-23T00:00")
-TEXT = "Office: 2 games today, picks close at 7:00 PM EST. Not picked yet (2): bob, cyd."
-CONTENT = "**PickVs: Office**\n" + TEXT
+TEXT = "2 games today, picks close at 7:00 PM EST. Not picked yet (2): bob, cyd."
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +96,11 @@ def test_json_post_names_who_has_not_picked_once_a_day(
     (post,) = hook.posts
     assert post.path == "/discord"
     assert post.headers["Content-Type"] == "application/json"
-    assert post.json() == {"content": CONTENT, "text": CONTENT}
+    assert post.json() == {
+        "content": "**PickVs: Office**\n" + TEXT,
+        "text": "*PickVs: Office*\n" + TEXT,
+        "allowed_mentions": {"parse": []},
+    }
     (run,) = runs(session)
     assert (run.job, run.slot, run.outcome, run.error) == (
         f"remind:league:{league_id}",
@@ -214,9 +217,7 @@ def test_instance_reminder_names_recently_active_players(
     (post,) = hook.posts
     # Active in the last 14 days: ann, bob, dee (eve's last pick is three weeks old; cyd has
     # never picked). Of them only bob has no pick today.
-    assert post.text == (
-        "PickVs: 2 games today, picks close at 7:00 PM EST. Not picked yet (1): bob."
-    )
+    assert post.text == ("2 games today, picks close at 7:00 PM EST. Not picked yet (1): bob.")
     assert post.headers["Title"] == "PickVs reminder"
 
 
