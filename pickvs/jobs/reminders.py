@@ -24,6 +24,7 @@ import httpx
 
 from pickvs.config import settings
 from pickvs.db import session_scope
+from pickvs.domain import reminders as rules
 from pickvs.domain.clock import Clock
 from pickvs.services import jobruns
 from pickvs.services import reminders as service
@@ -94,6 +95,25 @@ def _deliver_reminder(reminder: DueReminder) -> tuple[str, str, str | None]:
     except DeliveryFailed as exc:
         return FAILED, f"{where}; {named}", str(exc)
     return OK, f"{where}: HTTP {status}; {named}", None
+
+
+TEST_TEXT = "A test from PickVs: the daily reminder will be posted here."
+
+
+def send_test(url: str, format: str, scope: str, *, league: bool) -> str:
+    """Post a test message now, as the day's reminder would be (a league's never to a private
+    address); what came of it, in words for the form. Never raises."""
+    post = rules.payload(format, rules.title(scope), TEST_TEXT)
+    try:
+        if league and not LEAGUE_PRIVATE_ADDRESSES_ALLOWED:
+            refuse_private_host(urlsplit(url).hostname or "")
+        status = deliver(url, post.body, post.headers)
+    except DeliveryFailed as exc:
+        return f"The test post failed: {exc}."
+    except Exception as exc:  # a form's button: say what happened, never crash the page
+        log.exception("test post failed")
+        return f"The test post failed: {type(exc).__name__}."
+    return f"Test post sent (HTTP {status}): check the channel."
 
 
 def deliver(

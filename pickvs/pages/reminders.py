@@ -79,15 +79,24 @@ def _form(state: ReminderState, form_id: str) -> rx.Component:
                 rx.button("Save reminder", type="submit"),
                 rx.cond(
                     state.url != "",
-                    rx.button(
-                        "Turn off",
-                        type="button",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=state.turn_off,
+                    rx.fragment(
+                        rx.button(
+                            "Send a test post",
+                            type="button",
+                            variant="soft",
+                            on_click=state.send_test,
+                        ),
+                        rx.button(
+                            "Turn off",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=state.turn_off,
+                        ),
                     ),
                 ),
                 spacing="3",
+                wrap="wrap",
             ),
             spacing="3",
             width="100%",

@@ -9,7 +9,8 @@ Each handler re-verifies the player in the same unit of work; the rules are the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -20,7 +21,8 @@ from pickvs.config import settings
 from pickvs.domain import display
 from pickvs.domain import reminders as rules
 from pickvs.domain.reminders import ReminderSettings
-from pickvs.models import User
+from pickvs.jobs import reminders as reminder_job
+from pickvs.models import League, User
 from pickvs.services import jobruns, leagues
 from pickvs.services import reminders as service
 from pickvs.services.errors import InvalidInput, ServiceError
@@ -111,6 +113,35 @@ class ReminderForm(rx.State, mixin=True):
         return self._write(url, fmt, minutes, "Reminder saved." if url.strip() else "Reminder off.")
 
     @rx.event
+    async def send_test(self) -> AsyncIterator[rx.event.EventSpec | None]:
+        """Post a test message to the saved webhook now. The post can take seconds, so it runs
+        in a thread; the player is verified first, here."""
+        self._clear_error()
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is None:
+                yield self._relogin()
+                return
+            try:
+                reminder = self._read(session, player)
+            except ServiceError as exc:
+                self.notice = exc.message
+                return
+            scope = self._scope(session)
+        if reminder is None:
+            self.notice = "Save a webhook URL first."
+            return
+        self.notice = "Sending a test post…"
+        yield None
+        self.notice = await asyncio.to_thread(
+            reminder_job.send_test,
+            reminder.url,
+            reminder.format,
+            scope,
+            league=isinstance(self, LeagueReminderState),
+        )
+
+    @rx.event
     def turn_off(self) -> list[rx.event.EventSpec] | None:
         self._clear_error()
         events = self._write("", None, None, "Reminder off.")
@@ -128,6 +159,10 @@ class ReminderForm(rx.State, mixin=True):
 
     def _job(self) -> str:
         raise NotImplementedError
+
+    def _scope(self, session: Session) -> str:
+        """What the post's title names: the league, or the instance."""
+        return service.INSTANCE_SCOPE
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -184,6 +219,10 @@ class LeagueReminderState(ReminderForm, FormErrors, AuthState):
 
     def _job(self) -> str:
         return service.league_job(self._league_id())
+
+    def _scope(self, session: Session) -> str:
+        league = session.get(League, self._league_id())
+        return league.name if league is not None else service.INSTANCE_SCOPE
 
 
 class InstanceReminderState(ReminderForm, FormErrors, AuthState):

@@ -4,7 +4,8 @@ URL (it is a credential) or changes it, even by calling the handler."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +15,13 @@ from sqlalchemy.engine import Engine
 from pickvs import db
 from pickvs.domain.clock import FixedClock
 from pickvs.domain.reminders import ReminderSettings
+from pickvs.jobs import reminders as reminder_job
 from pickvs.models import User
 from pickvs.services import jobruns, leagues, reminders
 from pickvs.state.reminders import InstanceReminderState, LeagueReminderState
 from tests.services.builders import make_user, utc
 from tests.state.conftest import events_named, focused, issue_token, run
+from tests.webhook_receiver import WebhookReceiver
 
 MakeState = Callable[..., Any]
 HOOK = "https://discord.com/api/webhooks/1/secret"
@@ -164,3 +167,49 @@ def test_the_instance_reminder_is_an_admins(
     assert admin.notice == "Reminder saved." and admin.minutes == "45"
     with db.session_scope() as session:
         assert reminders.instance_reminder(session) == ReminderSettings(HOOK, "json", 45)
+
+
+def drain(events: AsyncIterator[Any]) -> list[Any]:
+    """Run an async generator handler to the end; what it yielded."""
+
+    async def collect() -> list[Any]:
+        return [event async for event in events]
+
+    return asyncio.run(collect())
+
+
+def test_the_owner_sends_a_test_post(
+    make_state: MakeState, world: World, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reminder_job, "LEAGUE_PRIVATE_ADDRESSES_ALLOWED", True)
+    monkeypatch.setattr(reminder_job, "RETRY_PAUSE_SECONDS", 0.0)
+    state = league_form(make_state, world, "alice", clock)
+    drain(state.send_test())
+    assert state.notice == "Save a webhook URL first."
+    with WebhookReceiver() as hook:
+        run(state.save({"reminder_url": hook.url("/t"), "reminder_format": "ntfy"}))
+        drain(state.send_test())
+        assert state.notice == "Test post sent (HTTP 204): check the channel."
+        (post,) = hook.posts
+        assert post.headers["Title"] == "PickVs: Office"
+        assert post.text == "A test from PickVs: the daily reminder will be posted here."
+        hook.script(500, 503)
+        drain(state.send_test())
+        assert state.notice == ("The test post failed: attempt 1: HTTP 500; attempt 2: HTTP 503.")
+    # bob is a member, not the owner: nothing is posted for him.
+    bob = league_form(make_state, world, "bob", clock)
+    drain(bob.send_test())
+    assert bob.notice == "Only the league's owner can do that."
+
+
+def test_a_league_test_post_never_reaches_a_private_address(
+    make_state: MakeState, world: World, clock: FixedClock
+) -> None:
+    state = league_form(make_state, world, "alice", clock)
+    with WebhookReceiver() as hook:
+        run(state.save({"reminder_url": hook.url()}))
+        drain(state.send_test())
+        assert hook.posts == []
+    assert state.notice == (
+        "The test post failed: 127.0.0.1 is a private address (127.0.0.1); not posted."
+    )
