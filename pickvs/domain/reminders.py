@@ -137,7 +137,7 @@ def is_due(first: datetime | None, minutes: int, now: datetime) -> bool:
 def not_picked(players: Iterable[str], picked: Iterable[str]) -> list[str]:
     """The players (usernames) without a pick today, in case-insensitive order."""
     done = {name.casefold() for name in picked}
-    return sorted({p for p in players if p.casefold() not in done}, key=str.casefold)
+    return sorted({p for p in players if p.casefold() not in done}, key=lambda p: (p.casefold(), p))
 
 
 INSTANCE_SCOPE = "PickVs"
