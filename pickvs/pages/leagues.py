@@ -12,6 +12,7 @@ import reflex as rx
 from pickvs.pages import board as boards
 from pickvs.pages.forms import form_field
 from pickvs.pages.layout import loading, muted, name_heading, page_layout, page_title, section
+from pickvs.pages.reminders import league_reminder
 from pickvs.pages.tables import (
     NARROW,
     WIDE,
@@ -666,6 +667,7 @@ def league_view() -> rx.Component:
             rx.vstack(
                 rules_section(),
                 rx.cond(LeagueState.is_owner, invite_section()),
+                rx.cond(LeagueState.is_owner, league_reminder()),
                 spacing="4",
                 width="100%",
             ),

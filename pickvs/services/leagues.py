@@ -33,9 +33,12 @@ from pickvs.domain.accounts import username_key
 from pickvs.domain.clv import shown_clv
 from pickvs.domain.display import matchup
 from pickvs.domain.leagues import CountablePick, SettingsError
+from pickvs.domain.reminders import DEFAULT_FORMAT as DEFAULT_REMINDER_FORMAT
+from pickvs.domain.reminders import DEFAULT_MINUTES as DEFAULT_REMINDER_MINUTES
+from pickvs.domain.reminders import ReminderSettings
 from pickvs.domain.text import storable
 from pickvs.models import Game, League, LeagueMember, Pick, User
-from pickvs.services import export, versions
+from pickvs.services import export, reminders, versions
 from pickvs.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pickvs.services.leaderboard import board_generation, period_start
 from pickvs.services.seasons import season_start
@@ -455,6 +458,66 @@ def update_league(
     _changed(session, league)
     session.flush()
     return _detail(session, league, owner_id)
+
+
+def league_reminder(session: Session, league_id: int, owner_id: int) -> ReminderSettings | None:
+    """The owner's daily reminder of the league (None: off). The URL is the owner's alone: a
+    webhook address is a credential (whoever has it can post to the group's chat)."""
+    return _reminder(_owned_league(session, league_id, owner_id))
+
+
+def set_league_reminder(
+    session: Session,
+    league_id: int,
+    owner_id: int,
+    url: str | None,
+    format: str | None = None,
+    minutes: int | None = None,
+    *,
+    now: datetime,
+    field_prefix: str = "reminder_",
+) -> ReminderSettings | None:
+    """The owner sets the reminder, or clears it with a blank URL; a bad value is a 422
+    naming its field (`field_prefix` + url, format or minutes) and nothing is written."""
+    league = _owned_league(session, league_id, owner_id)
+    wanted = reminders.checked(url, format, minutes, field_prefix)
+    league.reminder_url = wanted.url if wanted else None
+    league.reminder_format = wanted.format if wanted else None
+    league.reminder_minutes = wanted.minutes if wanted else None
+    league.updated_at = now
+    session.flush()
+    return wanted
+
+
+def change_league_reminder(
+    session: Session, league_id: int, owner_id: int, changes: dict[str, Any], *, now: datetime
+) -> ReminderSettings | None:
+    """Apply the API's `reminder_url` / `reminder_format` / `reminder_minutes` (any of them)
+    over the current reminder: a null or "" URL turns it off; format or minutes alone change
+    a reminder that is on, and are a 422 while it is off (there is nothing to post to)."""
+    current = league_reminder(session, league_id, owner_id)
+    url = changes.get("reminder_url", current.url if current else None)
+    if not url and "reminder_url" not in changes and changes:
+        raise InvalidInput(
+            "Give reminder_url (the webhook) to turn the reminder on.", field="reminder_url"
+        )
+    fmt = changes.get("reminder_format") or (current.format if current else None)
+    minutes = changes.get("reminder_minutes")
+    if minutes is None and current is not None:
+        minutes = current.minutes
+    return set_league_reminder(session, league_id, owner_id, url, fmt, minutes, now=now)
+
+
+def _reminder(league: League) -> ReminderSettings | None:
+    if not league.reminder_url:
+        return None
+    return ReminderSettings(
+        url=league.reminder_url,
+        format=league.reminder_format or DEFAULT_REMINDER_FORMAT,
+        minutes=DEFAULT_REMINDER_MINUTES
+        if league.reminder_minutes is None
+        else league.reminder_minutes,
+    )
 
 
 def _changed(session: Session, league: League) -> None:
