@@ -23,8 +23,9 @@ from pickvs.models import Pick
 from pickvs.services import picks, slate
 from pickvs.services.errors import BatchRejected, ServiceError
 from pickvs.services.picks import PickPolicy, PickRequest
-from pickvs.state import clock
+from pickvs.state import clock, live
 from pickvs.state.auth import AuthState
+from pickvs.state.nav import NavState
 from pickvs.state.slate_views import (
     DayView,
     line_text,
@@ -55,6 +56,11 @@ class SlateState(AuthState):
     notice: str = ""
     notice_game: str = ""
     notice_is_error: bool = False
+    # Re-reading while games are in play (pickvs/state/live.py): the watcher's generation,
+    # the ids of the games shown and the fingerprint they were read at.
+    _watch: int = 0
+    _ids: list[str] = []
+    _seen: str = ""
 
     @rx.var
     def lock_rule(self) -> str:
@@ -74,6 +80,11 @@ class SlateState(AuthState):
     async def load(self) -> rx.event.EventSpec | None:
         return await asyncio.to_thread(self._load)
 
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """While a game on the slate is in play, re-read it every few seconds (see live.py)."""
+        await live.watch(self)
+
     @rx.event
     async def choose(
         self, game_id: str, market: str, selection: str, pick_id: int = 0
@@ -85,7 +96,23 @@ class SlateState(AuthState):
         if not self.token:
             return None  # the page's require_login guard is already sending the visitor away
         self.notice, self.notice_game = "", ""
-        return self._reload()
+        relogin = self._reload()
+        if relogin is not None:
+            return relogin
+        return SlateState.watch if self._any_in_play() else None
+
+    def _any_in_play(self) -> bool:
+        return any(card.in_play for day in self.days for card in day.cards)
+
+    def _tick(self) -> bool:
+        """The watcher's step: re-read if the slate's games changed; whether any is in play."""
+        with db.session_scope() as session:
+            if self._player(session) is None:
+                return False  # logged out: the state was reset, nothing to watch
+            seen = slate.fingerprint(session, self._ids, clock.now(), settings.lock_minutes)
+        if seen != self._seen:
+            self._reload()
+        return self._any_in_play()
 
     def _choose(
         self, game_id: str, market: str, selection: str, pick_id: int
@@ -116,7 +143,7 @@ class SlateState(AuthState):
                 session.rollback()
                 message, refused = refusal(exc), True
         self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
-        return self._reload() if refused else None
+        return self._reload() if refused else NavState.refresh
 
     def _remember(self, pick: Pick) -> None:
         """Show `pick` pressed, and the other side of its market (if it was the pick) not."""
@@ -128,6 +155,7 @@ class SlateState(AuthState):
         self.picked = {key: pid for key, pid in self.picked.items() if pid != pick_id}
 
     def _reload(self) -> rx.event.EventSpec | None:
+        now = clock.now()
         with db.session_scope() as session:
             player = self._player(session)
             if player is None:
@@ -135,16 +163,27 @@ class SlateState(AuthState):
             page = slate.slate_page(
                 session,
                 player,
-                clock.now(),
+                now,
                 settings.tz,
                 lock_minutes=settings.lock_minutes,
                 bookmakers=tuple(settings.bookmakers),
                 days=SLATE_DAYS,
             )
-            self.days = slate_days(page)
-            self.picked = picked_sides(page.cards)
+            ids = [card.game.id for card in page.cards]
+            self._seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
+        self._ids = ids
+        # Assigned only when different: an unchanged slate sends nothing to the browser.
+        _assign(self, "days", slate_days(page, now))
+        _assign(self, "picked", picked_sides(page.cards))
         lock = page.next_lock
-        self.next_lock_at = lock.astimezone(UTC).isoformat() if lock else ""
-        self.next_lock_tip = tip_time(lock) if lock else ""
-        self.loaded = True
+        _assign(self, "next_lock_at", lock.astimezone(UTC).isoformat() if lock else "")
+        _assign(self, "next_lock_tip", tip_time(lock) if lock else "")
+        _assign(self, "loaded", True)
         return None
+
+
+def _assign(state: rx.State, name: str, value: object) -> None:
+    """Set a var only if its value changes, so a re-read that found nothing new sends no
+    update (every assignment marks a var dirty, equal or not)."""
+    if getattr(state, name) != value:
+        setattr(state, name, value)
