@@ -120,6 +120,7 @@ class SlateState(AuthState):
         game_id, market, selection = str(game_id), str(market), str(selection)
         pick_id = pick_id if isinstance(pick_id, int) and not isinstance(pick_id, bool) else 0
         now, label = clock.now(), MARKET_LABELS.get(market, market).lower()
+        had_pick = self._has_pick(game_id)
         with db.session_scope() as session:
             player = self._player(session)
             if player is None:
@@ -143,7 +144,14 @@ class SlateState(AuthState):
                 session.rollback()
                 message, refused = refusal(exc), True
         self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
-        return self._reload() if refused else NavState.refresh
+        if refused:
+            return self._reload()
+        # The navbar's count of unpicked games moves only when a game gains its first pick or
+        # loses its last: only then is it asked again.
+        return NavState.refresh if self._has_pick(game_id) != had_pick else None
+
+    def _has_pick(self, game_id: str) -> bool:
+        return any(key.startswith(f"{game_id}/") for key in self.picked)
 
     def _remember(self, pick: Pick) -> None:
         """Show `pick` pressed, and the other side of its market (if it was the pick) not."""
