@@ -84,7 +84,8 @@ def chart_value(market: str, quote: Quote) -> float:
 @dataclass(frozen=True)
 class Chart:
     """A step line in a `width` x `height` box: `points` for an SVG polyline, the first and
-    last points' coordinates for their dots, and the labels of the top and bottom."""
+    last points' coordinates for their dots, and the labels of the top and bottom (no bottom
+    label for a line that never moved)."""
 
     width: int
     height: int
@@ -138,7 +139,7 @@ def chart(
         first=coords[0],
         last=coords[-1],
         top=figure(history.market, top),
-        bottom=figure(history.market, bottom),
+        bottom="" if high == low else figure(history.market, bottom),
     )
 
 

@@ -11,7 +11,7 @@ the refusal usually means the slate moved (a game locked, a line changed, anothe
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import reflex as rx
 
@@ -36,6 +36,9 @@ from pickvs.state.slate_views import (
 )
 
 SLATE_DAYS = 3  # today's slate and the next two
+# An open slate starts re-reading this long before the next lock, so the game that locks goes
+# live on the page (everyone's picks, then its score) without a reload.
+WATCH_BEFORE_LOCK = timedelta(minutes=15)
 
 
 def refusal(exc: ServiceError) -> str:
@@ -99,10 +102,16 @@ class SlateState(AuthState):
         relogin = self._reload()
         if relogin is not None:
             return relogin
-        return SlateState.watch if self._any_in_play() else None
+        return SlateState.watch if self._worth_watching() else None
 
-    def _any_in_play(self) -> bool:
-        return any(card.in_play for day in self.days for card in day.cards)
+    def _worth_watching(self) -> bool:
+        """A game on the slate is in play, or one locks soon (its card then goes live)."""
+        if any(card.in_play for day in self.days for card in day.cards):
+            return True
+        if not self.next_lock_at:
+            return False
+        lock = datetime.fromisoformat(self.next_lock_at)
+        return lock - clock.now() <= WATCH_BEFORE_LOCK
 
     def _tick(self) -> bool:
         """The watcher's step: re-read if the slate's games changed; whether any is in play."""
@@ -112,7 +121,7 @@ class SlateState(AuthState):
             seen = slate.fingerprint(session, self._ids, clock.now(), settings.lock_minutes)
         if seen != self._seen:
             self._reload()
-        return self._any_in_play()
+        return self._worth_watching()
 
     def _choose(
         self, game_id: str, market: str, selection: str, pick_id: int

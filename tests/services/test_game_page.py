@@ -152,9 +152,11 @@ def test_a_line_that_never_moved_is_drawn_level_and_a_moneyline_by_probability()
     assert drawn is not None
     assert drawn.points == "6,6 82,6 82,6 234,6 234,54 234,54"
     assert (drawn.top, drawn.bottom) == (f"{M}180", "+150")
-    level = MarketHistory("totals", "draftkings", "over", history.points[:1])
+    total = Quote("draftkings", "over", "Over", -110, 227.5)
+    level = MarketHistory("totals", "draftkings", "over", [HistoryPoint(start, total)])
     flat = chart(level, start + timedelta(hours=1))
     assert flat is not None and flat.points == "6,30 234,30"
+    assert (flat.top, flat.bottom) == ("227.5", "")  # one label for a level line
     assert chart(MarketHistory("totals", "draftkings", "over", []), start) is None
 
 

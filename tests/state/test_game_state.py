@@ -230,3 +230,20 @@ def test_slate_cards_link_their_page_say_line_age_and_moves_and_go_live(
     assert slate._tick() is True
     assert [m.label for m in card(slate, "g1").mine] == ["Winning"]
     assert card(slate, "g1").score == "Bucks 5, Celtics 9"
+
+
+def test_the_slate_watches_from_a_quarter_hour_before_a_lock(
+    make_state: MakeState, tokens: dict[str, str], clock: FixedClock
+) -> None:
+    slate = make_state(SlateState, url="/")
+    slate.token = tokens["alice"]
+    clock.set(TIP - timedelta(minutes=16))
+    assert run(slate.load()) is None
+    clock.set(TIP - timedelta(minutes=15))
+    assert run(slate.load()) == SlateState.watch
+    assert slate._tick() is True  # g1 not locked yet: still worth watching
+    clock.set(TIP)  # g1 locks: the fingerprint moves, the slate re-reads, g1 is in play
+    assert slate._tick() is True
+    g1 = card(slate, "g1")
+    assert (g1.is_open, g1.in_play) == (False, True)
+    assert [p.username for p in g1.picks] == ["bob", "alice"]  # by market: h2h, spreads
