@@ -11,6 +11,7 @@ the lock this state never holds another player's pick.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -134,18 +135,16 @@ def _table(market: str, page: GamePage, now: datetime) -> MarketTable:
     drawn = game_page.chart(history, now) if history else None
     if history is None or drawn is None:
         return table
-    return MarketTable(
-        **{
-            **table.__dict__,
-            "has_chart": True,
-            "chart_points": drawn.points,
-            "chart_box": f"0 0 {drawn.width} {drawn.height}",
-            "chart_first": list(drawn.first),
-            "chart_last": list(drawn.last),
-            "chart_top": drawn.top,
-            "chart_bottom": drawn.bottom,
-            "chart_caption": _caption(history, names),
-        }
+    return dataclasses.replace(
+        table,
+        has_chart=True,
+        chart_points=drawn.points,
+        chart_box=f"0 0 {drawn.width} {drawn.height}",
+        chart_first=list(drawn.first),
+        chart_last=list(drawn.last),
+        chart_top=drawn.top,
+        chart_bottom=drawn.bottom,
+        chart_caption=_caption(history, names),
     )
 
 

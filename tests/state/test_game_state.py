@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from pickvs import db
 from pickvs.domain.clock import FixedClock
-from pickvs.models import Game
+from pickvs.models import Game, Pick
 from pickvs.services import admin, auth
 from pickvs.state.game import GameState, game_id_from_path
 from pickvs.state.nav import NavState
+from pickvs.state.picks import MyPicksState
 from pickvs.state.slate import SlateState
-from pickvs.state.slate_views import CardView
+from pickvs.state.slate_views import CardView, format_clv
 from tests.services.builders import Book, add_lines, make_game, make_picks, make_user, utc
 from tests.state.conftest import redirect_target, run
 
@@ -247,3 +249,42 @@ def test_the_slate_watches_from_a_quarter_hour_before_a_lock(
     g1 = card(slate, "g1")
     assert (g1.is_open, g1.in_play) == (False, True)
     assert [p.username for p in g1.picks] == ["bob", "alice"]  # by market: h2h, spreads
+
+
+def test_my_picks_show_a_live_score_the_standing_and_clv(
+    make_state: MakeState, tokens: dict[str, str], clock: FixedClock
+) -> None:
+    clock.set(TIP + timedelta(minutes=40))
+    set_live(60, 54, at_minutes=39)
+    with db.session_scope() as session:
+        pick = session.exec(select(Pick).where(Pick.market == "spreads")).one()
+        pick.clv = 2.34  # H2's update_clv stores it once the game locks
+
+    state = make_state(MyPicksState, url="/picks")
+    state.token = tokens["alice"]
+    assert state.load() == MyPicksState.watch  # her pending pick's game is in play
+    (row,) = state.rows
+    assert (row.href, row.live, row.standing_label, row.clv) == (
+        "/game/g1",
+        "Live · Bucks 54, Celtics 60",
+        "Winning",
+        "+2.3 pp",
+    )
+    set_live(60, 57, at_minutes=45)  # 56.5 < 57
+    assert state._tick() is True
+    assert (state.rows[0].live, state.rows[0].standing_label) == (
+        "Live · Bucks 57, Celtics 60",
+        "Losing",
+    )
+    clock.set(TIP + timedelta(hours=3))
+    with db.session_scope() as session:
+        admin.settle(session, "g1", 110, 100, "ref", clock.now())
+    assert state._tick() is False  # graded: nothing left to watch
+    assert (state.rows[0].live, state.rows[0].result, state.rows[0].clv) == ("", "Win", "+2.3 pp")
+
+
+@pytest.mark.parametrize(
+    ("clv", "text"), [(None, ""), (2.34, "+2.3 pp"), (-0.76, "-0.8 pp"), (-0.04, "0.0 pp")]
+)
+def test_clv_reads_in_percentage_points(clv: float | None, text: str) -> None:
+    assert format_clv(clv) == text
