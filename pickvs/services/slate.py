@@ -57,8 +57,11 @@ def slate_cards(
     bookmakers: Sequence[str],
     days: int = 3,
     include_locked: bool = False,
+    history: bool = False,
 ) -> list[GameCard]:
-    """Games of today's slate and the `days - 1` after it, soonest first."""
+    """Games of today's slate and the `days - 1` after it, soonest first. With `history`,
+    each card also gets its fetch times and its reference lines' moves (two more queries:
+    the page shows them, the JSON API does not)."""
     start, end = slate.slate_range(now, tz, days)
     stmt = select(Game).where(Game.commence_time >= start, Game.commence_time < end)
     if not include_locked:
@@ -70,7 +73,8 @@ def slate_cards(
         _card(game, boards.get(game.id, {}), picks, now, tz, lock_minutes, bookmakers)
         for game in games
     ]
-    _add_history(session, cards, boards, bookmakers)
+    if history:
+        _add_history(session, cards, boards, bookmakers)
     return cards
 
 
@@ -157,6 +161,7 @@ def slate_page(
         bookmakers=bookmakers,
         days=days,
         include_locked=True,
+        history=True,
     )
     locked = [card.game.id for card in cards if not card.is_open]
     return SlatePage(

@@ -89,7 +89,9 @@ def test_a_slate_card_says_how_old_its_lines_are_and_how_the_reference_line_move
     make_game(session, "still", TIP + timedelta(hours=1), Book(), fetched_at=OPEN)
     cards = {
         c.game.id: c
-        for c in slate.slate_cards(session, None, NOW, NY, lock_minutes=0, bookmakers=BOOKS)
+        for c in slate.slate_cards(
+            session, None, NOW, NY, lock_minutes=0, bookmakers=BOOKS, history=True
+        )
     }
 
     card = cards["g1"]
@@ -109,7 +111,9 @@ def test_a_total_moves_by_its_point_and_a_dog_by_its_price(session: Session) -> 
         session, "g2", TIP, Book(h2h=(120, -140), totals=(221.0, -110, -110)), fetched_at=OPEN
     )
     add_lines(session, game, LATER, Book(h2h=(-105, -115), totals=(218.5, -110, -110)))
-    (card,) = slate.slate_cards(session, None, NOW, NY, lock_minutes=0, bookmakers=BOOKS)
+    (card,) = slate.slate_cards(
+        session, None, NOW, NY, lock_minutes=0, bookmakers=BOOKS, history=True
+    )
     assert [m.text(HOME) for m in card.moves] == [
         f"Moneyline Celtics +120 {A} {M}105",
         f"Total 221 {A} 218.5",
