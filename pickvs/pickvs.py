@@ -195,7 +195,7 @@ app.add_page(
     slate_page,
     route=routes.SLATE,
     title=page_title(),
-    on_load=[AuthState.require_login, SlateState.load, NavState.refresh],
+    on_load=[AuthState.require_login, SlateState.load],  # it counts unpicked games too
     **PAGE_META,
 )
 app.add_page(

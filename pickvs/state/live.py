@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from reflex_base.registry import RegistrationContext
@@ -39,8 +40,13 @@ async def _connected(token: str) -> bool:
     return await namespace._token_manager.is_token_connected(token)
 
 
-async def watch(proxy: Any, tick_seconds: float = TICK_SECONDS) -> None:
-    """The body of a state's background `watch` event (`proxy` is the task's StateProxy)."""
+async def watch(
+    proxy: Any,
+    tick_seconds: float = TICK_SECONDS,
+    after: Callable[[Any], Awaitable[None]] | None = None,
+) -> None:
+    """The body of a state's background `watch` event (`proxy` is the task's StateProxy);
+    `after(proxy)` runs after each step, still holding the state (to update a sibling)."""
     async with proxy:
         proxy._watch += 1
         generation = proxy._watch
@@ -59,5 +65,7 @@ async def watch(proxy: Any, tick_seconds: float = TICK_SECONDS) -> None:
             except Exception:  # a database hiccup: the next load starts a new watcher
                 log.exception("live re-read failed; the page stops updating until reloaded")
                 return
+            if after is not None:
+                await after(proxy)
             if not live:
                 return

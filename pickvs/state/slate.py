@@ -64,6 +64,9 @@ class SlateState(AuthState):
     _watch: int = 0
     _ids: list[str] = []
     _seen: str = ""
+    # Today's open games the player has not picked, read with the slate (-1: not read), for
+    # the navbar's NavState.
+    _unpicked: int = -1
 
     @rx.var
     def lock_rule(self) -> str:
@@ -81,19 +84,31 @@ class SlateState(AuthState):
 
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
-        return await asyncio.to_thread(self._load)
+        event = await asyncio.to_thread(self._load)
+        await self._share_unpicked()
+        return event
+
+    async def _share_unpicked(self) -> None:
+        """Hand the unpicked count read with the slate to the navbar's state: one unit of
+        work and one event for both, not a second round trip to count again."""
+        if self._unpicked >= 0:
+            nav = await self.get_state(NavState)
+            if nav.unpicked != self._unpicked:
+                nav.unpicked = self._unpicked
 
     @rx.event(background=True)
     async def watch(self) -> None:
         """While a game on the slate is in play, re-read it every few seconds (see live.py)."""
-        await live.watch(self)
+        await live.watch(self, after=SlateState._share_unpicked)
 
     @rx.event
     async def choose(
         self, game_id: str, market: str, selection: str, pick_id: int = 0
     ) -> rx.event.EventSpec | None:
         """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
-        return await asyncio.to_thread(self._choose, game_id, market, selection, pick_id)
+        event = await asyncio.to_thread(self._choose, game_id, market, selection, pick_id)
+        await self._share_unpicked()
+        return event
 
     def _load(self) -> rx.event.EventSpec | None:
         if not self.token:
@@ -155,9 +170,19 @@ class SlateState(AuthState):
         self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
         if refused:
             return self._reload()
-        # The navbar's count of unpicked games moves only when a game gains its first pick or
-        # loses its last: only then is it asked again.
-        return NavState.refresh if self._has_pick(game_id) != had_pick else None
+        # The count of unpicked games moves only when a game gains its first pick or loses its
+        # last: only then is it counted again.
+        if self._has_pick(game_id) != had_pick:
+            self._recount()
+        return None
+
+    def _recount(self) -> None:
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is not None:
+                self._unpicked = slate.unpicked_today(
+                    session, player, clock.now(), settings.tz, lock_minutes=settings.lock_minutes
+                )
 
     def _has_pick(self, game_id: str) -> bool:
         return any(key.startswith(f"{game_id}/") for key in self.picked)
@@ -188,6 +213,9 @@ class SlateState(AuthState):
             )
             ids = [card.game.id for card in page.cards]
             self._seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
+            self._unpicked = slate.unpicked_today(
+                session, player, now, settings.tz, lock_minutes=settings.lock_minutes
+            )
         self._ids = ids
         # Assigned only when different: an unchanged slate sends nothing to the browser.
         _assign(self, "days", slate_days(page, now))

@@ -16,7 +16,6 @@ from pickvs import db
 from pickvs.domain.clock import FixedClock
 from pickvs.models import Pick, User
 from pickvs.services import auth
-from pickvs.state.nav import NavState
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import CardView, SideView
 from tests.services.builders import Book, make_game, make_picks, make_user, utc
@@ -128,8 +127,7 @@ def test_a_pick_is_saved_at_the_servers_line_then_changed_and_withdrawn(
 ) -> None:
     state = slate_for(make_state, league["alice"])
 
-    # The game's first pick: the navbar's unpicked count is asked again.
-    assert run(state.choose("tonight", "spreads", AWAY)) == NavState.refresh
+    assert run(state.choose("tonight", "spreads", AWAY)) is None
     assert saved_picks("alice") == [("tonight", "spreads", AWAY, "draftkings", -110, 4.5)]
     assert (state.notice_game, state.notice_is_error) == ("tonight", False)
     assert state.notice == "Picked Milwaukee Bucks spread +4.5 -110 (DraftKings)."
@@ -158,7 +156,9 @@ def test_a_pick_that_goes_through_sends_only_the_picks_and_the_notice(
 
     run(state.choose("tonight", "h2h", AWAY))
 
-    assert state.dirty_vars == {"picked", "notice", "notice_game", "notice_is_error"}
+    # (backend vars, named with "_", stay on the server)
+    sent = {name for name in state.dirty_vars if not name.startswith("_")}
+    assert sent == {"picked", "notice", "notice_game", "notice_is_error"}
     state._clean()
     run(state.choose("missing", "h2h", AWAY))  # a refusal re-reads the whole slate...
     assert "notice" in state.dirty_vars
