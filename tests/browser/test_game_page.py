@@ -155,3 +155,11 @@ def test_line_move_game_page_chart_and_live_scores_without_reload(
     assert frames, "no socket frames were captured"
     assert not [frame for frame in frames if cy in frame]
     assert errors == []
+
+    # On a phone the page fits the width: the tables and the chart stack, nothing scrolls sideways.
+    phone = new_page("phone")
+    phone.context.add_init_script(f"localStorage.setItem('pickvs_token', {tokens[ann]!r});")
+    phone.goto(f"/game/{live_id}")
+    expect(phone.locator("#chart-spreads")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "game-page-phone")
