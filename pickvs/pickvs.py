@@ -29,6 +29,7 @@ from pickvs.config import settings, settings_error
 from pickvs.jobs import scheduler
 from pickvs.logs import configure_from_settings
 from pickvs.pages.admin import admin_page
+from pickvs.pages.game import game_page
 from pickvs.pages.layout import DESCRIPTION, page_title
 from pickvs.pages.leaderboard import leaderboard_page
 from pickvs.pages.leagues import join_page, league_page, league_title, leagues_page
@@ -40,9 +41,11 @@ from pickvs.pages.slate import slate_page
 from pickvs.state import routes
 from pickvs.state.admin import AdminState
 from pickvs.state.auth import AuthState
+from pickvs.state.game import GameState
 from pickvs.state.leaderboard import LeaderboardState
 from pickvs.state.leagues import JoinState, LeaguesState, LeagueState
 from pickvs.state.login import LoginState
+from pickvs.state.nav import NavState
 from pickvs.state.picks import MyPicksState
 from pickvs.state.profile import ProfileState
 from pickvs.state.signup import SignupState
@@ -192,14 +195,21 @@ app.add_page(
     slate_page,
     route=routes.SLATE,
     title=page_title(),
-    on_load=[AuthState.require_login, SlateState.load],
+    on_load=[AuthState.require_login, SlateState.load],  # it counts unpicked games too
     **PAGE_META,
 )
 app.add_page(
     picks_page,
     route=routes.PICKS,
     title=page_title("My picks"),
-    on_load=[AuthState.require_login, MyPicksState.load],
+    on_load=[AuthState.require_login, MyPicksState.load, NavState.refresh],
+    **PAGE_META,
+)
+app.add_page(
+    game_page,
+    route=routes.GAME_PATTERN,
+    title=page_title("Game"),
+    on_load=[AuthState.require_login, GameState.load, NavState.refresh],
     **PAGE_META,
 )
 
@@ -209,14 +219,14 @@ app.add_page(
     leaderboard_page,
     route=routes.LEADERBOARD,
     title=page_title("Leaderboard"),
-    on_load=LeaderboardState.load,
+    on_load=[LeaderboardState.load, NavState.refresh],
     **PAGE_META,
 )
 app.add_page(
     profile_page,
     route=routes.PROFILE_PATTERN,
     title=profile_title(),
-    on_load=ProfileState.load,
+    on_load=[ProfileState.load, NavState.refresh],
     **PAGE_META,
 )
 
@@ -226,14 +236,14 @@ app.add_page(
     leagues_page,
     route=routes.LEAGUES,
     title=page_title("Leagues"),
-    on_load=[AuthState.require_login, LeaguesState.load],
+    on_load=[AuthState.require_login, LeaguesState.load, NavState.refresh],
     **PAGE_META,
 )
 app.add_page(
     league_page,
     route=routes.LEAGUE_PATTERN,
     title=league_title(),
-    on_load=[AuthState.require_login, LeagueState.load],
+    on_load=[AuthState.require_login, LeagueState.load, NavState.refresh],
     **PAGE_META,
 )
 # Public: an invite link shows the league's name; logged out, it offers log in or sign up.
@@ -251,7 +261,7 @@ app.add_page(
     admin_page,
     route=routes.ADMIN,
     title=page_title("Admin"),
-    on_load=[AuthState.require_admin, AdminState.load],
+    on_load=[AuthState.require_admin, AdminState.load, NavState.refresh],
     **PAGE_META,
 )
 

@@ -13,7 +13,13 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.state.slate import SlateState
-from pickvs.state.slate_views import CardView, MarketView, PublicPickView, SideView
+from pickvs.state.slate_views import (
+    CardView,
+    MarketView,
+    PublicPickView,
+    SideView,
+    StandingView,
+)
 
 GRID_COLUMNS = "minmax(4.5rem, 1.2fr) repeat(3, minmax(0, 1fr))"
 
@@ -87,8 +93,43 @@ def _public_pick(pick: PublicPickView) -> rx.Component:
             pick.market,
             ": ",
             pick.selection,
+            rx.cond(pick.clv != "", rx.el.span(" · CLV ", pick.clv)),
             size="2",
         ),
+    )
+
+
+def _standing(pick: StandingView) -> rx.Component:
+    """One of the player's picks on a locked game and how it stands (plain elements, styled by
+    pickvs.css `.standing-*`: a slate draws many)."""
+    return rx.el.li(
+        pick.text,
+        rx.cond(
+            pick.label != "",
+            rx.el.span(pick.label, class_name="standing standing-" + pick.standing),
+        ),
+    )
+
+
+def _live(card: CardView) -> rx.Component:
+    """A locked card's score (live or final) and the player's picks on it as they stand."""
+    return rx.el.div(
+        rx.cond(
+            card.score != "",
+            rx.el.p(
+                rx.el.strong(card.score_label),
+                " · ",
+                card.score,
+                class_name="card-score",
+                aria_live="polite",
+            ),
+            rx.cond(card.in_play, rx.el.p("In play · no score yet", class_name="card-score")),
+        ),
+        rx.cond(
+            card.mine.length() > 0,
+            rx.el.ul(rx.foreach(card.mine, _standing), class_name="card-mine"),
+        ),
+        id="live-" + card.id,
     )
 
 
@@ -141,14 +182,29 @@ def game_card(card: CardView) -> rx.Component:
                 align="center",
                 width="100%",
             ),
-            rx.heading(card.matchup, as_="h3", size="3", weight="bold"),
+            rx.heading(
+                rx.el.a(card.matchup, href=card.href, class_name="card-link"),
+                as_="h3",
+                size="3",
+                weight="bold",
+            ),
+            rx.cond(card.is_open, rx.fragment(), _live(card)),
             rx.cond(
                 card.has_lines,
                 _odds_grid(card),
                 rx.text("No lines for this game.", size="2", color_scheme="gray"),
             ),
             rx.vstack(
-                rx.text(card.books, size="1", color_scheme="gray"),
+                rx.el.p(
+                    card.books,
+                    rx.cond(card.lines_from != "", rx.el.span(" · ", card.lines_from)),
+                    class_name="card-meta",
+                    id="lines-from-" + card.id,
+                ),
+                rx.cond(
+                    card.moves != "",
+                    rx.el.p(card.moves, class_name="card-meta", id="moves-" + card.id),
+                ),
                 _notice(card),
                 spacing="1",
                 width="100%",

@@ -10,6 +10,7 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from pickvs.state import AppState, routes
 from pickvs.state.auth import AuthState
+from pickvs.state.nav import NavState
 
 APP_NAME = "PickVs"
 NAV_LINKS = (
@@ -37,6 +38,20 @@ def nav_link(label: str, href: str) -> rx.Component:
         underline="hover",
         aria_current=rx.cond(current, "page", "false"),
         padding_y="0.25em",
+    )
+
+
+def unpicked_badge() -> rx.Component:
+    """How many of today's games the player has not picked yet, beside the Slate link."""
+    return rx.cond(
+        NavState.unpicked > 0,
+        rx.el.span(
+            NavState.unpicked,
+            class_name="standing",
+            title=NavState.unpicked_label,
+            aria_label=NavState.unpicked_label,
+            id="nav-unpicked",
+        ),
     )
 
 
@@ -123,7 +138,12 @@ def navbar() -> rx.Component:
     wrap onto a second row of their own, so nothing hides behind a menu on a phone."""
     links = rx.el.nav(
         rx.hstack(
-            *(nav_link(label, href) for label, href in NAV_LINKS),
+            *(
+                rx.hstack(nav_link(label, href), unpicked_badge(), spacing="1", align="center")
+                if href == routes.SLATE
+                else nav_link(label, href)
+                for label, href in NAV_LINKS
+            ),
             rx.cond(AppState.public_board, nav_link("Leaderboard", routes.LEADERBOARD)),
             rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN)),
             spacing=rx.breakpoints(initial="4", sm="5"),

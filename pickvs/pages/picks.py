@@ -100,12 +100,35 @@ def _compact_units(row: PickRowView) -> rx.Component:
     )
 
 
+def _live(row: PickRowView) -> rx.Component:
+    """A pending pick's game in play: the live score and how the pick stands on it."""
+    return rx.cond(
+        row.live != "",
+        rx.el.p(
+            row.live,
+            rx.cond(
+                row.standing_label != "",
+                rx.el.span(row.standing_label, class_name="standing standing-" + row.standing),
+            ),
+            class_name="card-meta pick-live",
+            aria_live="polite",
+        ),
+    )
+
+
 def _row(row: PickRowView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                _field(row.matchup, "matchup", weight="medium"),
+                rx.link(
+                    _field(row.matchup, "matchup", weight="medium"),
+                    href=row.href,
+                    color_scheme="gray",
+                    high_contrast=True,
+                    underline="hover",
+                ),
                 rx.text(row.when, size="1", color_scheme="gray", class_name="pick-when"),
+                _live(row),
                 spacing="1",
             ),
             _compact_pick(row),
@@ -122,7 +145,14 @@ def _row(row: PickRowView) -> rx.Component:
         ),
         rx.table.cell(_field(row.line, "line", white_space="nowrap"), display=FULL),
         rx.table.cell(_field(row.book, "book", white_space="nowrap"), display=FULL),
-        rx.table.cell(_result(row), _compact_units(row)),
+        rx.table.cell(
+            _result(row),
+            rx.cond(
+                row.clv != "",
+                rx.text("CLV ", row.clv, size="1", color_scheme="gray", class_name="pick-clv"),
+            ),
+            _compact_units(row),
+        ),
         rx.table.cell(
             _field(row.units, "units", white_space="nowrap"), justify="end", display=FULL
         ),

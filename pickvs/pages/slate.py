@@ -6,6 +6,7 @@ import reflex as rx
 
 from pickvs.pages.game_card import game_card
 from pickvs.pages.layout import page_layout
+from pickvs.state.nav import NavState
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import DayView
 
@@ -86,11 +87,18 @@ def _slate() -> rx.Component:
 def slate_page() -> rx.Component:
     return page_layout(
         rx.flex(
-            rx.text(
-                "Tap a price to pick it, and tap your pick again to withdraw it. ",
-                SlateState.lock_rule,
-                size="2",
-                color_scheme="gray",
+            rx.vstack(
+                rx.text(
+                    "Tap a price to pick it, and tap your pick again to withdraw it. ",
+                    SlateState.lock_rule,
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.cond(
+                    NavState.unpicked > 0,
+                    rx.text(NavState.unpicked_label, size="2", weight="medium", id="unpicked"),
+                ),
+                spacing="1",
             ),
             rx.hstack(
                 countdown(),

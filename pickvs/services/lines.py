@@ -7,14 +7,17 @@ that dropped a market no longer offers it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlmodel import Session
 
-from pickvs.domain.markets import outcome_side
+from pickvs.domain.markets import H2H, HOME, MARKET_LABELS, OVER, TOTALS, outcome_side
+from pickvs.domain.odds import format_point, format_price
 from pickvs.models import Game, OddsLine
 
 
@@ -51,12 +54,15 @@ class MarketBoard:
 
 
 @cache
-def _boards_query(by_market: bool) -> Select[tuple[str, str, str, str, int, float | None]]:
-    """The rows of each game's latest fetch (of some markets only, with `by_market`), for the
-    expanding parameters `ids` (and `markets`)."""
+def _boards_query(
+    by_market: bool, first: bool = False
+) -> Select[tuple[str, str, str, str, int, float | None]]:
+    """The rows of each game's latest fetch (its first, with `first`; of some markets only,
+    with `by_market`), for the expanding parameters `ids` (and `markets`)."""
     ids = bindparam("ids", expanding=True)
+    pick_fetch = func.min if first else func.max
     latest = (
-        select(OddsLine.game_id, func.max(OddsLine.fetched_at).label("fetched_at"))
+        select(OddsLine.game_id, pick_fetch(OddsLine.fetched_at).label("fetched_at"))
         .where(OddsLine.game_id.in_(ids))
         .group_by(OddsLine.game_id)
         .subquery()
@@ -103,6 +109,23 @@ def current_boards(
     # on every tap, and building the expression and the ORM's execution layer cost more than
     # SQLite's work on one game's rows.
     rows = session.connection().execute(_boards_query(markets is not None), params)
+    return _boards_from_rows(games, rows)
+
+
+def first_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str, MarketBoard]]:
+    """game id -> market -> board, from each game's first fetch: where its lines opened, so a
+    card can say how far they moved since."""
+    if not games:
+        return {}
+    rows = session.connection().execute(
+        _boards_query(False, first=True), {"ids": [g.id for g in games]}
+    )
+    return _boards_from_rows(games, rows)
+
+
+def _boards_from_rows(
+    games: Sequence[Game], rows: Iterable[Any]
+) -> dict[str, dict[str, MarketBoard]]:
     teams = {g.id: (g.home_team, g.away_team) for g in games}
     boards: dict[str, dict[str, MarketBoard]] = defaultdict(dict)
     for game_id, market, bookmaker, outcome, price, point in rows:
@@ -114,3 +137,140 @@ def current_boards(
             bookmaker, side, outcome, price, point
         )
     return dict(boards)
+
+
+@dataclass(frozen=True)
+class FetchTimes:
+    """When a game's lines were first and last fetched."""
+
+    first: datetime
+    latest: datetime
+
+
+@cache
+def _fetch_times_query() -> Select[tuple[str, datetime, datetime]]:
+    return (
+        select(OddsLine.game_id, func.min(OddsLine.fetched_at), func.max(OddsLine.fetched_at))
+        .where(OddsLine.game_id.in_(bindparam("ids", expanding=True)))
+        .group_by(OddsLine.game_id)
+    )
+
+
+def fetch_times(session: Session, games: Sequence[Game]) -> dict[str, FetchTimes]:
+    """game id -> first and latest fetch, in one indexed query (games never fetched: absent)."""
+    if not games:
+        return {}
+    rows = session.connection().execute(_fetch_times_query(), {"ids": [g.id for g in games]})
+    return {game_id: FetchTimes(first, latest) for game_id, first, latest in rows}
+
+
+@dataclass(frozen=True)
+class FetchedQuote:
+    """One row of a game's line history: a quote and the fetch it came in."""
+
+    fetched_at: datetime
+    market: str
+    quote: Quote
+
+
+def line_history(session: Session, game: Game) -> list[FetchedQuote]:
+    """Every quote ever fetched for one game, oldest fetch first (a game gets a few dozen
+    fetches at most, each a few hundred rows: the game page reads them all, once)."""
+    stmt = (
+        select(
+            OddsLine.fetched_at,
+            OddsLine.market,
+            OddsLine.bookmaker,
+            OddsLine.outcome,
+            OddsLine.price,
+            OddsLine.point,
+        )
+        .where(OddsLine.game_id == game.id)
+        .order_by(OddsLine.fetched_at, OddsLine.id)
+    )
+    history: list[FetchedQuote] = []
+    for fetched_at, market, bookmaker, outcome, price, point in session.execute(stmt).all():
+        side = outcome_side(market, outcome, game.home_team, game.away_team)
+        if side is not None:
+            history.append(
+                FetchedQuote(fetched_at, market, Quote(bookmaker, side, outcome, price, point))
+            )
+    return history
+
+
+MINUS = "\N{MINUS SIGN}"
+ARROW = "\N{RIGHTWARDS ARROW}"
+
+
+# --- how a line moved ------------------------------------------------------------------------
+
+
+def charted_side(market: str) -> str:
+    """The side a market's move is told by: the home team's line, or the total's Over."""
+    return OVER if market == TOTALS else HOME
+
+
+def figure(market: str, quote: Quote) -> str:
+    """The number that moves: the price of a moneyline, else the point (signed for a spread),
+    with a true minus sign: `-180`, `-4.5`, `+2`, `227.5`."""
+    text = (
+        format_price(quote.price) if market == H2H else format_point(quote.point, market != TOTALS)
+    )
+    return text.replace("-", MINUS)
+
+
+@dataclass(frozen=True)
+class LineMove:
+    """The reference line of one market at the first fetch (`before`) and now (`after`)."""
+
+    market: str
+    before: Quote
+    after: Quote
+
+    def text(self, home_team: str) -> str:
+        """`Spread Celtics -3.5 → -5`, `Moneyline Celtics -180 → -200`, `Total 227.5 → 230`."""
+        label = MARKET_LABELS.get(self.market, self.market)
+        team = "" if self.market == TOTALS else f" {nickname(home_team)}"
+        moved = f"{figure(self.market, self.before)} {ARROW} {figure(self.market, self.after)}"
+        return f"{label}{team} {moved}"
+
+
+def nickname(team: str) -> str:
+    """`Boston Celtics` -> `Celtics`; `Portland Trail Blazers` -> `Trail Blazers`."""
+    words = team.split()
+    if len(words) >= 3 and words[-2] in ("Trail",):
+        return " ".join(words[-2:])
+    return words[-1] if words else team
+
+
+def reference_move(
+    market: str,
+    first: MarketBoard | None,
+    latest: MarketBoard | None,
+    bookmakers: Sequence[str],
+) -> LineMove | None:
+    """How the reference line moved from the first fetch to the latest, or None if it did not.
+
+    The book is the current reference book, read at the first fetch too (else the first
+    fetch's own reference book); a moneyline moves by its price, a spread or total by its point
+    (a price change at the same point is not a move).
+    """
+    current = latest.reference(bookmakers) if latest else None
+    if current is None or first is None:
+        return None
+    book = next(iter(current.values())).bookmaker
+    opened = first.by_book.get(book)
+    if opened is None or len(opened) != 2:
+        opened = first.reference(bookmakers)
+    if opened is None:
+        return None
+    side = charted_side(market)
+    before, after = opened[side], current[side]
+    if figure(market, before) == figure(market, after):
+        return None
+    return LineMove(market, before, after)
+
+
+def moves_text(moves: Sequence[LineMove], home_team: str) -> str:
+    """Every market's move on one line, in market order; "" when nothing moved."""
+    return " · ".join(move.text(home_team) for move in moves)

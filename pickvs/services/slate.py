@@ -7,14 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlmodel import Session
 
-from pickvs.domain import locks, slate
+from pickvs.domain import live, locks, slate
 from pickvs.domain.markets import MARKETS
 from pickvs.domain.text import storable
-from pickvs.models import Game, Pick, User
-from pickvs.services.lines import MarketBoard, Quote, current_boards
+from pickvs.models import Game, OddsLine, Pick, User
+from pickvs.services.lines import (
+    FetchTimes,
+    LineMove,
+    MarketBoard,
+    Quote,
+    current_boards,
+    fetch_times,
+    first_boards,
+    reference_move,
+)
 from pickvs.services.picks import PublicPick
 
 
@@ -33,6 +42,9 @@ class GameCard:
     is_open: bool
     lines: dict[str, MarketLine] = field(default_factory=dict)
     my_picks: dict[str, Pick] = field(default_factory=dict)  # market -> pick
+    in_play: bool = False  # tipped off and not settled: its live score may still change
+    fetched: FetchTimes | None = None  # the game's first and latest fetch of lines
+    moves: list[LineMove] = field(default_factory=list)  # reference lines moved since the first
 
 
 def slate_cards(
@@ -45,8 +57,11 @@ def slate_cards(
     bookmakers: Sequence[str],
     days: int = 3,
     include_locked: bool = False,
+    history: bool = False,
 ) -> list[GameCard]:
-    """Games of today's slate and the `days - 1` after it, soonest first."""
+    """Games of today's slate and the `days - 1` after it, soonest first. With `history`,
+    each card also gets its fetch times and its reference lines' moves (two more queries:
+    the page shows them, the JSON API does not)."""
     start, end = slate.slate_range(now, tz, days)
     stmt = select(Game).where(Game.commence_time >= start, Game.commence_time < end)
     if not include_locked:
@@ -54,10 +69,56 @@ def slate_cards(
     games = list(session.execute(stmt.order_by(Game.commence_time, Game.id)).scalars())
     boards = current_boards(session, games)
     picks = _picks_of(session, user, games)
-    return [
+    cards = [
         _card(game, boards.get(game.id, {}), picks, now, tz, lock_minutes, bookmakers)
         for game in games
     ]
+    if history:
+        _add_history(session, cards, boards, bookmakers)
+    return cards
+
+
+def _add_history(
+    session: Session,
+    cards: list[GameCard],
+    boards: dict[str, dict[str, MarketBoard]],
+    bookmakers: Sequence[str],
+) -> None:
+    """Each card's fetch times and its reference lines' moves since the first fetch (two more
+    indexed queries for the whole slate)."""
+    games = [card.game for card in cards]
+    times = fetch_times(session, games)
+    moved = [card.game for card in cards if (t := times.get(card.game.id)) and t.first != t.latest]
+    opened = first_boards(session, moved)
+    for card in cards:
+        card.fetched = times.get(card.game.id)
+        first = opened.get(card.game.id)
+        if first is None:
+            continue
+        latest = boards.get(card.game.id, {})
+        for market in MARKETS:
+            move = reference_move(market, first.get(market), latest.get(market), bookmakers)
+            if move is not None:
+                card.moves.append(move)
+
+
+def unpicked_today(
+    session: Session, user: User, now: datetime, tz: ZoneInfo, *, lock_minutes: int
+) -> int:
+    """How many of today's games (the slate day in the league's time zone) the player could
+    still pick and has not picked at all: open, with lines, and no pick of theirs in any
+    market. One counting query."""
+    start, end = slate.slate_bounds(slate.slate_day(now, tz), tz)
+    has_lines = exists().where(OddsLine.game_id == Game.id)
+    picked = exists().where(Pick.game_id == Game.id, Pick.user_id == user.id)
+    stmt = select(func.count(Game.id)).where(
+        Game.commence_time >= start,
+        Game.commence_time < end,
+        locks.open_clause(Game.status, Game.commence_time, now, lock_minutes),
+        has_lines,
+        ~picked,
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -100,6 +161,7 @@ def slate_page(
         bookmakers=bookmakers,
         days=days,
         include_locked=True,
+        history=True,
     )
     locked = [card.game.id for card in cards if not card.is_open]
     return SlatePage(
@@ -177,6 +239,7 @@ def _card(
         lock_at=locks.lock_time(game.commence_time, lock_minutes),
         is_open=locks.is_open(game.status, game.commence_time, now, lock_minutes),
         my_picks=picks.get(game.id, {}),
+        in_play=live.in_play(game.status, game.commence_time, now),
     )
     for market in MARKETS:
         board = boards.get(market)
@@ -186,3 +249,25 @@ def _card(
         best = {side: q for side in reference if (q := board.best(side)) is not None}
         card.lines[market] = MarketLine(market, reference, best)
     return card
+
+
+def fingerprint(session: Session, game_ids: Sequence[str], now: datetime, lock_minutes: int) -> str:
+    """A short text that changes whenever anything a page shows about these games may have:
+    a score (live or final), a settlement, a newer fetch of lines, a game locking. One query;
+    an open page compares it before re-reading everything."""
+    wanted = [game_id for game_id in game_ids if storable(game_id)]
+    if not wanted:
+        return ""
+    locked = locks.locked_clause(Game.status, Game.commence_time, now, lock_minutes)
+    latest_fetch = (
+        select(func.max(OddsLine.fetched_at)).where(OddsLine.game_id.in_(wanted)).scalar_subquery()
+    )
+    stmt = select(
+        func.max(Game.updated_at),
+        func.max(Game.live_at),
+        func.sum(func.coalesce(Game.live_home_score, 0) + func.coalesce(Game.live_away_score, 0)),
+        func.sum(func.coalesce(Game.home_score, 0) + func.coalesce(Game.away_score, 0)),
+        func.count(Game.id).filter(locked),
+        latest_fetch,
+    ).where(Game.id.in_(wanted))
+    return repr(tuple(session.execute(stmt).one()))

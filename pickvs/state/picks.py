@@ -7,19 +7,29 @@ page live in the state, and every change reloads from `services.profile.my_picks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import reflex as rx
 
 from pickvs import db
 from pickvs.config import settings
+from pickvs.domain import live as live_rules
 from pickvs.domain.display import book_name, format_record, format_roi, format_units, matchup
 from pickvs.domain.markets import MARKET_LABELS
 from pickvs.models import PickStatus
-from pickvs.services import profile
+from pickvs.services import profile, slate
 from pickvs.services.picks import MyPickRow
+from pickvs.state import clock, live, routes
 from pickvs.state.auth import AuthState
 from pickvs.state.paging import PagedState, Paging
-from pickvs.state.slate_views import line_text, tip_time
+from pickvs.state.slate_views import (
+    STANDING_LABELS,
+    format_clv,
+    line_text,
+    score_text,
+    standing,
+    tip_time,
+)
 
 PAGE_SIZE = 25
 FILTERS = {"all": None, "pending": True, "graded": False}
@@ -45,10 +55,21 @@ class PickRowView:
     result: str  # Pending / Win / Loss / Push / Void
     units: str  # "+0.91u"; for a pending pick what it would win
     running: str  # units total just after this pick, "—" while pending or void
+    href: str = ""  # the game's page
+    live: str = ""  # a pending pick's game in play: "Live · Bucks 54, Celtics 60"
+    standing: str = ""  # winning / losing / pushing on that score, else ""
+    standing_label: str = ""  # Winning / Losing / Pushing
+    clv: str = ""  # "+2.3 pp" once the pick's closing-line value is stored
+    in_play: bool = False
 
 
-def _row(row: MyPickRow) -> PickRowView:
+def _row(row: MyPickRow, now: datetime) -> PickRowView:
     pick, game = row.pick, row.game
+    in_play = pick.status == PickStatus.PENDING and live_rules.in_play(
+        game.status, game.commence_time, now
+    )
+    label, score = score_text(game) if in_play else ("", "")
+    now_standing = standing(pick, game) if in_play else ""
     local = game.commence_time.astimezone(settings.tz)
     if pick.status == PickStatus.PENDING:
         units = f"to win {format_units(pick.to_win)}"
@@ -68,6 +89,12 @@ def _row(row: MyPickRow) -> PickRowView:
         result=STATUS_LABELS.get(pick.status, pick.status.title()),
         units=units,
         running=format_units(row.running_units),
+        href=routes.game(game.id),
+        live=f"{label} · {score}" if score else ("In play" if in_play else ""),
+        standing=now_standing,
+        standing_label=STANDING_LABELS.get(now_standing, ""),
+        clv=format_clv(pick.clv),
+        in_play=in_play,
     )
 
 
@@ -81,6 +108,10 @@ class MyPicksState(PagedState, AuthState):
     units: str = "0.00u"
     wagered: str = "0.00u"
     roi: str = "—"
+    # Re-reading while a pending pick's game is in play (pickvs/state/live.py).
+    _watch: int = 0
+    _ids: list[str] = []
+    _seen: str = ""
 
     @rx.var
     def count_text(self) -> str:
@@ -91,7 +122,24 @@ class MyPicksState(PagedState, AuthState):
     def load(self) -> rx.event.EventSpec | None:
         if not self.token:
             return None  # the page's require_login guard is already sending the visitor away
-        return self._reload()
+        relogin = self._reload()
+        if relogin is not None:
+            return relogin
+        return MyPicksState.watch if self._ids else None
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """While a pending pick shown is on a game in play, re-read the page (see live.py)."""
+        await live.watch(self)
+
+    def _tick(self) -> bool:
+        with db.session_scope() as session:
+            if self._player(session) is None or not self._ids:
+                return False
+            seen = slate.fingerprint(session, self._ids, clock.now(), settings.lock_minutes)
+        if seen != self._seen:
+            self._reload()
+        return bool(self._ids)
 
     @rx.event
     def set_show(self, value: str | list[str]) -> rx.event.EventSpec | None:
@@ -120,8 +168,14 @@ class MyPicksState(PagedState, AuthState):
             paging = Paging.at_offset(found.total, PAGE_SIZE, offset)
             if paging.offset != offset and found.total:  # fewer picks than before: the last page
                 found = profile.my_picks_page(session, player, PAGE_SIZE, paging.offset, pending)
+            now = clock.now()
+            rows = [_row(row, now) for row in found.rows]
+            ids = sorted({r.game.id for r, v in zip(found.rows, rows, strict=True) if v.in_play})
+            self._seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
+        self._ids = ids
         self._show_page(paging)
-        self.rows = [_row(row) for row in found.rows]
+        if rows != self.rows:
+            self.rows = rows
         self.total, self.pending = found.total, found.pending
         record = found.record
         self.record = format_record(record.wins, record.losses, record.pushes)

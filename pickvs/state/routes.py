@@ -20,6 +20,7 @@ PROFILE_PATTERN = "/u/[username]"
 LEAGUES = "/leagues"
 LEAGUE_PATTERN = "/leagues/[league_id]"
 JOIN_PATTERN = "/join/[code]"
+GAME_PATTERN = "/game/[game_id]"
 
 
 def profile(username: str) -> str:
@@ -28,6 +29,10 @@ def profile(username: str) -> str:
 
 def league(league_id: int) -> str:
     return f"{LEAGUES}/{league_id}"
+
+
+def game(game_id: str) -> str:
+    return f"/game/{quote(game_id, safe='')}"
 
 
 def join(code: str) -> str:

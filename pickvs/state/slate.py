@@ -11,7 +11,7 @@ the refusal usually means the slate moved (a game locked, a line changed, anothe
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import reflex as rx
 
@@ -23,8 +23,9 @@ from pickvs.models import Pick
 from pickvs.services import picks, slate
 from pickvs.services.errors import BatchRejected, ServiceError
 from pickvs.services.picks import PickPolicy, PickRequest
-from pickvs.state import clock
+from pickvs.state import clock, live
 from pickvs.state.auth import AuthState
+from pickvs.state.nav import NavState
 from pickvs.state.slate_views import (
     DayView,
     line_text,
@@ -35,6 +36,9 @@ from pickvs.state.slate_views import (
 )
 
 SLATE_DAYS = 3  # today's slate and the next two
+# An open slate starts re-reading this long before the next lock, so the game that locks goes
+# live on the page (everyone's picks, then its score) without a reload.
+WATCH_BEFORE_LOCK = timedelta(minutes=15)
 
 
 def refusal(exc: ServiceError) -> str:
@@ -55,6 +59,14 @@ class SlateState(AuthState):
     notice: str = ""
     notice_game: str = ""
     notice_is_error: bool = False
+    # Re-reading while games are in play (pickvs/state/live.py): the watcher's generation,
+    # the ids of the games shown and the fingerprint they were read at.
+    _watch: int = 0
+    _ids: list[str] = []
+    _seen: str = ""
+    # Today's open games the player has not picked, read with the slate (-1: not read), for
+    # the navbar's NavState.
+    _unpicked: int = -1
 
     @rx.var
     def lock_rule(self) -> str:
@@ -72,20 +84,59 @@ class SlateState(AuthState):
 
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
-        return await asyncio.to_thread(self._load)
+        event = await asyncio.to_thread(self._load)
+        await self._share_unpicked()
+        return event
+
+    async def _share_unpicked(self) -> None:
+        """Hand the unpicked count read with the slate to the navbar's state: one unit of
+        work and one event for both, not a second round trip to count again."""
+        if self._unpicked >= 0:
+            nav = await self.get_state(NavState)
+            if nav.unpicked != self._unpicked:
+                nav.unpicked = self._unpicked
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """While a game on the slate is in play, re-read it every few seconds (see live.py)."""
+        await live.watch(self, after=SlateState._share_unpicked)
 
     @rx.event
     async def choose(
         self, game_id: str, market: str, selection: str, pick_id: int = 0
     ) -> rx.event.EventSpec | None:
         """Pick a side (or switch to it); with the player's `pick_id` on it, withdraw that pick."""
-        return await asyncio.to_thread(self._choose, game_id, market, selection, pick_id)
+        event = await asyncio.to_thread(self._choose, game_id, market, selection, pick_id)
+        await self._share_unpicked()
+        return event
 
     def _load(self) -> rx.event.EventSpec | None:
         if not self.token:
             return None  # the page's require_login guard is already sending the visitor away
         self.notice, self.notice_game = "", ""
-        return self._reload()
+        relogin = self._reload()
+        if relogin is not None:
+            return relogin
+        return SlateState.watch if self._worth_watching() else None
+
+    def _worth_watching(self) -> bool:
+        """A game on the slate is in play, or one locks soon (its card then goes live)."""
+        if any(card.in_play for day in self.days for card in day.cards):
+            return True
+        if not self.next_lock_at:
+            return False
+        lock = datetime.fromisoformat(self.next_lock_at)
+        return lock - clock.now() <= WATCH_BEFORE_LOCK
+
+    def _tick(self) -> bool:
+        """The watcher's step: re-read if the slate's games changed; whether any is in play."""
+        with db.session_scope() as session:
+            if self._player(session) is None:
+                return False  # logged out: the state was reset, nothing to watch
+            seen = slate.fingerprint(session, self._ids, clock.now(), settings.lock_minutes)
+        if seen != self._seen:
+            self._reload()
+        return self._worth_watching()
 
     def _choose(
         self, game_id: str, market: str, selection: str, pick_id: int
@@ -93,6 +144,7 @@ class SlateState(AuthState):
         game_id, market, selection = str(game_id), str(market), str(selection)
         pick_id = pick_id if isinstance(pick_id, int) and not isinstance(pick_id, bool) else 0
         now, label = clock.now(), MARKET_LABELS.get(market, market).lower()
+        had_pick = self._has_pick(game_id)
         with db.session_scope() as session:
             player = self._player(session)
             if player is None:
@@ -116,7 +168,24 @@ class SlateState(AuthState):
                 session.rollback()
                 message, refused = refusal(exc), True
         self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
-        return self._reload() if refused else None
+        if refused:
+            return self._reload()
+        # The count of unpicked games moves only when a game gains its first pick or loses its
+        # last: only then is it counted again.
+        if self._has_pick(game_id) != had_pick:
+            self._recount()
+        return None
+
+    def _recount(self) -> None:
+        with db.session_scope() as session:
+            player = self._player(session)
+            if player is not None:
+                self._unpicked = slate.unpicked_today(
+                    session, player, clock.now(), settings.tz, lock_minutes=settings.lock_minutes
+                )
+
+    def _has_pick(self, game_id: str) -> bool:
+        return any(key.startswith(f"{game_id}/") for key in self.picked)
 
     def _remember(self, pick: Pick) -> None:
         """Show `pick` pressed, and the other side of its market (if it was the pick) not."""
@@ -128,6 +197,7 @@ class SlateState(AuthState):
         self.picked = {key: pid for key, pid in self.picked.items() if pid != pick_id}
 
     def _reload(self) -> rx.event.EventSpec | None:
+        now = clock.now()
         with db.session_scope() as session:
             player = self._player(session)
             if player is None:
@@ -135,16 +205,30 @@ class SlateState(AuthState):
             page = slate.slate_page(
                 session,
                 player,
-                clock.now(),
+                now,
                 settings.tz,
                 lock_minutes=settings.lock_minutes,
                 bookmakers=tuple(settings.bookmakers),
                 days=SLATE_DAYS,
             )
-            self.days = slate_days(page)
-            self.picked = picked_sides(page.cards)
+            ids = [card.game.id for card in page.cards]
+            self._seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
+            self._unpicked = slate.unpicked_today(
+                session, player, now, settings.tz, lock_minutes=settings.lock_minutes
+            )
+        self._ids = ids
+        # Assigned only when different: an unchanged slate sends nothing to the browser.
+        _assign(self, "days", slate_days(page, now))
+        _assign(self, "picked", picked_sides(page.cards))
         lock = page.next_lock
-        self.next_lock_at = lock.astimezone(UTC).isoformat() if lock else ""
-        self.next_lock_tip = tip_time(lock) if lock else ""
-        self.loaded = True
+        _assign(self, "next_lock_at", lock.astimezone(UTC).isoformat() if lock else "")
+        _assign(self, "next_lock_tip", tip_time(lock) if lock else "")
+        _assign(self, "loaded", True)
         return None
+
+
+def _assign(state: rx.State, name: str, value: object) -> None:
+    """Set a var only if its value changes, so a re-read that found nothing new sends no
+    update (every assignment marks a var dirty, equal or not)."""
+    if getattr(state, name) != value:
+        setattr(state, name, value)

@@ -8,16 +8,20 @@ time zone) so the pages only lay them out. Other players' picks enter a `CardVie
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pickvs.config import settings
 from pickvs.domain.display import book_name, format_point, format_price, matchup
+from pickvs.domain.grading import live_standing
 from pickvs.domain.markets import AWAY, H2H, HOME, MARKET_LABELS, MARKETS, OVER, TOTALS, UNDER
 from pickvs.domain.slate import tz_abbreviation
-from pickvs.services.lines import Quote
+from pickvs.models import Game, GameStatus, Pick, PickStatus
+from pickvs.services.game_page import lines_from_text
+from pickvs.services.lines import Quote, nickname
 from pickvs.services.picks import PublicPick
 from pickvs.services.slate import GameCard, SlatePage
+from pickvs.state import routes
 
 
 def tip_time(moment: datetime) -> str:
@@ -60,6 +64,16 @@ class PublicPickView:
     username: str
     market: str
     selection: str
+    clv: str = ""  # "+2.3 pp" once the pick's closing-line value is stored, else ""
+
+
+@dataclass(frozen=True)
+class StandingView:
+    """One of the player's own picks on a locked game, and how it stands."""
+
+    text: str  # "Spread: Boston Celtics -4.5 -110"
+    standing: str  # winning / losing / pushing (in play), win / loss / push / void, or ""
+    label: str  # "Winning", "Win", ... ("" when there is no score yet)
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,13 @@ class CardView:
     books: str  # which book the lines come from
     markets: list[MarketView]
     picks: list[PublicPickView]  # everyone's picks, only once the game has locked
+    href: str = ""  # the game's page
+    lines_from: str = ""  # "lines from 6:42 pm"
+    moves: str = ""  # "Spread Celtics -3.5 → -5 · Total 227.5 → 230", "" when nothing moved
+    in_play: bool = False
+    score_label: str = ""  # Live / Final / "" (not started, or no score yet)
+    score: str = ""  # "Bucks 54, Celtics 60"
+    mine: list[StandingView] = field(default_factory=list)  # the player's, once locked
 
 
 @dataclass(frozen=True)
@@ -116,7 +137,73 @@ def _side(market: str, quote: Quote, best: Quote | None, game) -> SideView:  # t
     return SideView(name, main, sub, best_text, label, side_key(game.id, market, quote.side))
 
 
-def _card(card: GameCard, shown: list[PublicPick]) -> CardView:
+def format_clv(clv: float | None) -> str:
+    """Closing-line value in percentage points, one decimal: `+2.3 pp`, `-0.8 pp`; "" unset."""
+    if clv is None:
+        return ""
+    value = round(clv, 1) + 0.0  # folds -0.0 into 0.0
+    return f"+{value:.1f} pp" if value > 0 else f"{value:.1f} pp"
+
+
+def shown_score(game: Game) -> tuple[int, int] | None:
+    """(home, away): the final score once settled, else the latest live score, else None."""
+    if game.status == GameStatus.FINAL and game.home_score is not None:
+        return game.home_score, game.away_score or 0
+    if game.live_home_score is not None and game.live_away_score is not None:
+        return game.live_home_score, game.live_away_score
+    return None
+
+
+def score_text(game: Game) -> tuple[str, str]:
+    """(label, score): ("Final", "Bucks 104, Celtics 112"), ("Live", ...), or ("", "")."""
+    score = shown_score(game)
+    if score is None:
+        return "", ""
+    home, away = score
+    label = "Final" if game.status == GameStatus.FINAL else "Live"
+    return label, f"{nickname(game.away_team)} {away}, {nickname(game.home_team)} {home}"
+
+
+STANDING_LABELS = {
+    "winning": "Winning",
+    "losing": "Losing",
+    "pushing": "Pushing",
+    PickStatus.WIN: "Win",
+    PickStatus.LOSS: "Loss",
+    PickStatus.PUSH: "Push",
+    PickStatus.VOID: "Void",
+}
+
+
+def standing(pick: Pick, game: Game) -> str:
+    """A graded pick's result; a pending one's standing on the score shown (`live_standing`,
+    the grading margin); "" with no score yet."""
+    if pick.status != PickStatus.PENDING:
+        return pick.status
+    score = shown_score(game)
+    if score is None:
+        return ""
+    return live_standing(pick.market, pick.side, pick.point, *score) or ""
+
+
+def standing_view(pick: Pick, game: Game) -> StandingView:
+    market = MARKET_LABELS.get(pick.market, pick.market)
+    line = line_text(pick.market, pick.point, pick.price)
+    now = standing(pick, game)
+    return StandingView(f"{market}: {pick.selection} {line}", now, STANDING_LABELS.get(now, ""))
+
+
+def public_pick_view(shown: PublicPick) -> PublicPickView:
+    pick = shown.pick
+    return PublicPickView(
+        shown.username,
+        MARKET_LABELS.get(pick.market, pick.market),
+        f"{pick.selection} {line_text(pick.market, pick.point, pick.price)}",
+        format_clv(pick.clv),
+    )
+
+
+def _card(card: GameCard, shown: list[PublicPick], now: datetime) -> CardView:
     game, markets = card.game, []
     for market in MARKETS:
         line = card.lines.get(market)
@@ -131,6 +218,7 @@ def _card(card: GameCard, shown: list[PublicPick]) -> CardView:
     books = sorted(
         {book_name(q.bookmaker) for m in card.lines.values() for q in m.reference.values()}
     )
+    label, score = score_text(game) if not card.is_open else ("", "")
     return CardView(
         id=game.id,
         matchup=matchup(away=game.away_team, home=game.home_team),
@@ -141,23 +229,27 @@ def _card(card: GameCard, shown: list[PublicPick]) -> CardView:
         has_lines=bool(card.lines),
         books=f"Lines: {', '.join(books)}" if books else "",
         markets=markets,
-        picks=[
-            PublicPickView(
-                p.username,
-                MARKET_LABELS.get(p.pick.market, p.pick.market),
-                f"{p.pick.selection} {line_text(p.pick.market, p.pick.point, p.pick.price)}",
-            )
-            for p in shown
-        ],
+        picks=[public_pick_view(p) for p in shown],
+        href=routes.game(game.id),
+        lines_from=lines_from_text(card.fetched.latest if card.fetched else None, now, settings.tz),
+        moves=" · ".join(move.text(game.home_team) for move in card.moves),
+        in_play=card.in_play,
+        score_label=label,
+        score=score,
+        mine=[] if card.is_open else [standing_view(p, game) for p in _in_order(card.my_picks)],
     )
 
 
-def slate_days(page: SlatePage) -> list[DayView]:
+def _in_order(picks: dict[str, Pick]) -> list[Pick]:
+    return [picks[market] for market in MARKETS if market in picks]
+
+
+def slate_days(page: SlatePage, now: datetime) -> list[DayView]:
     """The page's cards by slate day, each locked card with everyone's picks on it."""
     return [
         DayView(
             day_heading(day.day),
-            [_card(card, page.locked_picks.get(card.game.id, [])) for card in day.cards],
+            [_card(card, page.locked_picks.get(card.game.id, []), now) for card in day.cards],
         )
         for day in page.days
     ]

@@ -170,8 +170,9 @@ def slate_statements(engine: Engine, games: int) -> int:
 def test_slate_page_runs_a_fixed_number_of_statements(engine: Engine) -> None:
     few = slate_statements(engine, 2)
     many = slate_statements(engine, 12)
-    # games, current lines, my picks, locked games' picks, next lock
-    assert few == many == 5
+    # games, current lines, fetch times, my picks, locked games' picks, next lock (one fetch
+    # each: no first-fetch boards to read for moves)
+    assert few == many == 6
 
 
 def test_my_pick_counts_match_the_lists(session: Session) -> None:

@@ -49,10 +49,12 @@ def alice_token(engine: Engine, clock: FixedClock) -> str:
     return token
 
 
-def my_picks(make_state: MakeState, token: str) -> MyPicksState:
+def my_picks(make_state: MakeState, token: str, watches: bool = True) -> MyPicksState:
+    """The page loaded; alice's picks on g04-g06 (tipped within the last 3 hours, not settled)
+    are in play, so her page watches them (`watches`)."""
     state = make_state(MyPicksState, url="/picks")
     state.token = token
-    assert state.load() is None
+    assert state.load() == (MyPicksState.watch if watches else None)
     return state
 
 
@@ -123,7 +125,7 @@ def test_an_expired_token_goes_to_log_in(
 def test_a_new_player_has_an_empty_list(make_state: MakeState, alice_token: str) -> None:
     with db.session_scope() as session:
         token = auth.create_token(session, make_user(session, "cyd", NOW), NOW)
-    state = my_picks(make_state, token)
+    state = my_picks(make_state, token, watches=False)
 
     assert (state.rows, state.total, state.pages, state.has_next) == ([], 0, 1, False)
     assert (state.record, state.units, state.roi) == ("0-0-0", "0.00u", "—")
