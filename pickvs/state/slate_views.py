@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pickvs.config import settings
+from pickvs.domain import clv as clv_rules
 from pickvs.domain.display import book_name, format_point, format_price, matchup
 from pickvs.domain.grading import live_standing
 from pickvs.domain.markets import AWAY, H2H, HOME, MARKET_LABELS, MARKETS, OVER, TOTALS, UNDER
@@ -138,11 +139,8 @@ def _side(market: str, quote: Quote, best: Quote | None, game) -> SideView:  # t
 
 
 def format_clv(clv: float | None) -> str:
-    """Closing-line value in percentage points, one decimal: `+2.3 pp`, `-0.8 pp`; "" unset."""
-    if clv is None:
-        return ""
-    value = round(clv, 1) + 0.0  # folds -0.0 into 0.0
-    return f"+{value:.1f} pp" if value > 0 else f"{value:.1f} pp"
+    """`domain.clv.format_clv`, blank rather than a dash where a card or row has none yet."""
+    return "" if clv is None else clv_rules.format_clv(clv)
 
 
 def shown_score(game: Game) -> tuple[int, int] | None:
