@@ -1,5 +1,5 @@
-"""The `pickvs` command line: jobs, quota, games and manual settlement, admin grants,
-migrations, demo. Times are printed in league time, labelled with the zone's abbreviation.
+"""The `pickvs` command line: jobs, quota, today's plan, games and manual settlement, admin
+grants, migrations, demo. Times are printed in league time, labelled with the zone's abbreviation.
 
 A command that fails exits non-zero with one clear line on stderr.
 """
@@ -204,7 +204,6 @@ def _game_status(game: Game, now: datetime) -> str:
 @one_line_errors
 def plan() -> None:
     """Today's planned paid calls: time (league time), kind, cost, why; the month's projection."""
-    _preflight()
     with db.session_scope() as session:
         view = admin_views.todays_plan(
             session, clock.now(), planning.current_settings(), settings.planner
