@@ -194,6 +194,17 @@ def test_live_scores_show_in_play_scores_and_grade_finals_at_once(
     assert picks == {payloads.BOS_MIL: ("pending", None), payloads.LAL_DEN: ("push", 0.0)}
     # Missing from the live call, nearly a day after its tip-off: not postponed.
     assert games["old0"].status == GameStatus.SCHEDULED
+    # The run ended with services.clv.update_clv: both picks, now locked, have their CLV
+    # against the morning's line (the last before the lock).
+    with Session(engine) as session:
+        clv = {
+            p.game_id: (p.close_price, p.clv_at) for p in session.execute(select(Pick)).scalars()
+        }
+    assert {gid: price for gid, (price, _at) in clv.items()} == {
+        payloads.BOS_MIL: -180,
+        payloads.LAL_DEN: -110,
+    }
+    assert all(at is not None for _price, at in clv.values())
 
 
 def test_a_final_seen_live_never_overrides_an_admin(
