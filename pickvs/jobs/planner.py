@@ -22,6 +22,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.db import session_scope
@@ -30,12 +31,11 @@ from pickvs.domain import planner as rules
 from pickvs.domain.clock import Clock
 from pickvs.domain.planner import PlannedCall
 from pickvs.jobs import reminders
-from pickvs.jobs.runner import JobContext, JobRefused, run_job
+from pickvs.jobs.runner import JobBody, JobContext, JobRefused, run_job
 from pickvs.jobs.source import make_client, source_label
 from pickvs.models import Game, GameStatus, JobRun
 from pickvs.odds.parse import parse_odds, parse_scores
 from pickvs.services import clv, grading, ingest, ledger, live, planning
-from pickvs.services.planning import LIVE_SCORES, PLANNED_ODDS
 
 log = logging.getLogger("pickvs.planner")
 
@@ -84,7 +84,7 @@ def _reminders(clock: Clock) -> None:
         log.exception("reminders failed; the planner tick goes on")
 
 
-def _body(call: PlannedCall):  # type: ignore[no-untyped-def]
+def _body(call: PlannedCall) -> JobBody:
     def body(ctx: JobContext) -> str:
         notes: list[str] = []
         refusals: list[str] = []
@@ -187,7 +187,9 @@ def _live_scores(ctx: JobContext, sport: str, call: PlannedCall) -> str:
     return f"{sport}: {report.describe()}; {graded.describe()}; {changed} CLV update(s)"
 
 
-def _count(session, sport: str, start: datetime, end: datetime, started: bool = False) -> int:  # type: ignore[no-untyped-def]
+def _count(
+    session: Session, sport: str, start: datetime, end: datetime, started: bool = False
+) -> int:
     """Games of `sport` tipping in [start, end): open ones, or started and unsettled ones."""
     statuses = (
         (GameStatus.SCHEDULED, GameStatus.IN_PROGRESS) if started else (GameStatus.SCHEDULED,)
@@ -199,6 +201,3 @@ def _count(session, sport: str, start: datetime, end: datetime, started: bool = 
         Game.status.in_(statuses),
     )
     return len(list(session.execute(stmt.limit(1)).scalars()))
-
-
-__all__ = ["LIVE_SCORES", "PLANNED_ODDS", "planner_tick"]
