@@ -1,7 +1,8 @@
 """The planner's tick: run every planned call whose time has come, once across all workers.
 
 The scheduler calls `planner_tick` every minute when PICKVS_PLANNER is true. Each tick reads
-today's plan (`services.planning.day_plan`, stable through the day), picks the latest call of
+today's plan (`services.planning.day_plan`, stable through the day; in the small hours also
+yesterday's calls after midnight, the late games' live scores), picks the latest call of
 each kind that is due (at or before now, no older than its grace period) and whose slot no run
 has claimed, and runs it as a job: `job_run` (job, slot) is unique, so of several workers
 ticking at once exactly one makes the call. A call missed by more than its grace (the app was
@@ -48,10 +49,10 @@ def planner_tick(clock: Clock) -> list[JobRun]:
     """Run the planned calls that are due now and not yet claimed; then due reminders."""
     now = clock.now()
     with session_scope() as session:
-        plan = planning.day_plan(session, now, planning.current_settings())
-        taken = planning.claimed(session, plan.calls)
+        calls = planning.calls_around(session, now, planning.current_settings())
+        taken = planning.claimed(session, calls)
     runs: list[JobRun] = []
-    for call in due_calls(plan.calls, now):
+    for call in due_calls(calls, now):
         if (planning.job_for(call), call.at) in taken:
             continue
         run = run_job(
