@@ -37,9 +37,11 @@ Live scores (`live-scores` kind, 1 credit, scores without `daysFrom`) get what t
 leave once the day's odds plan is whole (with 500 credits that is the month's last day, when
 the reserve is released, and days after quiet ones): a few credits go near the expected end of
 the biggest clusters' games (`GAME_LENGTH` after tip-off), so their finals can be seen and
-graded at once; more buy an even cadence over the game window, never tighter than one call a
-minute (with 20000 credits a month: every minute from the first tip-off to three hours after
-the last). On a thin day (`THIN_LIVE_CALLS`) the odd credit rolls forward to buy odds calls.
+graded at once; more buy an even cadence over the minutes a game may be in play (three hours
+from each tip-off), never tighter than one call a minute (with 20000 credits a month: every
+minute; a day with afternoon and evening games may take up to `RICH_STRETCH` times its share
+for it once its odds run every 30 min). On a thin day (`THIN_LIVE_CALLS`) the odd credit rolls
+forward to buy odds calls.
 
 Thin budget: when today's share cannot buy one odds call the plan is empty and marked
 `fallback`: only the seed's two calls run.
@@ -61,7 +63,8 @@ CLOSING_WINDOW = timedelta(minutes=30)  # a closing line at most this old at loc
 SPACINGS = (timedelta(hours=2), timedelta(hours=1), timedelta(minutes=30))
 GAME_LENGTH = timedelta(hours=2, minutes=30)  # tip-off to the expected final (NBA)
 LIVE_MIN_INTERVAL = timedelta(minutes=1)
-LIVE_TAIL = timedelta(hours=3)  # the cadence runs until this long after the last tip-off
+LIVE_TAIL = timedelta(hours=3)  # a game may be in play this long after its tip-off
+RICH_STRETCH = 1.5  # a day with odds every 30 min may spend this times its share on live scores
 PICKING_HOURS = timedelta(hours=12)  # how far back tiles go when no morning fetch is known
 # The pick model of thin days (PickModel): most picks come in the hours before tip-off.
 RUSH = timedelta(hours=3)
@@ -216,6 +219,11 @@ def _compute(
     locks = sorted(_minute(t) - timedelta(minutes=lock_minutes) for t in tip_offs)
     odds = _odds_calls(locks, morning_fetch, allowance // odds_cost, odds_cost)
     live_credits = allowance - sum(call.cost for call in odds)
+    if len(odds) >= len(_full_plan(locks, morning_fetch, SPACINGS[-1])):
+        # Odds every 30 min and credits to spare: a long game day (an afternoon and an
+        # evening) may take up to RICH_STRETCH times its even share for live scores; the
+        # quieter days' leftovers pay for it.
+        live_credits = min(spare, int(allowance * RICH_STRETCH)) - sum(c.cost for c in odds)
     affordable_live = live_credits // live_cost
     if len(odds) < len(_full_plan(locks, morning_fetch)):
         # Odds calls are still missing: live scores get one call, the rest rolls forward.
@@ -404,11 +412,13 @@ def _minutes(delta: timedelta) -> int:
     return int(delta / timedelta(minutes=1))
 
 
-def _full_plan(locks: list[datetime], morning_fetch: datetime | None) -> list[_Refresh]:
-    """Every closing refresh and every tile at the widest spacing: the thin plan's target."""
+def _full_plan(
+    locks: list[datetime], morning_fetch: datetime | None, spacing: timedelta = SPACINGS[0]
+) -> list[_Refresh]:
+    """Every closing refresh and every tile at `spacing` (the widest: the thin plan's target)."""
     closings = closing_refreshes(locks)
     start = morning_fetch if morning_fetch is not None else locks[0] - PICKING_HOURS
-    return closings + tiles([c.at for c in closings], start, SPACINGS[0])
+    return closings + tiles([c.at for c in closings], start, spacing)
 
 
 # ------------------------------------------------------------------------------ live scores
@@ -431,13 +441,22 @@ def _live_calls(tip_offs: list[datetime], affordable: int, cost: int) -> list[Pl
             )
             for tip in biggest
         ]
-    first, last = _minute(tip_offs[0]), _minute(tip_offs[-1] + LIVE_TAIL)
-    minutes = int((last - first) / LIVE_MIN_INTERVAL)
-    interval = max(1, math.ceil(minutes / affordable))
-    step = timedelta(minutes=interval)
-    reason = f"live scores every {_span(step)} during games"
-    count = min(affordable, minutes // interval)
-    return [PlannedCall(first + step * (k + 1), LIVE, cost, reason) for k in range(count)]
+    minutes = game_minutes(tip_offs)
+    interval = max(1, math.ceil(len(minutes) / affordable))
+    reason = f"live scores every {_span(timedelta(minutes=interval))} during games"
+    chosen = minutes[interval - 1 :: interval][:affordable]
+    return [PlannedCall(at, LIVE, cost, reason) for at in chosen]
+
+
+def game_minutes(tip_offs: Iterable[datetime]) -> list[datetime]:
+    """Every minute some game may be in play: from a minute after each tip-off to LIVE_TAIL
+    after it. An afternoon game and the evening's leave a gap between them that no live call
+    is spent on."""
+    minutes: set[datetime] = set()
+    for tip in tip_offs:
+        start = _minute(tip)
+        minutes.update(start + LIVE_MIN_INTERVAL * k for k in range(1, _minutes(LIVE_TAIL) + 1))
+    return sorted(minutes)
 
 
 def _tip_clusters(tip_offs: Iterable[datetime]) -> dict[datetime, int]:

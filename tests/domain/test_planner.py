@@ -232,7 +232,9 @@ def test_weekend_whole_plan_at_two_hour_spacing_with_live_cadence() -> None:
     """30 credits on the last day. Closing refreshes 12:57 (2 games), 15:27, 18:57 (3); tiles
     back from 12:57 to the 05:00 fetch every 2 h (10:57, 08:57, 06:57) and through the gaps
     wider than 2 h (12:57-15:27: 13:27; 15:27-18:57: 16:57). 8 calls, 24 credits; 1 h spacing
-    would need 15 calls. The 6 credits left buy live scores every 90 min over 13:00-22:00."""
+    would need 15 calls. The 6 credits left buy live scores over the minutes a game may be in
+    play, 3 h from each tip-off: 13:01-18:30 (330 minutes) and 19:01-22:00 (180), 510 in all,
+    every 85th minute: 14:25, 15:50, 17:15, then 9 and 94 minutes into the evening, 22:00."""
     plan = plan_day(
         tip_offs=WEEKEND,
         used=0,
@@ -251,7 +253,7 @@ def test_weekend_whole_plan_at_two_hour_spacing_with_live_cadence() -> None:
         "16:57",
         "18:57",
     ]
-    assert times(plan, LIVE) == ["14:30", "16:00", "17:30", "19:00", "20:30", "22:00"]
+    assert times(plan, LIVE) == ["14:25", "15:50", "17:15", "19:10", "20:35", "22:00"]
     assert plan.cost == 30
 
 
@@ -318,3 +320,21 @@ def test_a_month_of_plans_never_overspends_and_keeps_the_reserve(budget: int) ->
         assert used <= budget
     if budget == 500:
         assert used >= 480  # the spare is spent, not hoarded
+
+
+def test_20000_credits_a_long_weekend_day_stretches_its_share_for_live_scores() -> None:
+    """Games at 1:00, 3:30, 7:00 and 10:00 pm may be in play over 13:01-18:30 and 19:01-01:00:
+    690 minutes. Today's even share (639) less the odds calls would not buy a call a minute;
+    with odds every 30 min the day may take 1.5 x its share (958), so it does: 690 live calls,
+    none in the 18:30-19:00 gap when no game is on."""
+    tips = [*WEEKEND, at(22, 0, 6)]
+    plan = month_plan(tips, day=6, budget=20000)
+    live = [c.at for c in plan.calls if c.kind == LIVE]
+    assert len(live) == 690
+    assert (clock(live[0]), clock(live[329]), clock(live[330]), clock(live[-1])) == (
+        "13:01",
+        "18:30",
+        "19:01",
+        "01:00",
+    )
+    assert plan.cost <= int(plan.allowance * planner.RICH_STRETCH)
