@@ -21,6 +21,7 @@ from pickvs.db import session_scope
 from pickvs.domain.clock import Clock, SystemClock
 from pickvs.jobs.daily import FETCH_ODDS, JOBS, PROCESS_RESULTS
 from pickvs.jobs.planner import planner_tick
+from pickvs.jobs.reminders import run_due_reminders
 from pickvs.jobs.runner import run_job
 from pickvs.jobs.source import source_label
 from pickvs.models import JobRun
@@ -30,6 +31,9 @@ log = logging.getLogger("pickvs.scheduler")
 
 LOOKBACK = timedelta(days=35)
 PLANNER_JOB = "planner"  # every minute with PICKVS_PLANNER: runs the day's planned calls
+# Every minute without the planner: the daily reminder webhooks alone (they spend no credits,
+# so PICKVS_PLANNER=false still leaves the provider calls exactly the seed's two jobs).
+REMINDERS_JOB = "reminders"
 _lock = threading.Lock()
 _scheduler: BackgroundScheduler | None = None
 
@@ -110,18 +114,21 @@ def build_scheduler(clock: Clock, catch_up_on_start: bool = True) -> BackgroundS
             misfire_grace_time=3600,
             replace_existing=True,
         )
-    if settings.planner:
-        scheduler.add_job(
-            planner_tick,
-            IntervalTrigger(minutes=1, timezone=settings.tz),
-            args=(clock,),
-            id=PLANNER_JOB,
-            name=PLANNER_JOB,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=60,
-            replace_existing=True,
-        )
+    # The planner's tick runs the due reminders itself.
+    tick, tick_id = (
+        (planner_tick, PLANNER_JOB) if settings.planner else (run_due_reminders, REMINDERS_JOB)
+    )
+    scheduler.add_job(
+        tick,
+        IntervalTrigger(minutes=1, timezone=settings.tz),
+        args=(clock,),
+        id=tick_id,
+        name=tick_id,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=60,
+        replace_existing=True,
+    )
     if catch_up_on_start:
         # A date job with no run date fires at once, off the start-up path.
         scheduler.add_job(catch_up, args=(clock,), id="catch-up", name="catch-up")

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
-from pickvs.jobs import daily, planner, scheduler
+from pickvs.jobs import daily, planner, reminders, scheduler
 from pickvs.jobs.runner import run_job
 from pickvs.models import ApiCall, Game, GameStatus, JobRun, Pick
 from pickvs.services import admin, auth, planning
@@ -290,10 +290,12 @@ def test_the_scheduler_ticks_every_minute_only_with_the_planner(
     monkeypatch.setattr(settings, "planner", enabled)
     jobs = {job.id: job for job in scheduler.build_scheduler(FixedClock()).get_jobs()}
     assert (scheduler.PLANNER_JOB in jobs) is enabled
-    if enabled:
-        tick = jobs[scheduler.PLANNER_JOB]
-        assert tick.trigger.interval == timedelta(minutes=1)
-        assert tick.max_instances == 1 and tick.coalesce is True
+    # Without the planner the minute tick still posts the reminders, and calls nothing paid.
+    assert (scheduler.REMINDERS_JOB in jobs) is not enabled
+    tick = jobs[scheduler.PLANNER_JOB if enabled else scheduler.REMINDERS_JOB]
+    assert tick.trigger.interval == timedelta(minutes=1)
+    assert tick.max_instances == 1 and tick.coalesce is True
+    assert tick.func is (planner.planner_tick if enabled else reminders.run_due_reminders)
 
 
 def test_a_late_games_live_scores_run_past_midnight(

@@ -58,7 +58,8 @@ def test_scheduler_jobs_coalesce_in_league_time_zone(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(settings, "planner", False)  # the seed's two fixed jobs exactly
     sched = scheduler.build_scheduler(FixedClock())
     jobs = {job.id: job for job in sched.get_jobs()}
-    assert set(jobs) == {FETCH_ODDS, PROCESS_RESULTS, "catch-up"}
+    # Provider calls: the two cron jobs only; the minute tick posts reminders (no credits).
+    assert set(jobs) == {FETCH_ODDS, PROCESS_RESULTS, "catch-up", scheduler.REMINDERS_JOB}
     for name in (FETCH_ODDS, PROCESS_RESULTS):
         assert jobs[name].coalesce is True
         assert jobs[name].max_instances == 1
