@@ -253,8 +253,9 @@ def _card(
 
 def fingerprint(session: Session, game_ids: Sequence[str], now: datetime, lock_minutes: int) -> str:
     """A short text that changes whenever anything a page shows about these games may have:
-    a score (live or final), a settlement, a newer fetch of lines, a game locking. One query;
-    an open page compares it before re-reading everything."""
+    a score (live or final), a settlement, a newer fetch of lines, a game locking, a pick's
+    closing-line value stored (by the job that runs after the lock, often after the page saw
+    the lock). One query; an open page compares it before re-reading everything."""
     wanted = [game_id for game_id in game_ids if storable(game_id)]
     if not wanted:
         return ""
@@ -262,6 +263,9 @@ def fingerprint(session: Session, game_ids: Sequence[str], now: datetime, lock_m
     latest_fetch = (
         select(func.max(OddsLine.fetched_at)).where(OddsLine.game_id.in_(wanted)).scalar_subquery()
     )
+    latest_clv = (
+        select(func.max(Pick.clv_at)).where(Pick.game_id.in_(wanted)).scalar_subquery()
+    )  # ix_pick_game
     stmt = select(
         func.max(Game.updated_at),
         func.max(Game.live_at),
@@ -269,5 +273,6 @@ def fingerprint(session: Session, game_ids: Sequence[str], now: datetime, lock_m
         func.sum(func.coalesce(Game.home_score, 0) + func.coalesce(Game.away_score, 0)),
         func.count(Game.id).filter(locked),
         latest_fetch,
+        latest_clv,
     ).where(Game.id.in_(wanted))
     return repr(tuple(session.execute(stmt).one()))

@@ -31,6 +31,7 @@ from pickvs.services.game_page import GamePage, MarketHistory
 from pickvs.services.lines import MarketBoard, Quote, figure
 from pickvs.state import clock, live
 from pickvs.state.auth import AuthState
+from pickvs.state.slate import WATCH_BEFORE_LOCK
 from pickvs.state.slate_views import (
     PublicPickView,
     StandingView,
@@ -194,6 +195,7 @@ class GameState(AuthState):
     mine: list[MinePick] = []
     _watch: int = 0
     _seen: str = ""
+    _lock_at: str = ""  # ISO 8601 (UTC): an open game's page watches from shortly before it
 
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
@@ -214,7 +216,16 @@ class GameState(AuthState):
             if game_id != self.game_id:
                 self.reset()  # nothing of another game stays on the page
             self._read(session, player, game_id)
-        return GameState.watch if self.in_play else None
+        return GameState.watch if self._worth_watching() else None
+
+    def _worth_watching(self) -> bool:
+        """In play, or open and locking soon: a page left open at tip-off then goes live
+        (locked, everyone's picks, the score) without a reload, as the slate does."""
+        if self.in_play:
+            return True
+        if not self.is_open or not self._lock_at:
+            return False
+        return datetime.fromisoformat(self._lock_at) - clock.now() <= WATCH_BEFORE_LOCK
 
     def _tick(self) -> bool:
         with db.session_scope() as session:
@@ -225,7 +236,7 @@ class GameState(AuthState):
             seen = slate.fingerprint(session, [self.game_id], now, settings.lock_minutes)
             if seen != self._seen:
                 self._read(session, player, self.game_id)
-        return self.in_play
+        return self._worth_watching()
 
     def _read(self, session, player, game_id: str) -> None:  # type: ignore[no-untyped-def]
         now = clock.now()
@@ -259,6 +270,7 @@ class GameState(AuthState):
             f"{game.commence_time.astimezone(settings.tz).day} · {tip_time(game.commence_time)}",
             "status": _status(page),
             "is_open": page.is_open,
+            "_lock_at": page.lock_at.isoformat(),
             "in_play": page.in_play,
             "score_label": label,
             "score": score,

@@ -17,7 +17,7 @@ from sqlmodel import select
 from pickvs import db
 from pickvs.domain.clock import FixedClock
 from pickvs.models import Game, Pick
-from pickvs.services import admin, auth
+from pickvs.services import admin, auth, clv
 from pickvs.state.game import GameState, game_id_from_path
 from pickvs.state.nav import NavState
 from pickvs.state.picks import MyPicksState
@@ -155,6 +155,30 @@ def test_locked_and_in_play_the_score_standings_and_everyones_picks_update_on_ti
         "Bucks 100, Celtics 110",
     )
     assert [p.standing.label for p in state.mine] == ["Win"]
+
+
+def test_an_open_page_watches_from_a_quarter_hour_before_the_lock_and_shows_clv_once_stored(
+    make_state: MakeState, tokens: dict[str, str], clock: FixedClock
+) -> None:
+    """A page left open across tip-off goes live by itself, and the CLV the job stores after
+    the lock (often after the page saw the lock) reaches it on the next tick."""
+    clock.set(TIP - timedelta(minutes=16))
+    state, events = game_state(make_state, tokens["alice"])
+    assert events is None  # open, locking in more than a quarter hour: no watcher yet
+    clock.set(TIP - timedelta(minutes=15))
+    assert run(state.load()) == GameState.watch
+    assert state._tick() is True  # still open, still locking soon
+    assert state.picks == [] and "bob" not in sent(state)
+    clock.set(TIP)  # the lock passes: the tick re-reads, in play, everyone's picks
+    assert state._tick() is True
+    assert (state.is_open, state.status) == (False, "In play")
+    assert sorted(p.username for p in state.picks) == ["alice", "bob"]
+    assert [p.clv for p in state.mine] == [""]
+    with db.session_scope() as session:
+        clv.update_clv(session, TIP, 0)  # what every job runs after a lock
+    assert state._tick() is True
+    # Celtics -3.5 at -110, closed -5 -110/-110: Phi(1.5 / 12) - 110/210 = 0.5497 - 0.5238
+    assert [p.clv for p in state.mine] == ["+2.6 pp"]
 
 
 def test_a_change_of_player_drops_the_previous_players_picks(
