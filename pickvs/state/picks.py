@@ -14,14 +14,16 @@ import reflex as rx
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain import live as live_rules
+from pickvs.domain import locks
 from pickvs.domain.display import book_name, format_record, format_roi, format_units, matchup
 from pickvs.domain.markets import MARKET_LABELS
-from pickvs.models import PickStatus
+from pickvs.models import GameStatus, PickStatus
 from pickvs.services import profile, slate
 from pickvs.services.picks import MyPickRow
 from pickvs.state import clock, live, routes
 from pickvs.state.auth import AuthState
 from pickvs.state.paging import PagedState, Paging
+from pickvs.state.slate import WATCH_BEFORE_LOCK
 from pickvs.state.slate_views import (
     STANDING_LABELS,
     format_clv,
@@ -98,6 +100,15 @@ def _row(row: MyPickRow, now: datetime) -> PickRowView:
     )
 
 
+def _locks_soon(row: MyPickRow, now: datetime) -> bool:
+    """A pending pick's game locking within the slate's watch window: the page watches it too,
+    so a page left open at tip-off goes live (score, standing, CLV) without a reload."""
+    if row.pick.status != PickStatus.PENDING or row.game.status != GameStatus.SCHEDULED:
+        return False
+    lock = locks.lock_time(row.game.commence_time, settings.lock_minutes)
+    return now < lock <= now + WATCH_BEFORE_LOCK
+
+
 class MyPicksState(PagedState, AuthState):
     rows: list[PickRowView] = []
     loaded: bool = False
@@ -170,7 +181,8 @@ class MyPicksState(PagedState, AuthState):
                 found = profile.my_picks_page(session, player, PAGE_SIZE, paging.offset, pending)
             now = clock.now()
             rows = [_row(row, now) for row in found.rows]
-            ids = sorted({r.game.id for r, v in zip(found.rows, rows, strict=True) if v.in_play})
+            shown = zip(found.rows, rows, strict=True)
+            ids = sorted({r.game.id for r, v in shown if v.in_play or _locks_soon(r, now)})
             self._seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
         self._ids = ids
         self._show_page(paging)

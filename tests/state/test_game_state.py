@@ -312,6 +312,26 @@ def test_my_picks_show_a_live_score_the_standing_and_clv(
     assert (state.rows[0].live, state.rows[0].result, state.rows[0].clv) == ("", "Win", "+2.3 pp")
 
 
+def test_my_picks_left_open_at_tip_off_go_live_without_a_reload(
+    make_state: MakeState, tokens: dict[str, str], clock: FixedClock
+) -> None:
+    clock.set(TIP - timedelta(minutes=16))
+    state = make_state(MyPicksState, url="/picks")
+    state.token = tokens["alice"]
+    assert state.load() is None  # her pending pick's game locks in more than a quarter hour
+    clock.set(TIP - timedelta(minutes=5))
+    assert state.load() == MyPicksState.watch
+    assert state._tick() is True
+    assert (state.rows[0].live, state.rows[0].clv) == ("", "")
+    clock.set(TIP)  # the lock: the tick re-reads, in play, no score yet
+    assert state._tick() is True
+    assert state.rows[0].live == "In play"
+    with db.session_scope() as session:
+        clv.update_clv(session, TIP, 0)
+    assert state._tick() is True
+    assert state.rows[0].clv == "+2.6 pp"  # as on the game page
+
+
 @pytest.mark.parametrize(
     ("clv", "text"), [(None, ""), (2.34, "+2.3 pp"), (-0.76, "-0.8 pp"), (-0.04, "0.0 pp")]
 )
