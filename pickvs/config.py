@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     odds_cron: str = Field(default="0 5 * * *", validation_alias="PICKVS_ODDS_CRON")
     results_cron: str = Field(default="0 9 * * *", validation_alias="PICKVS_RESULTS_CRON")
     monthly_credits: int = Field(default=500, ge=0, validation_alias="PICKVS_MONTHLY_CREDITS")
+    # The credit planner (odds refreshes before tip-offs and locks, live scores) on top of the
+    # two daily jobs; false keeps the seed's two fixed jobs exactly.
+    planner: bool = Field(default=True, validation_alias="PICKVS_PLANNER")
     token_days: int = Field(default=7, ge=1, validation_alias="PICKVS_TOKEN_DAYS")
     scheduler_enabled: bool = Field(
         default=True, validation_alias=AliasChoices("PICKVS_SCHEDULER", "PICKVS_SCHEDULER_ENABLED")

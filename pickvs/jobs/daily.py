@@ -21,7 +21,7 @@ from pickvs.jobs.source import make_client
 from pickvs.odds.client import ProviderError
 from pickvs.odds.parse import parse_events, parse_odds, parse_scores
 from pickvs.odds.records import MalformedResponse
-from pickvs.services import grading, ingest, results
+from pickvs.services import clv, grading, ingest, results
 
 FETCH_ODDS, PROCESS_RESULTS, GRADE = "fetch-odds", "process-results", "grade"
 
@@ -54,6 +54,7 @@ def _odds_for(ctx: JobContext, sport: str) -> str:
         report = ingest.apply_odds(
             session, parsed, fetched_at, ctx.run_id, lock_minutes=settings.lock_minutes
         )
+        clv.update_clv(session, fetched_at, settings.lock_minutes)
     return f"{sport}: {look_up}; {report.describe()}"
 
 
@@ -143,8 +144,11 @@ def _outcome(notes: list[str], refusals: list[str]) -> str:
 
 
 def grade(ctx: JobContext) -> str:
+    """Grade, then refresh closing-line value (both cheap when there is nothing to do)."""
     with session_scope() as session:
-        return grading.grade(session, ctx.now()).describe()
+        report = grading.grade(session, ctx.now()).describe()
+        clv.update_clv(session, ctx.now(), settings.lock_minutes)
+        return report
 
 
 JOBS = {FETCH_ODDS: fetch_odds, PROCESS_RESULTS: process_results, GRADE: grade}

@@ -64,8 +64,12 @@ class JobContext:
             return
         with session_scope() as session:
             reason = ledger.refusal_reason(session, cost, self.now(), monthly_budget)
-            if reason is None:
-                return
+        if reason is not None:
+            self.refuse(endpoint, cost, reason)
+
+    def refuse(self, endpoint: str, cost: int, reason: str) -> None:
+        """Ledger a call not made, with why, and stop the job body (a refused run)."""
+        with session_scope() as session:
             ledger.record_call(
                 session,
                 ApiCall(

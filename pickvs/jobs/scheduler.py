@@ -1,4 +1,5 @@
-"""APScheduler inside the app process: the two daily jobs, start-up catch-up, clean shutdown.
+"""APScheduler inside the app process: the two daily jobs, the planner's minute tick (with
+PICKVS_PLANNER), start-up catch-up, clean shutdown.
 
 Several workers or replicas may each run a scheduler: `job_run`'s unique (job, slot) lets
 exactly one of them run each trigger, and the job lease stops a job overlapping itself.
@@ -13,11 +14,13 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from pickvs.config import settings
 from pickvs.db import session_scope
 from pickvs.domain.clock import Clock, SystemClock
 from pickvs.jobs.daily import FETCH_ODDS, JOBS, PROCESS_RESULTS
+from pickvs.jobs.planner import planner_tick
 from pickvs.jobs.runner import run_job
 from pickvs.jobs.source import source_label
 from pickvs.models import JobRun
@@ -26,6 +29,7 @@ from pickvs.services import jobruns
 log = logging.getLogger("pickvs.scheduler")
 
 LOOKBACK = timedelta(days=35)
+PLANNER_JOB = "planner"  # every minute with PICKVS_PLANNER: runs the day's planned calls
 _lock = threading.Lock()
 _scheduler: BackgroundScheduler | None = None
 
@@ -104,6 +108,18 @@ def build_scheduler(clock: Clock, catch_up_on_start: bool = True) -> BackgroundS
             coalesce=True,
             max_instances=1,
             misfire_grace_time=3600,
+            replace_existing=True,
+        )
+    if settings.planner:
+        scheduler.add_job(
+            planner_tick,
+            IntervalTrigger(minutes=1, timezone=settings.tz),
+            args=(clock,),
+            id=PLANNER_JOB,
+            name=PLANNER_JOB,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=60,
             replace_existing=True,
         )
     if catch_up_on_start:

@@ -42,14 +42,20 @@ def _live_this_month(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def credits_used(session: Session, now: datetime) -> int:
-    """Credits spent this month: the provider's own `x-requests-last`, else our estimate."""
+def credits_used(session: Session, now: datetime, before: datetime | None = None) -> int:
+    """Credits spent this month: the provider's own `x-requests-last`, else our estimate.
+
+    With `before`, only calls made before that moment (the planner's spend at the start of
+    the slate day, which keeps the day's plan still while its own calls are paid for).
+    """
     charged = case(
         (ApiCall.credits_last.is_not(None), ApiCall.credits_last),
         (ApiCall.outcome == "ok", ApiCall.estimated_cost),
         else_=0,
     )
     stmt = select(func.coalesce(func.sum(charged), 0)).where(_live_this_month(now))
+    if before is not None:
+        stmt = stmt.where(ApiCall.at < before)
     return int(session.execute(stmt).scalar_one())
 
 

@@ -65,12 +65,15 @@ def apply_scores(
     parsed: ParsedScores,
     sport: str,
     now: datetime,
-    days_from: int,
+    days_from: int | None,
     *,
     lock_minutes: int = 0,
     job_run_id: int | None = None,
 ) -> ResultsReport:
     """Apply one successful scores fetch, in the caller's transaction.
+
+    `days_from` None is a live call (no `daysFrom`): it only shows live and upcoming games, so
+    a game missing from it has simply finished (or not started) and is never postponed.
 
     A final that cannot be right (`rules.impossible_final`) is not recorded: it becomes a data
     issue, and the game waits for a corrected feed or an admin's settlement.
@@ -108,7 +111,7 @@ def apply_scores(
                 finals += 1
         elif record.home_score is not None and game.status == GameStatus.SCHEDULED:
             game.status, game.updated_at = GameStatus.IN_PROGRESS, now
-    postponed = _postpone_missing(games.values(), by_id, now, days_from)
+    postponed = 0 if days_from is None else _postpone_missing(games.values(), by_id, now, days_from)
     session.flush()
     record_issues(session, issues, now, job_run_id)
     return ResultsReport(finals, postponed, rescheduled, kept, len(issues))
