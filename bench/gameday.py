@@ -71,6 +71,8 @@ BUSY_FROM = time(10)
 QUIET_STEP = timedelta(minutes=15)
 TICK = timedelta(minutes=1)
 GAME_OVER = timedelta(hours=3, minutes=30)
+STEP_BY_PLAN = True  # False: tick every minute of the busy hours (slow; checks the stepping)
+PLAN_RECHECK = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def simulate(month: Month, schedule: str, backend: str, workdir: Path, budget: i
         FakeOddsApi(clock=clock, provider=month.provider(), monthly_credits=budget) as fake,
         _settings(fake.base_url, budget, planner=schedule == PLANNER),
         _quiet_jobs(),
+        _one_tls_context(),
     ):
         engine = db.configure(url)
         try:
@@ -238,6 +241,7 @@ def _play(
         batches[pick.at].append(pick)
     moments = sorted(set(cron) | set(batches) | {month.start})
     next_tick = month.start if tick is not None else None
+    ticker = _Ticker(month)
     index = 0
     while index < len(moments) or next_tick is not None:
         upcoming = moments[index] if index < len(moments) else None
@@ -249,10 +253,13 @@ def _play(
             _record_runs(run, scheduler.catch_up(clock))
         for name in cron.get(now, ()):
             _record_runs(run, [scheduler.run_scheduled(name, clock)])
+            if tick is not None:  # the plan may change with what the job stored
+                next_tick = now
+                ticker.stale()
         if tick is not None and next_tick == now:
             _record_runs(run, tick(clock))
             run.ticks += 1
-            next_tick = _next_tick(now, month)
+            next_tick = ticker.after(now)
         for pick in batches.get(now, ()):
             _make_pick(run, users[pick.player], pick, policy)
         if upcoming == now:
@@ -263,8 +270,48 @@ def _play(
             run.peak_before_last_day = max(run.peak_before_last_day, used)
 
 
-def _next_tick(now: datetime, month: Month) -> datetime:
-    """The next planner tick: every minute in the day's busy hours, else every 15 minutes."""
+class _Ticker:
+    """When the next planner tick can do anything: today's next planned call, else a re-check
+    within `PLAN_RECHECK` or at the next league day (its new plan); a cron run ticks too (see
+    `_play`). The scheduler ticks every minute and a tick runs only calls whose planned time
+    has come, so the minutes skipped here are ticks that would have done nothing. The plan's
+    times are read at most every `PLAN_RECHECK` (and after a cron run, and on a new day).
+    Without the planning service: every minute of the busy hours (`_busy_step`)."""
+
+    def __init__(self, month: Month) -> None:
+        self.month = month
+        self.times: list[datetime] = []
+        self.read_at: datetime | None = None
+        self.day: date | None = None
+
+    def stale(self) -> None:
+        self.read_at = None
+
+    def after(self, now: datetime) -> datetime:
+        if not STEP_BY_PLAN:
+            return _busy_step(now, self.month)
+        try:
+            from pickvs.services import planning
+        except ImportError:
+            return _busy_step(now, self.month)
+        day = slate_day(now, settings.tz)
+        if self.read_at is None or now >= self.read_at + PLAN_RECHECK or day != self.day:
+            with db.session_scope() as session:
+                plan = planning.day_plan(session, now, planning.current_settings())
+            self.times, self.read_at, self.day = sorted(c.at for c in plan.calls), now, day
+        day_end = slate_bounds(day, settings.tz)[1]
+        upcoming = self.times[bisect_right(self.times, now) :][:1]
+        following = min([*upcoming, self.read_at + PLAN_RECHECK, day_end])
+        return max(_whole_minute_up(following), now + TICK)
+
+
+def _whole_minute_up(moment: datetime) -> datetime:
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + TICK
+
+
+def _busy_step(now: datetime, month: Month) -> datetime:
+    """Every minute in the day's busy hours, else every 15 minutes."""
     step = TICK if _busy(now + TICK, month) else QUIET_STEP
     following = now + step
     if step == QUIET_STEP:  # never step over the start of a busy stretch
@@ -465,6 +512,7 @@ class LiveFreshness:
 
     median: timedelta | None  # None: no live score was ever seen during a game
     longest_gap: timedelta | None  # longest stretch of a game with no new live score
+    longest_from: datetime | None  # when that stretch began
     share_fresh: float  # of samples with a score at most 60 s old
     samples: int
 
@@ -474,7 +522,7 @@ def live_freshness(month: Month, live_calls: list[datetime]) -> LiveFreshness:
     calls = sorted(live_calls)
     ages: list[timedelta] = []
     seen = fresh = 0
-    longest = timedelta(0)
+    longest, longest_from = timedelta(0), None
     for tip, final in month.games.values():
         final = min(final, month.end)
         if final <= tip:
@@ -483,7 +531,9 @@ def live_freshness(month: Month, live_calls: list[datetime]) -> LiveFreshness:
             c for c in calls[bisect_right(calls, tip - timedelta(microseconds=1)) :] if c < final
         ]
         marks = [tip, *inside, final]
-        longest = max(longest, *(b - a for a, b in pairwise(marks)))
+        for a, b in pairwise(marks):
+            if b - a > longest:
+                longest, longest_from = b - a, a
         moment = tip + timedelta(seconds=15)
         while moment < final:
             index = bisect_right(calls, moment) - 1
@@ -497,6 +547,7 @@ def live_freshness(month: Month, live_calls: list[datetime]) -> LiveFreshness:
     return LiveFreshness(
         statistics.median(ages) if seen else None,
         longest if calls else None,
+        longest_from if calls else None,
         _share(fresh, len(ages)),
         len(ages),
     )
@@ -577,7 +628,7 @@ FREE_BUDGET = 500
 
 def run(ctx: Context) -> Iterator[Measure]:
     """The game-day lines of `python -m bench credits`, per backend, on one month and its picks."""
-    days = MONTH_DAYS if ctx.scale >= 1 else max(2, round(MONTH_DAYS * ctx.scale))
+    days = MONTH_DAYS if ctx.scale >= 1 else max(1, round(MONTH_DAYS * ctx.scale))
     players = PLAYERS if ctx.scale >= 1 else max(3, round(PLAYERS * ctx.scale))
     month = Month.build(days, ctx.seed, players)
     for backend in ctx.backends:
@@ -644,7 +695,7 @@ def compare(month: Month, seed: Run, planner: Run) -> Iterator[Measure]:
         has_planner,
         backend,
         f"planner: {len(planner.live_calls)} live calls, longest stretch of a game without a new "
-        f"score {_age(p_live.longest_gap, has_planner)}, {_pct(p_live.share_fresh, has_planner)} "
+        f"score {_age(p_live.longest_gap, has_planner)} {_since(p_live)}, {_pct(p_live.share_fresh, has_planner)} "
         f"of game time with a score ≤ 60 s old; sampled every 30 s of {len(month.games)} games"
         + why,
     )
@@ -691,7 +742,7 @@ def paid_key(month: Month, paid: Run) -> Iterator[Measure]:
         "≤ 60 s",
         ok and live.longest_gap is not None and live.longest_gap <= LIVE_FRESH,
         backend,
-        f"median age {_age(live.median, ok)}, {_pct(live.share_fresh, ok)} of game time ≤ 60 s "
+        f"{_since(live) or 'no live call'}; median age {_age(live.median, ok)}, {_pct(live.share_fresh, ok)} of game time ≤ 60 s "
         f"old; {len(paid.live_calls)} live calls; {_spend(paid)} of {paid.budget}, over budget "
         f"{'yes' if paid.over_budget else 'never'}" + why,
     )
@@ -715,6 +766,13 @@ def paid_key(month: Month, paid: Run) -> Iterator[Measure]:
         backend,
         f"{len(paid.closing)} games; median gap {_age(_median_gap(paid.closing), ok)}" + why,
     )
+
+
+def _since(live: LiveFreshness) -> str:
+    if live.longest_from is None:
+        return ""
+    at = live.longest_from.astimezone(settings.tz)
+    return f"from {at:%b %d %H:%M %Z}"
 
 
 def _unreachable(best: float | None, target: float) -> str:
@@ -756,3 +814,26 @@ def _age(age: timedelta | None, known: bool = True) -> str:
     if seconds < 2 * 3600:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+@contextmanager
+def _one_tls_context() -> Iterator[None]:
+    """The harness's own cost, not the app's: the provider client builds a TLS context per call
+    (about 26 ms of CPU loading the CA store), unused against the loopback fake. Reusing one
+    keeps a month of minute-by-minute live calls quick; every call still goes over HTTP."""
+    import ssl
+
+    original = ssl.create_default_context
+    cache: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+    def shared(*args: object, **kwargs: object) -> ssl.SSLContext:
+        key = (*args, *sorted(kwargs.items()))
+        if key not in cache:
+            cache[key] = original(*args, **kwargs)  # type: ignore[arg-type]
+        return cache[key]
+
+    ssl.create_default_context = shared  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        ssl.create_default_context = original
