@@ -65,13 +65,9 @@ FRESH = timedelta(hours=2)
 CLOSING = timedelta(minutes=30)
 LIVE_FRESH = timedelta(seconds=60)
 RESULTS_RESERVE = 20
-# Planner ticks: every minute from 10:00 league time until the day's last game is over; every
-# 15 minutes in the quiet hours between, unless the planner says when it is next due.
-BUSY_FROM = time(10)
-QUIET_STEP = timedelta(minutes=15)
 TICK = timedelta(minutes=1)
 GAME_OVER = timedelta(hours=3, minutes=30)
-STEP_BY_PLAN = True  # False: tick every minute of the busy hours (slow; checks the stepping)
+STEP_BY_PLAN = True  # False: tick every minute (slow; the stepping's check)
 PLAN_RECHECK = timedelta(minutes=30)
 
 
@@ -241,7 +237,7 @@ def _play(
         batches[pick.at].append(pick)
     moments = sorted(set(cron) | set(batches) | {month.start})
     next_tick = month.start if tick is not None else None
-    ticker = _Ticker(month)
+    ticker = _Ticker()
     index = 0
     while index < len(moments) or next_tick is not None:
         upcoming = moments[index] if index < len(moments) else None
@@ -276,10 +272,9 @@ class _Ticker:
     `_play`). The scheduler ticks every minute and a tick runs only calls whose planned time
     has come, so the minutes skipped here are ticks that would have done nothing. The plan's
     times are read at most every `PLAN_RECHECK` (and after a cron run, and on a new day).
-    Without the planning service: every minute of the busy hours (`_busy_step`)."""
+    With `STEP_BY_PLAN` off, every minute (what the scheduler does; a check of the stepping)."""
 
-    def __init__(self, month: Month) -> None:
-        self.month = month
+    def __init__(self) -> None:
         self.times: list[datetime] = []
         self.read_at: datetime | None = None
         self.day: date | None = None
@@ -289,16 +284,21 @@ class _Ticker:
 
     def after(self, now: datetime) -> datetime:
         if not STEP_BY_PLAN:
-            return _busy_step(now, self.month)
-        try:
-            from pickvs.services import planning
-        except ImportError:
-            return _busy_step(now, self.month)
+            return now + TICK
+        from pickvs.services import planning
+
         day = slate_day(now, settings.tz)
         if self.read_at is None or now >= self.read_at + PLAN_RECHECK or day != self.day:
+            # Yesterday's plan too: its late calls (games past midnight) may still be due.
+            yesterday = slate_bounds(day, settings.tz)[0] - timedelta(microseconds=1)
+            config = planning.current_settings()
             with db.session_scope() as session:
-                plan = planning.day_plan(session, now, planning.current_settings())
-            self.times, self.read_at, self.day = sorted(c.at for c in plan.calls), now, day
+                calls = [
+                    call.at
+                    for moment in (yesterday, now)
+                    for call in planning.day_plan(session, moment, config).calls
+                ]
+            self.times, self.read_at, self.day = sorted(calls), now, day
         day_end = slate_bounds(day, settings.tz)[1]
         upcoming = self.times[bisect_right(self.times, now) :][:1]
         following = min([*upcoming, self.read_at + PLAN_RECHECK, day_end])
@@ -308,31 +308,6 @@ class _Ticker:
 def _whole_minute_up(moment: datetime) -> datetime:
     whole = moment.replace(second=0, microsecond=0)
     return whole if whole == moment else whole + TICK
-
-
-def _busy_step(now: datetime, month: Month) -> datetime:
-    """Every minute in the day's busy hours, else every 15 minutes."""
-    step = TICK if _busy(now + TICK, month) else QUIET_STEP
-    following = now + step
-    if step == QUIET_STEP:  # never step over the start of a busy stretch
-        probe = now + TICK
-        while probe < following and not _busy(probe, month):
-            probe += TICK
-        following = min(following, probe)
-    return following
-
-
-def _busy(moment: datetime, month: Month) -> bool:
-    """From 10:00 league time until the last game of the day (or of yesterday) is over."""
-    day = slate_day(moment, settings.tz)
-    if moment.astimezone(settings.tz).time() >= BUSY_FROM:
-        return True
-    return moment < _last_final(month, day - timedelta(days=1))
-
-
-def _last_final(month: Month, day: date) -> datetime:
-    finals = [end for tip, end in month.games.values() if slate_day(tip, settings.tz) == day]
-    return max(finals, default=datetime.min.replace(tzinfo=UTC))
 
 
 def _cron_times(start: datetime, end: datetime) -> dict[datetime, list[str]]:
