@@ -3,11 +3,14 @@ picks' line ages and closing lines as ticking every minute, as the scheduler doe
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bench import gameday
+from tests.fake_provider import NbaMonth, NbaMonthProvider
 
 
 def test_stepping_by_the_plan_matches_a_tick_every_minute(
@@ -24,3 +27,56 @@ def test_stepping_by_the_plan_matches_a_tick_every_minute(
     assert stepped.ages == every_minute.ages
     assert stepped.closing == every_minute.closing
     assert stepped.spend == every_minute.spend
+
+
+# ------------------------------------------------------------------------------ the fake's month
+
+MARKETS = ("h2h", "spreads", "totals")
+SHAPE = NbaMonth.seeded(date(2027, 3, 1), days=31, seed=20261202)
+CLUSTERS = {time(19), time(19, 30), time(20), time(21), time(22)}
+
+
+def test_weeknights_tip_in_the_evening_clusters_and_weekends_add_afternoons() -> None:
+    weeknight = [t for d in SHAPE.month if d.weekday() < 5 for t in SHAPE.tips_on(d)]
+    assert set(weeknight) == CLUSTERS
+    counts = Counter(weeknight)
+    assert counts[time(19)] + counts[time(19, 30)] > len(weeknight) / 2  # most at 7 and 7:30
+    weekend = [t for d in SHAPE.month if d.weekday() >= 5 for t in SHAPE.tips_on(d)]
+    assert {time(13), time(15, 30)} & set(weekend) and set(weekend) - {time(13), time(15, 30)}
+    assert not SHAPE.off_days() and all(SHAPE.games_on(d) >= 3 for d in SHAPE.month)
+    assert SHAPE.tips_on(date(2027, 3, 5)) == SHAPE.tips_on(date(2027, 3, 5))  # deterministic
+
+
+def test_lines_can_move_between_fetches_and_stay_put_within_a_half_hour() -> None:
+    provider = NbaMonthProvider(SHAPE, seed=20261202)
+    morning = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
+    first = provider.odds_payload("basketball_nba", MARKETS, morning)
+    again = provider.odds_payload("basketball_nba", MARKETS, morning + timedelta(minutes=29))
+    assert first == again
+    later = [
+        provider.odds_payload("basketball_nba", MARKETS, morning + timedelta(minutes=30 * n))
+        for n in range(1, 6)
+    ]
+    assert any(payload != first for payload in later)
+    for payload in (first, *later):
+        for event in payload:
+            for book in event["bookmakers"]:
+                spread = next(m for m in book["markets"] if m["key"] == "spreads")
+                points = [o["point"] for o in spread["outcomes"]]
+                assert points[0] == -points[1] and abs(points[0]) >= 1
+
+
+def test_live_scores_without_days_from_show_games_in_play() -> None:
+    provider = NbaMonthProvider(SHAPE, seed=20261202)
+    tonight = provider.games_on(date(2027, 3, 2))
+    first_tip = tonight[0].commence_time
+    during = provider.scores_payload("basketball_nba", None, first_tip + timedelta(minutes=40))
+    playing = [e for e in during if e["scores"] is not None]
+    assert playing and all(not e["completed"] for e in during)
+    assert all(int(s["score"]) > 0 for e in playing for s in e["scores"])
+    game = tonight[0]
+    after = game.commence_time + game.length + timedelta(minutes=5)
+    assert game.id not in {e["id"] for e in provider.scores_payload("basketball_nba", None, after)}
+    showing = NbaMonthProvider(SHAPE, seed=20261202, finished_visible=timedelta(minutes=30))
+    finals = [e for e in showing.scores_payload("basketball_nba", None, after) if e["completed"]]
+    assert game.id in {e["id"] for e in finals}
