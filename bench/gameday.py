@@ -64,6 +64,7 @@ MORNING = time(9)  # ... the rest from the morning on
 FRESH = timedelta(hours=2)
 CLOSING = timedelta(minutes=30)
 LIVE_FRESH = timedelta(seconds=60)
+LIVE_SAMPLE = timedelta(seconds=10)  # live score ages sampled mid-way through every 10 s
 RESULTS_RESERVE = 20
 TICK = timedelta(minutes=1)
 GAME_OVER = timedelta(hours=3, minutes=30)
@@ -483,7 +484,7 @@ def median_age(ages: list[timedelta | None]) -> timedelta | None:
 
 @dataclass(frozen=True)
 class LiveFreshness:
-    """The age of the live score a player sees, sampled every 30 s of every game in play."""
+    """The age of the live score a player sees, sampled every 10 s of every game in play."""
 
     median: timedelta | None  # None: no live score was ever seen during a game
     longest_gap: timedelta | None  # longest stretch of a game with no new live score
@@ -509,7 +510,7 @@ def live_freshness(month: Month, live_calls: list[datetime]) -> LiveFreshness:
         for a, b in pairwise(marks):
             if b - a > longest:
                 longest, longest_from = b - a, a
-        moment = tip + timedelta(seconds=15)
+        moment = tip + LIVE_SAMPLE / 2
         while moment < final:
             index = bisect_right(calls, moment) - 1
             if index >= 0 and calls[index] >= tip:
@@ -518,7 +519,7 @@ def live_freshness(month: Month, live_calls: list[datetime]) -> LiveFreshness:
                 fresh += ages[-1] <= LIVE_FRESH
             else:
                 ages.append(moment - tip)
-            moment += timedelta(seconds=30)
+            moment += LIVE_SAMPLE
     return LiveFreshness(
         statistics.median(ages) if seen else None,
         longest if calls else None,
@@ -671,7 +672,7 @@ def compare(month: Month, seed: Run, planner: Run) -> Iterator[Measure]:
         backend,
         f"planner: {len(planner.live_calls)} live calls, longest stretch of a game without a new "
         f"score {_age(p_live.longest_gap, has_planner)} {_since(p_live)}, {_pct(p_live.share_fresh, has_planner)} "
-        f"of game time with a score ≤ 60 s old; sampled every 30 s of {len(month.games)} games"
+        f"of game time with a score ≤ 60 s old; sampled every 10 s of {len(month.games)} games"
         + why,
     )
 
