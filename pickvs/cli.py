@@ -1,5 +1,5 @@
-"""The `pickvs` command line: jobs, quota, games and manual settlement, admin grants,
-migrations, demo. Times are printed in league time, labelled with the zone's abbreviation.
+"""The `pickvs` command line: jobs, quota, today's plan, games and manual settlement, admin
+grants, migrations, demo. Times are printed in league time, labelled with the zone's abbreviation.
 
 A command that fails exits non-zero with one clear line on stderr.
 """
@@ -30,7 +30,7 @@ from pickvs.jobs.runner import OK, SKIPPED
 from pickvs.jobs.source import source_label
 from pickvs.logs import configure_from_settings
 from pickvs.models import ApiCall, Game
-from pickvs.services import admin, admin_views, ledger
+from pickvs.services import admin, admin_views, ledger, planning
 from pickvs.services.errors import ServiceError
 from pickvs.services.games import get_game
 
@@ -198,6 +198,23 @@ def _game_status(game: Game, now: datetime) -> str:
     if game.home_score is not None and game.away_score is not None:
         return f"{status} {display.score_line(away=game.away_score, home=game.home_score)}"
     return status
+
+
+@main.command("plan")
+@one_line_errors
+def plan() -> None:
+    """Today's planned paid calls: time (league time), kind, cost, why; the month's projection."""
+    with db.session_scope() as session:
+        view = admin_views.todays_plan(
+            session, clock.now(), planning.current_settings(), settings.planner
+        )
+    click.echo(view.summary)
+    for row in view.rows:
+        local = row.at.astimezone(settings.tz)
+        click.echo(
+            f"  {local:%H:%M %Z}  {row.kind:<11}  {row.cost} cr  {row.status:<8}  {row.reason}"
+        )
+    click.echo(view.projected)
 
 
 @main.command("settle")

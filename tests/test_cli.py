@@ -25,6 +25,7 @@ COMMANDS = [
     ["process-results"],
     ["grade"],
     ["quota"],
+    ["plan"],
     ["games"],
     ["settle"],
     ["void"],

@@ -23,16 +23,22 @@ stored line. Two kinds of refresh serve them:
   wider gap between closing refreshes, so a pick made in those hours sees a line at most
   `spacing` old. Each closing refresh also serves the picks made after it.
 
-When the share cannot buy the whole plan at 2 h spacing, calls are taken in priority order
-(`_priority`): the closing refresh of the cluster with most games first, then the tile just
-before the day's first closing refresh (the hours when most picks on the evening's games are
-made), then closing refreshes by games, then the remaining tiles nearest first. When the share
-buys it with room to spare, the spacing halves (1 h, then 30 min) while the plan still fits.
+When the share buys the whole plan at 2 h spacing, the spacing halves (1 h, then 30 min) while
+the plan still fits. When it does not (500 credits a month buy three or four odds calls a day
+on top of the seed's), every call has to count twice, so the thin plan is chosen rather than
+cut: `best_refreshes` picks the times that serve a model of the day's picks best (`PickModel`:
+three quarters of a game's picks in the three hours before its lock, most in the last hour,
+the rest from the morning on), counting a pick as served when the line it sees is at most 2 h
+old, plus `CLOSING_WEIGHT` for each game whose last line before lock is at most 30 min old.
+That puts a refresh a couple of hours before the first tip-offs, and closing refreshes on the
+biggest clusters placed so they also serve the picks that follow them.
 
 Live scores (`live-scores` kind, 1 credit, scores without `daysFrom`) get what the odds calls
-leave. A few credits go near the expected end of the biggest clusters' games
-(`GAME_LENGTH` after tip-off), so finals are seen and graded at once; more credits buy an even
-cadence over the game window, never tighter than one call a minute.
+leave. On a thin day one call goes near the expected end of the biggest cluster's games
+(`GAME_LENGTH` after tip-off), so its finals can be seen and graded at once, and the rest rolls
+forward to buy odds calls on later days; once the odds plan is whole, the credits left buy an
+even cadence over the game window, never tighter than one call a minute (with 20000 credits a
+month: every minute from the first tip-off to three hours after the last).
 
 Thin budget: when today's share cannot buy one odds call the plan is empty and marked
 `fallback`: only the seed's two calls run.
@@ -44,6 +50,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 
 ODDS, LIVE = "odds", "live-scores"
@@ -55,6 +62,12 @@ GAME_LENGTH = timedelta(hours=2, minutes=30)  # tip-off to the expected final (N
 LIVE_MIN_INTERVAL = timedelta(minutes=1)
 LIVE_TAIL = timedelta(hours=3)  # the cadence runs until this long after the last tip-off
 PICKING_HOURS = timedelta(hours=12)
+# The pick model of thin days (PickModel): most picks come in the hours before tip-off.
+RUSH = timedelta(hours=3)
+RUSH_SHARE = 0.75
+FRESH = timedelta(hours=2)  # a pick on a line at most this old counts as fresh
+CLOSING_WEIGHT = 0.8  # a game's closing line, against the freshness of its picks (one unit)
+GRID = timedelta(minutes=5)
 THIN_LIVE_CALLS = 1  # live calls a day while the odds plan is cut short (the rest rolls forward)  # how far back tiles go when no morning fetch is known
 
 
@@ -128,7 +141,60 @@ def plan_day(
     today began; `seed_committed`: what the seed crons will still spend from today's start to
     the month's end; `days_left`: days left in the month, today included; `morning_fetch`: when
     today's seed odds fetch runs (tiles stop where its line is still fresh).
+
+    The same inputs give the same plan all day, so it is computed once and remembered (the
+    planner asks every minute).
     """
+    return _plan_day(
+        tuple(sorted(tip_offs)),
+        used,
+        budget,
+        seed_committed,
+        days_left,
+        lock_minutes,
+        morning_fetch,
+        odds_cost,
+        live_cost,
+    )
+
+
+@lru_cache(maxsize=64)
+def _plan_day(
+    tip_offs: tuple[datetime, ...],
+    used: int,
+    budget: int,
+    seed_committed: int,
+    days_left: int,
+    lock_minutes: int,
+    morning_fetch: datetime | None,
+    odds_cost: int,
+    live_cost: int,
+) -> DayPlan:
+    return _compute(
+        tip_offs=tip_offs,
+        used=used,
+        budget=budget,
+        seed_committed=seed_committed,
+        days_left=days_left,
+        lock_minutes=lock_minutes,
+        morning_fetch=morning_fetch,
+        odds_cost=odds_cost,
+        live_cost=live_cost,
+    )
+
+
+def _compute(
+    *,
+    tip_offs: Sequence[datetime],
+    used: int,
+    budget: int,
+    seed_committed: int,
+    days_left: int,
+    lock_minutes: int = 0,
+    morning_fetch: datetime | None = None,
+    odds_cost: int = 3,
+    live_cost: int = 1,
+) -> DayPlan:
     last_day = days_left <= 1
     spare = spare_credits(
         budget=budget, used=used, seed_committed=seed_committed, last_day=last_day
@@ -188,29 +254,147 @@ def tiles(closings: Sequence[datetime], start: datetime, spacing: timedelta) -> 
     return sorted(result, key=lambda refresh: refresh.order)
 
 
-def _priority(closings: list[_Refresh], fills: list[_Refresh]) -> list[_Refresh]:
-    """Biggest cluster's closing line, then the tile before the first closing refresh, then the
-    other closings by games (earlier first on a tie), then the remaining tiles."""
-    by_games = sorted(closings, key=lambda refresh: (-refresh.games, refresh.at))
-    ordered = by_games[:1] + fills[:1] + by_games[1:] + fills[1:]
-    return ordered
-
-
 def _odds_calls(
     locks: list[datetime], morning_fetch: datetime | None, affordable: int, cost: int
 ) -> list[PlannedCall]:
+    """The whole plan at the finest spacing that fits; when not even the 2 h plan fits, the
+    best `affordable` refreshes under the pick model (`best_refreshes`)."""
     closings = closing_refreshes(locks)
     start = morning_fetch if morning_fetch is not None else locks[0] - PICKING_HOURS
     chosen: list[_Refresh] = []
     for spacing in SPACINGS:
         fills = tiles([c.at for c in closings], start, spacing)
-        if len(closings) + len(fills) <= affordable:
-            chosen = closings + fills  # the whole plan fits: try a finer spacing
-            continue
-        if not chosen:
-            chosen = _priority(closings, fills)[:affordable]
-        break
+        if len(closings) + len(fills) > affordable:
+            break
+        chosen = closings + fills  # the whole plan fits: try a finer spacing
+    if not chosen:
+        chosen = best_refreshes(locks, start, affordable)
     return [PlannedCall(r.at, ODDS, cost, r.reason) for r in chosen]
+
+
+# ------------------------------------------------------------------------------ thin days
+
+
+@dataclass(frozen=True)
+class PickModel:
+    """Where a day's picks are expected, minute by minute from the morning fetch.
+
+    Each game carries one unit of picks: `RUSH_SHARE` of it in the `RUSH` before its lock,
+    rising linearly to the lock (a triangular density: most picks in the last hour), the rest
+    spread evenly from the morning fetch to the start of the rush. `mass` holds the running
+    total per minute, so the picks between two minutes are one subtraction.
+    """
+
+    start: datetime
+    locks: tuple[datetime, ...]
+    mass: tuple[float, ...]  # mass[i]: expected picks made before start + i minutes
+
+    @classmethod
+    def build(cls, locks: Sequence[datetime], start: datetime) -> PickModel:
+        minutes = max(1, _minutes(max(locks) - start) + 1)
+        density = [0.0] * minutes
+        rush = _minutes(RUSH)
+        for lock in locks:
+            end = _minutes(lock - start)
+            rush_from = max(0, end - rush)
+            tail = RUSH_SHARE if end - rush > 0 else 1.0
+            width = end - rush_from
+            for minute in range(rush_from, min(end, minutes)):
+                # share of a triangle rising over `width` minutes, in minute `minute`
+                x0, x1 = (minute - rush_from) / width, (minute + 1 - rush_from) / width
+                density[minute] += tail * (x1 * x1 - x0 * x0) if width else 0.0
+            if rush_from > 0:
+                for minute in range(rush_from):
+                    density[minute] += (1.0 - RUSH_SHARE) / rush_from
+        running, total = [0.0], 0.0
+        for value in density:
+            total += value
+            running.append(total)
+        return cls(start, tuple(sorted(locks)), tuple(running))
+
+    def fresh(self, fetches: Sequence[datetime]) -> float:
+        """Expected picks made on a line at most FRESH old, given these fetch times (and the
+        morning fetch at `start`)."""
+        covered, end_of_day = 0.0, len(self.mass) - 1
+        reach = -1
+        for at in sorted({self.start, *fetches}):
+            first = max(_minutes(at - self.start), reach, 0)
+            reach = max(reach, min(end_of_day, _minutes(at - self.start) + _minutes(FRESH)))
+            if reach > first:
+                covered += self.mass[reach] - self.mass[first]
+        return covered
+
+    def closing(self, fetches: Sequence[datetime]) -> float:
+        """Games whose last fetch before lock is within CLOSING_WINDOW of it, a later fetch
+        counting slightly more (the closing line is best taken shortly before the lock)."""
+        ordered = sorted(fetches)
+        score = 0.0
+        for lock in self.locks:
+            before = [at for at in ordered if at < lock]
+            if before and lock - before[-1] <= CLOSING_WINDOW:
+                score += 1.0 - 0.1 * ((lock - before[-1]) / CLOSING_WINDOW)
+        return score
+
+    def value(self, fetches: Sequence[datetime]) -> float:
+        return self.fresh(fetches) + CLOSING_WEIGHT * self.closing(fetches)
+
+
+def best_refreshes(locks: Sequence[datetime], start: datetime, count: int) -> list[_Refresh]:
+    """The `count` refresh times that serve the pick model best (fresh picks plus
+    CLOSING_WEIGHT per game with a closing line), among the closing times (CLOSING_LEAD before
+    each lock) and a GRID of times from the morning fetch to the last lock.
+
+    Greedy, then single moves while any improves the value: a few thousand evaluations of a
+    handful of subtractions each, so the plan stays cheap enough to compute on every tick.
+    """
+    model = PickModel.build(locks, start)
+    candidates = sorted(
+        {lock - CLOSING_LEAD for lock in locks if lock - CLOSING_LEAD > start}
+        | set(_grid(start + GRID, max(locks), GRID))
+    )
+    chosen: list[datetime] = []
+    for _ in range(min(count, len(candidates))):
+        best = max(
+            (c for c in candidates if c not in chosen), key=lambda c: model.value([*chosen, c])
+        )
+        chosen.append(best)
+    improved = True
+    while improved:
+        improved = False
+        current = model.value(chosen)
+        for index in range(len(chosen)):
+            for candidate in candidates:
+                if candidate in chosen:
+                    continue
+                trial = [*chosen[:index], candidate, *chosen[index + 1 :]]
+                if model.value(trial) > current + 1e-9:
+                    chosen, current, improved = trial, model.value(trial), True
+    return [_explain(model, at, chosen) for at in sorted(chosen)]
+
+
+def _explain(model: PickModel, at: datetime, chosen: Sequence[datetime]) -> _Refresh:
+    """Why a chosen refresh is there: the games whose closing line it is, or the picks it
+    serves (the share of the day's expected picks it is the freshest line for)."""
+    later = [other for other in chosen if other > at]
+    until = min(later) if later else at + FRESH
+    closes = [lock for lock in model.locks if at < lock <= at + CLOSING_WINDOW and lock <= until]
+    if closes:
+        return _Refresh(at, len(closes), f"closing lines for {_games(len(closes))}", closing=True)
+    without = [other for other in chosen if other != at]
+    share = (model.fresh(chosen) - model.fresh(without)) / max(1e-9, len(model.locks))
+    return _Refresh(at, 0, f"fresh lines for picks (~{share:.0%} of the day's picks)")
+
+
+def _grid(first: datetime, last: datetime, step: timedelta) -> list[datetime]:
+    times, at = [], first
+    while at < last:
+        times.append(at)
+        at += step
+    return times
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta / timedelta(minutes=1))
 
 
 def _full_plan(locks: list[datetime], morning_fetch: datetime | None) -> list[_Refresh]:

@@ -404,6 +404,46 @@ def _call_row(call: rx.Var) -> rx.Component:
     )
 
 
+def _plan_row(call: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(call["at"], white_space="nowrap"),
+        _cell(call["kind"]),
+        _cell(call["cost"]),
+        _cell(_badge(call["status"])),
+        _long(call["reason"]),
+    )
+
+
+def _plan() -> rx.Component:
+    """Today's planned paid calls (the credit planner), with why each is there."""
+    return rx.vstack(
+        rx.heading("Today's plan", as_="h3", size="3"),
+        rx.text(AdminState.plan_summary, size="2", id="plan-summary"),
+        rx.cond(
+            AdminState.plan.length() > 0,
+            rx.table.root(
+                table_caption("Today's planned calls"),
+                rx.table.header(
+                    rx.table.row(
+                        *(
+                            rx.table.column_header_cell(h, white_space="nowrap")
+                            for h in ("Time", "Kind", "Credits", "State", "Why")
+                        )
+                    )
+                ),
+                rx.table.body(rx.foreach(AdminState.plan, _plan_row)),
+                variant="surface",
+                size="1",
+                width="100%",
+                id="plan-table",
+            ),
+        ),
+        rx.text(AdminState.plan_projected, size="2", color_scheme="gray", id="plan-projected"),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _credits() -> rx.Component:
     budget = AdminState.credits["budget"]
     return _section(
@@ -448,6 +488,7 @@ def _credits() -> rx.Component:
                 id="credits-demo",
             ),
         ),
+        _plan(),
         rx.heading("Provider calls", as_="h3", size="3"),
         _table(
             "calls",

@@ -1,4 +1,5 @@
-"""Read models for the admin pages: job runs, provider calls, games to settle, data issues.
+"""Read models for the admin pages: job runs, provider calls, games to settle, data issues,
+today's plan of paid calls.
 
 Every list is a page (limit/offset, capped) with a count beside it; the month's credit budget
 is `ledger.summary`. Settling and voiding themselves are `services.admin`.
@@ -15,7 +16,7 @@ from sqlmodel import Session
 from pickvs.domain import grading as rules
 from pickvs.domain import results as results_rules
 from pickvs.models import ApiCall, DataIssue, Game, JobRun, Pick
-from pickvs.services import jobruns
+from pickvs.services import jobruns, planning
 
 MAX_PAGE = 200
 
@@ -141,3 +142,36 @@ def _page(stmt, limit: int, offset: int):  # type: ignore[no-untyped-def]
 
 def _count(session: Session, stmt) -> int:  # type: ignore[no-untyped-def]
     return int(session.execute(stmt).scalar_one())
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Today's plan as the admin page and `pickvs plan` show it."""
+
+    summary: str
+    projected: str
+    rows: list[planning.PlanRow]
+
+
+def todays_plan(
+    session: Session, now: datetime, config: planning.PlanSettings, enabled: bool
+) -> PlanView:
+    """The planned calls with their state, what today may spend and the month's projection."""
+    plan, rows = planning.plan_rows(session, now, config)
+    budget = config.monthly_credits
+    projected = f"Projected spend this month: {plan.projected_spend} of {budget} credits."
+    if not enabled:
+        summary = "PICKVS_PLANNER=false: only the two daily jobs run (this is what it would plan)."
+    elif plan.fallback:
+        summary = (
+            f"Thin budget: today's share of the spare credits is {plan.allowance}, less than "
+            "one odds call; only the two daily jobs run."
+        )
+    elif not plan.calls:
+        summary = "No games today: no planned calls."
+    else:
+        summary = (
+            f"{len(plan.calls)} planned call(s) today, {plan.cost} credit(s): today's share of "
+            f"the month's {plan.spare} spare credits is {plan.allowance}."
+        )
+    return PlanView(summary, projected, rows)

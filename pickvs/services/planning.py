@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -124,14 +125,16 @@ def claimed(session: Session, calls: tuple[PlannedCall, ...]) -> dict[tuple[str,
     return {(job, _aware(slot)): outcome for job, slot, outcome in session.execute(stmt)}
 
 
-def _fires(crontab: str, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+@lru_cache(maxsize=256)
+def _fires(crontab: str, tz: ZoneInfo, start: datetime, end: datetime) -> tuple[datetime, ...]:
+    """Fire times in [start, end), remembered: the planner asks every minute of the day."""
     trigger = CronTrigger.from_crontab(crontab, timezone=tz)
     fires: list[datetime] = []
     fire = trigger.get_next_fire_time(None, start.astimezone(UTC))
     while fire is not None and fire.astimezone(UTC) < end and len(fires) < 10_000:
         fires.append(fire.astimezone(UTC))
         fire = trigger.get_next_fire_time(fire, fire.astimezone(UTC) + timedelta(seconds=1))
-    return fires
+    return tuple(fires)
 
 
 def _first_fire(crontab: str, tz: ZoneInfo, start: datetime, end: datetime) -> datetime | None:

@@ -41,6 +41,9 @@ class AdminState(FormErrors, AuthState):
     has_next: dict[str, bool] = dict.fromkeys(SECTIONS, False)
     credits: Row = {}
     credits_percent: int = 0
+    plan: list[Row] = []  # today's planned paid calls (`admin_rows.plan`)
+    plan_summary: str = ""
+    plan_projected: str = ""
     exhausted: bool = False
     running: str = ""  # the job this tab is running, "" when none
     job_notice: str = ""
@@ -188,3 +191,4 @@ class AdminState(FormErrors, AuthState):
             self.pages[name] = paging.rows_label
             self.has_prev[name], self.has_next[name] = paging.has_prev, paging.has_next
         self.credits, self.credits_percent, self.exhausted = admin_rows.credits(session, now)
+        self.plan_summary, self.plan_projected, self.plan = admin_rows.plan(session, now)

@@ -17,7 +17,7 @@ from pickvs.domain import display
 from pickvs.domain import results as results_rules
 from pickvs.models import ApiCall, DataIssue, Game, JobRun
 from pickvs.services import admin_views as views
-from pickvs.services import ledger
+from pickvs.services import ledger, planning
 from pickvs.services.errors import ServiceError
 
 Row = dict[str, str]
@@ -62,6 +62,28 @@ def credits(session: Session, now: datetime) -> tuple[Row, int, bool]:
     }
     percent = min(100, quota.used * 100 // quota.budget) if quota.budget else 100
     return figures, percent, quota.exhausted
+
+
+def plan(session: Session, now: datetime) -> tuple[str, str, list[Row]]:
+    """Today's plan: a summary line, the month's projected spend, and one row per call."""
+    view = views.todays_plan(session, now, planning.current_settings(), settings.planner)
+    rows = [
+        {
+            "at": clock_time(row.at),
+            "kind": row.kind,
+            "cost": str(row.cost),
+            "status": row.status,
+            "reason": row.reason,
+        }
+        for row in view.rows
+    ]
+    return view.summary, view.projected, rows
+
+
+def clock_time(moment: datetime) -> str:
+    """`7:30 PM` in league time."""
+    local = moment.astimezone(settings.tz)
+    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
 
 
 def run_row(run: JobRun) -> Row:
