@@ -14,11 +14,19 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from pickvs.domain import accounts
+from pickvs.domain.clv import shown_clv
 from pickvs.domain.markets import MARKETS
 from pickvs.models import Game, Pick
 from pickvs.services.errors import InvalidInput
@@ -231,7 +239,27 @@ class PickIn(BaseModel):
 PickBatch = Annotated[list[PickIn], JsonSchema(minItems=1, maxItems=MAX_BATCH)]
 
 
-class PickOut(BaseModel):
+CLV_TEXT = (
+    "Closing-line value in percentage points: the no-vig closing probability of the picked "
+    "side minus the probability the price taken implies (a moved spread or total converted "
+    "with a normal model of the margin or total). Null until the game locks with a closing "
+    "line, and for void picks."
+)
+
+
+class ClosingLineOut(BaseModel):
+    """The closing line of a pick's side (the last fetched before its game locked) and its CLV:
+    all null until then."""
+
+    close_bookmaker: str | None = Field(
+        default=None, description="The book the closing line was read at."
+    )
+    close_price: int | None = Field(default=None, description="The picked side's closing price.")
+    close_point: float | None = Field(default=None, description="Its closing point (not h2h).")
+    clv: float | None = Field(default=None, description=CLV_TEXT)
+
+
+class PickOut(ClosingLineOut):
     """A pick and the line it was taken at."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -250,6 +278,11 @@ class PickOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     graded_at: datetime | None
+
+    @model_validator(mode="after")
+    def _no_clv_when_void(self) -> PickOut:
+        self.clv = shown_clv(self.status, self.clv)
+        return self
 
 
 class GameOut(BaseModel):
@@ -274,7 +307,7 @@ class MyPickOut(PickOut):
         return cls(**pick, game=GameOut.model_validate(view.game))
 
 
-class GamePickOut(BaseModel):
+class GamePickOut(ClosingLineOut):
     """Another player's pick, shown once the game has locked."""
 
     username: str
@@ -298,6 +331,10 @@ class GamePickOut(BaseModel):
             point=p.point,
             status=p.status,
             result_units=p.result_units,
+            close_bookmaker=p.close_bookmaker,
+            close_price=p.close_price,
+            close_point=p.close_point,
+            clv=shown_clv(p.status, p.clv),
         )
 
 
@@ -392,6 +429,11 @@ class LeaderboardRowOut(BaseModel):
         "`W3`; empty before any win or loss. A push neither extends nor breaks it."
     )
     last10: str = Field(description="Won-lost-pushed over the last ten graded picks, all time.")
+    clv: float | None = Field(
+        default=None,
+        description="Average closing-line value (percentage points) of the player's picks on "
+        "the period's games that have one; null when none has.",
+    )
 
 
 # --- health -------------------------------------------------------------------------------

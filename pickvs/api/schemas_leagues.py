@@ -14,10 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from pickvs.api.schemas import NO_NUL_PATTERN, JsonSchema, Username
+from pickvs.api.schemas import NO_NUL_PATTERN, ClosingLineOut, JsonSchema, Username
 from pickvs.domain import leagues as rules
+from pickvs.domain import reminders
 from pickvs.domain.markets import MARKETS
 from pickvs.domain.odds import MAX_ABS_PRICE
+from pickvs.domain.reminders import ReminderSettings
 from pickvs.domain.standings import RANKINGS
 from pickvs.services.leagues import (
     LeagueBoardRow,
@@ -97,6 +99,42 @@ MinRanked = Annotated[StrictInt, Field(ge=0, le=rules.MIN_RANKED_MAX)]
 Ranking = Literal["units", "roi", "adjusted_roi"]
 assert tuple(Ranking.__args__) == RANKINGS  # type: ignore[attr-defined]
 
+
+def _reminder_url(value: str) -> str:
+    """ "" (off) or the domain's URL rule, exactly as the document's pattern states it."""
+    if value == "":
+        return value
+    try:
+        checked = reminders.check_url(value)
+    except reminders.ReminderError as exc:
+        raise ValueError(exc.message) from None
+    if checked != value:
+        raise ValueError("The webhook URL must not start or end with spaces.")
+    return value
+
+
+REMINDER_URL_PATTERN = f"^$|{reminders.URL_PATTERN}"
+ReminderUrl = Annotated[
+    str,
+    StringConstraints(max_length=reminders.URL_MAX_CHARS),
+    AfterValidator(_reminder_url),
+    JsonSchema(pattern=REMINDER_URL_PATTERN),
+]
+ReminderFormat = Literal["json", "ntfy"]
+assert tuple(ReminderFormat.__args__) == reminders.FORMATS  # type: ignore[attr-defined]
+ReminderMinutes = Annotated[StrictInt, Field(ge=0, le=reminders.MAX_MINUTES)]
+REMINDER_URL = (
+    "The owner's daily reminder: a webhook (Discord, Slack: format json; ntfy: format ntfy), "
+    'http or https, posted once a day naming the members who have not picked. Null or "" '
+    "turns it off (the default)."
+)
+REMINDER_FORMAT = (
+    "json: one JSON body with both `content` (Discord) and `text` (Slack); ntfy: plain text "
+    "with a Title header. Default json."
+)
+REMINDER_MINUTES = "How long before the day's first lock it is posted, 0-720. Default 60."
+
+
 SHORTEST = (
     "The shortest price that counts (e.g. -300); null for no limit. It must pay no more than "
     "`longest_price` (422 otherwise)."
@@ -148,6 +186,9 @@ class LeaguePatch(BaseModel):
     daily_cap: DailyCap | None = Field(default=None, description=DAILY_CAP)
     min_ranked: MinRanked = Field(default=None, description=MIN_RANKED)  # type: ignore[assignment]
     ranking: Ranking = Field(default=None, description=RANKING)  # type: ignore[assignment]
+    reminder_url: ReminderUrl | None = Field(default=None, description=REMINDER_URL)
+    reminder_format: ReminderFormat = Field(default=None, description=REMINDER_FORMAT)  # type: ignore[assignment]
+    reminder_minutes: ReminderMinutes = Field(default=None, description=REMINDER_MINUTES)  # type: ignore[assignment]
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
@@ -181,6 +222,18 @@ class SettingsOut(BaseModel):
     ranking: str
 
 
+class ReminderOut(BaseModel):
+    url: str
+    format: str = Field(description="json or ntfy.")
+    minutes: int = Field(description="Minutes before the day's first lock.")
+
+    @classmethod
+    def of(cls, reminder: ReminderSettings | None) -> ReminderOut | None:
+        if reminder is None:
+            return None
+        return cls(url=reminder.url, format=reminder.format, minutes=reminder.minutes)
+
+
 class LeagueOut(BaseModel):
     id: int
     name: str
@@ -191,9 +244,14 @@ class LeagueOut(BaseModel):
     invite_code: str | None = Field(description="The owner's only; null for other members.")
     settings: SettingsOut
     created_at: datetime
+    reminder: ReminderOut | None = Field(
+        default=None,
+        description="The daily reminder, shown to the owner only (a webhook URL is a secret); "
+        "null when off, and for other members.",
+    )
 
     @classmethod
-    def of(cls, league: LeagueDetail) -> LeagueOut:
+    def of(cls, league: LeagueDetail, reminder: ReminderSettings | None = None) -> LeagueOut:
         settings = league.settings
         return cls(
             id=league.id,
@@ -212,6 +270,7 @@ class LeagueOut(BaseModel):
                 ranking=settings.ranking,
             ),
             created_at=league.created_at,
+            reminder=ReminderOut.of(reminder) if league.is_owner else None,
         )
 
 
@@ -263,13 +322,18 @@ class LeagueBoardRowOut(BaseModel):
     pushes: int
     streak: str = Field(description='"W3", "L2", or "" before any win or loss (all time).')
     last10: str = Field(description='Wins-losses-pushes of the last ten graded picks: "6-3-1".')
+    clv: float | None = Field(
+        default=None,
+        description="Average closing-line value (percentage points) of the member's picks the "
+        "board counts in the period that have one; null when none has.",
+    )
 
     @classmethod
     def of(cls, row: LeagueBoardRow) -> LeagueBoardRowOut:
         return cls.model_validate(row)
 
 
-class LeaguePickOut(BaseModel):
+class LeaguePickOut(ClosingLineOut):
     model_config = ConfigDict(from_attributes=True)
 
     pick_id: int

@@ -1,7 +1,8 @@
 """The planner's tick: run every planned call whose time has come, once across all workers.
 
 The scheduler calls `planner_tick` every minute when PICKVS_PLANNER is true. Each tick reads
-today's plan (`services.planning.day_plan`, stable through the day), picks the latest call of
+today's plan (`services.planning.day_plan`, stable through the day; in the small hours also
+yesterday's calls after midnight, the late games' live scores), picks the latest call of
 each kind that is due (at or before now, no older than its grace period) and whose slot no run
 has claimed, and runs it as a job: `job_run` (job, slot) is unique, so of several workers
 ticking at once exactly one makes the call. A call missed by more than its grace (the app was
@@ -22,6 +23,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.db import session_scope
@@ -30,12 +32,11 @@ from pickvs.domain import planner as rules
 from pickvs.domain.clock import Clock
 from pickvs.domain.planner import PlannedCall
 from pickvs.jobs import reminders
-from pickvs.jobs.runner import JobContext, JobRefused, run_job
+from pickvs.jobs.runner import JobBody, JobContext, JobRefused, run_job
 from pickvs.jobs.source import make_client, source_label
 from pickvs.models import Game, GameStatus, JobRun
 from pickvs.odds.parse import parse_odds, parse_scores
 from pickvs.services import clv, grading, ingest, ledger, live, planning
-from pickvs.services.planning import LIVE_SCORES, PLANNED_ODDS
 
 log = logging.getLogger("pickvs.planner")
 
@@ -48,10 +49,10 @@ def planner_tick(clock: Clock) -> list[JobRun]:
     """Run the planned calls that are due now and not yet claimed; then due reminders."""
     now = clock.now()
     with session_scope() as session:
-        plan = planning.day_plan(session, now, planning.current_settings())
-        taken = planning.claimed(session, plan.calls)
+        calls = planning.calls_around(session, now, planning.current_settings())
+        taken = planning.claimed(session, calls)
     runs: list[JobRun] = []
-    for call in due_calls(plan.calls, now):
+    for call in due_calls(calls, now):
         if (planning.job_for(call), call.at) in taken:
             continue
         run = run_job(
@@ -84,7 +85,7 @@ def _reminders(clock: Clock) -> None:
         log.exception("reminders failed; the planner tick goes on")
 
 
-def _body(call: PlannedCall):  # type: ignore[no-untyped-def]
+def _body(call: PlannedCall) -> JobBody:
     def body(ctx: JobContext) -> str:
         notes: list[str] = []
         refusals: list[str] = []
@@ -187,7 +188,9 @@ def _live_scores(ctx: JobContext, sport: str, call: PlannedCall) -> str:
     return f"{sport}: {report.describe()}; {graded.describe()}; {changed} CLV update(s)"
 
 
-def _count(session, sport: str, start: datetime, end: datetime, started: bool = False) -> int:  # type: ignore[no-untyped-def]
+def _count(
+    session: Session, sport: str, start: datetime, end: datetime, started: bool = False
+) -> int:
     """Games of `sport` tipping in [start, end): open ones, or started and unsettled ones."""
     statuses = (
         (GameStatus.SCHEDULED, GameStatus.IN_PROGRESS) if started else (GameStatus.SCHEDULED,)
@@ -199,6 +202,3 @@ def _count(session, sport: str, start: datetime, end: datetime, started: bool = 
         Game.status.in_(statuses),
     )
     return len(list(session.execute(stmt.limit(1)).scalars()))
-
-
-__all__ = ["LIVE_SCORES", "PLANNED_ODDS", "planner_tick"]

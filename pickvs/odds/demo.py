@@ -2,10 +2,19 @@
 
 It answers the same calls in the provider's exact JSON shapes (odds, scores, and the free sports
 and events look-ups), so a fresh install without a key runs the very code path the real feed
-does (client, parser, ingest, grading). Everything
-about a game (teams, tip-off, lines, final score) is a pure function of the seed and the slate
-day, so separate processes agree and a refetch never rewrites history; `now` only decides which
-games a reply contains and how far an in-play game has got.
+does (client, parser, ingest, grading). Everything about a game (teams, tip-off, opening line,
+final score) is a pure function of the seed and the slate day, so separate processes agree and
+a refetch never rewrites history.
+
+`now` decides which games a reply contains, how far an in-play game has got, and where the
+lines stand: from the morning of its slate day to tip-off each game's consensus spread moves
+by 0.5 to 1.5 points and its total by 0.5 to 2, in steps, each book following a little earlier
+or later than the others, with the juice re-drawn every quarter hour. A line is a function of
+(seed, game, book, quarter-hour bucket), so two fetches in the same bucket agree; the last
+fetch before tip-off (the closing line) carries the whole move, so closing lines differ from
+opening ones and the demo league shows line moves and closing-line value. Scores asked for
+without `daysFrom` return the games in play with the score growing with the clock, and a game
+that ended in the last half hour as `completed` with its final score.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 from typing import Any
@@ -84,6 +93,14 @@ MIN_TOTAL, MAX_TOTAL = 205.0, 245.0
 MIN_SCORE, MAX_SCORE = 90, 140
 MIN_GAME_LENGTH = timedelta(hours=2, minutes=35)
 IN_PLAY_WINDOW = timedelta(hours=3)
+# A finished game stays in the live scores reply (no daysFrom) this long, `completed` [guess].
+LIVE_FINAL_WINDOW = timedelta(minutes=30)
+# Lines move from this hour (league time) of the game's slate day until its tip-off.
+MOVE_FROM_HOUR = 6
+MOVE_BUCKET = timedelta(minutes=15)
+SPREAD_MOVES = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5)
+TOTAL_MOVES = (-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0)
+BOOK_LAG = (-0.1, 0.1)  # a book's share of the move is ahead of (or behind) the consensus
 SPREAD_JUICE = ((-110, -110), (-110, -110), (-105, -115), (-115, -105), (-108, -112), (-112, -108))
 LOWVIG_JUICE = ((-105, -105), (-103, -107), (-107, -103))
 
@@ -107,6 +124,31 @@ class DemoGame:
 
     def has_started(self, now: datetime) -> bool:
         return now >= self.commence_time
+
+    def move_start(self) -> datetime:
+        day = slate_day(self.commence_time, LEAGUE_TZ)
+        start = datetime.combine(day, time(MOVE_FROM_HOUR), tzinfo=LEAGUE_TZ).astimezone(UTC)
+        return min(start, self.commence_time)
+
+
+@dataclass(frozen=True)
+class LineMoment:
+    """Where a game's lines stand at one bucket: None before the day's moves begin."""
+
+    bucket: int | None  # quarter hours since the move began
+    progress: float  # share of the move made by the end of the bucket, 0..1
+    at: datetime | None  # the bucket's start
+
+    @classmethod
+    def of(cls, game: DemoGame, now: datetime) -> LineMoment:
+        start = game.move_start()
+        if now < start or game.commence_time <= start:
+            return cls(None, 0.0, None)
+        last = max(math.ceil((game.commence_time - start) / MOVE_BUCKET) - 1, 0)
+        bucket = min(int((now - start) // MOVE_BUCKET), last)
+        at = start + bucket * MOVE_BUCKET
+        progress = min((at + MOVE_BUCKET - start) / (game.commence_time - start), 1.0)
+        return cls(bucket, progress, at)
 
 
 SlateSizes = Callable[[date], int]
@@ -141,7 +183,7 @@ class DemoProvider:
         today = slate_day(now, LEAGUE_TZ)
         games = self._games_between(today - timedelta(days=1), today + timedelta(days=2))
         return [
-            self._odds_event(game, markets)
+            self._odds_event(game, markets, now)
             for game in games
             if not game.is_final(now) and now - game.commence_time < IN_PLAY_WINDOW
         ]
@@ -162,7 +204,7 @@ class DemoProvider:
         return [
             self._score_event(game, now)
             for game in games
-            if (game.commence_time >= since if days_from else not game.is_final(now))
+            if (game.commence_time >= since if days_from else _live_or_upcoming(game, now))
         ]
 
     def events_payload(self, sport: str, now: datetime) -> list[JsonDict]:
@@ -239,14 +281,18 @@ class DemoProvider:
 
     # ---------------------------------------------------------------------------- JSON shapes
 
-    def _odds_event(self, game: DemoGame, markets: Sequence[str]) -> JsonDict:
+    def _odds_event(self, game: DemoGame, markets: Sequence[str], now: datetime) -> JsonDict:
         books_rng = Random(f"pickvs-demo:{self.seed}:{game.id}:books")
         chosen = set(books_rng.sample(sorted(BOOKMAKERS), books_rng.randint(4, 6)))
-        books = [self._bookmaker(game, key, markets) for key in BOOKMAKERS if key in chosen]
+        moment = LineMoment.of(game, now)
+        books = [self._bookmaker(game, key, markets, moment) for key in BOOKMAKERS if key in chosen]
         return {**_event_base(game), "bookmakers": books}
 
-    def _bookmaker(self, game: DemoGame, key: str, markets: Sequence[str]) -> JsonDict:
-        stamp = _iso(_line_update(game, self._rng(game, key, "stamp")))
+    def _bookmaker(
+        self, game: DemoGame, key: str, markets: Sequence[str], moment: LineMoment
+    ) -> JsonDict:
+        moved = self.line_at(game, key, moment)
+        stamp = _iso(self._stamp(game, key, moment))
         return {
             "key": key,
             "title": BOOKMAKERS[key],
@@ -255,12 +301,47 @@ class DemoProvider:
                 {
                     "key": market,
                     "last_update": stamp,
-                    "outcomes": _OUTCOMES[market](game, key, self._rng(game, key, market)),
+                    "outcomes": _OUTCOMES[market](
+                        moved,
+                        key,
+                        self._rng(game, key, market),
+                        self._juice(game, key, market, moment),
+                    ),
                 }
                 for market in MARKETS
                 if market in markets
             ],
         }
+
+    def line_at(self, game: DemoGame, book: str, moment: LineMoment) -> DemoGame:
+        """The game as `book` prices it at `moment`: its consensus spread and total moved by
+        the book's share of the day's move (the final score is never touched)."""
+        if moment.bucket is None:
+            return game
+        rng = Random(f"pickvs-demo:{self.seed}:{game.id}:move")
+        spread_move, total_move = rng.choice(SPREAD_MOVES), rng.choice(TOTAL_MOVES)
+        lag = self._rng(game, book, "lag").uniform(*BOOK_LAG)
+        share = min(max(moment.progress + lag, 0.0), 1.0)
+        sign = -1 if game.home_spread < 0 else 1
+        spread = _clamp_spread(game.home_spread + _half_point(spread_move * share), sign)
+        total = min(max(game.total + _half_point(total_move * share), MIN_TOTAL), MAX_TOTAL)
+        return replace(game, home_spread=spread, total=total)
+
+    def _stamp(self, game: DemoGame, book: str, moment: LineMoment) -> datetime:
+        """The book's `last_update`: before the game was first listed, or in the bucket's
+        quarter hour once the day's moves began (never after the bucket's start)."""
+        if moment.at is None:
+            return _line_update(game, self._rng(game, book, "stamp"))
+        seconds = Random(f"pickvs-demo:{self.seed}:{game.id}:{book}:{moment.bucket}").randint(
+            0, int(MOVE_BUCKET.total_seconds()) - 1
+        )
+        return max(moment.at - timedelta(seconds=seconds), game.move_start())
+
+    def _juice(self, game: DemoGame, book: str, market: str, moment: LineMoment) -> Random:
+        """The prices' stream: the opening one until the moves begin, then one per bucket."""
+        if moment.bucket is None:
+            return self._rng(game, book, f"{market}:juice")
+        return self._rng(game, book, f"{market}:juice:{moment.bucket}")
 
     def _rng(self, game: DemoGame, book: str, purpose: str) -> Random:
         """One stream per book and market, so asking for fewer markets changes no line."""
@@ -513,6 +594,11 @@ def _score_at(game: DemoGame, now: datetime) -> tuple[int, int, datetime]:
     return int(game.home_score * share), int(game.away_score * share), updated
 
 
+def _live_or_upcoming(game: DemoGame, now: datetime) -> bool:
+    """What a scores call without daysFrom returns: games to come, in play, or just ended."""
+    return now < game.commence_time + game.length + LIVE_FINAL_WINDOW
+
+
 def _line_update(game: DemoGame, rng: Random) -> datetime:
     """Before the first moment any odds reply can include the game (two slate days ahead)."""
     first_listed = datetime.combine(
@@ -540,11 +626,11 @@ def _american(probability: float) -> int:
     return int(rounded)
 
 
-def _h2h_outcomes(game: DemoGame, book: str, rng: Random) -> list[JsonDict]:
+def _h2h_outcomes(game: DemoGame, book: str, rng: Random, juice: Random) -> list[JsonDict]:
     # Books differ by a cent or two, never enough to flip the favourite the spread names.
     nudge = min(max(rng.gauss(0, 0.01), -0.015), 0.015)
     probability = min(max(_win_probability(game.home_spread) + nudge, 0.1), 0.9)
-    vig = 0.025 if book == "lowvig" else rng.uniform(0.04, 0.05)
+    vig = 0.025 if book == "lowvig" else juice.uniform(0.04, 0.05)
     prices = {
         game.home_team: _american(probability + vig / 2),
         game.away_team: _american(1 - probability + vig / 2),
@@ -552,10 +638,10 @@ def _h2h_outcomes(game: DemoGame, book: str, rng: Random) -> list[JsonDict]:
     return [{"name": name, "price": prices[name]} for name in sorted(prices)]
 
 
-def _spread_outcomes(game: DemoGame, book: str, rng: Random) -> list[JsonDict]:
+def _spread_outcomes(game: DemoGame, book: str, rng: Random, juice: Random) -> list[JsonDict]:
     sign = -1 if game.home_spread < 0 else 1
     home_point = _clamp_spread(game.home_spread + rng.choice((0, 0, 0, 0.5, -0.5)), sign)
-    home_price, away_price = rng.choice(LOWVIG_JUICE if book == "lowvig" else SPREAD_JUICE)
+    home_price, away_price = juice.choice(LOWVIG_JUICE if book == "lowvig" else SPREAD_JUICE)
     outcomes = {
         game.home_team: {"price": home_price, "point": _number(home_point)},
         game.away_team: {"price": away_price, "point": _number(-home_point)},
@@ -563,16 +649,16 @@ def _spread_outcomes(game: DemoGame, book: str, rng: Random) -> list[JsonDict]:
     return [{"name": name, **outcomes[name]} for name in sorted(outcomes)]
 
 
-def _total_outcomes(game: DemoGame, book: str, rng: Random) -> list[JsonDict]:
+def _total_outcomes(game: DemoGame, book: str, rng: Random, juice: Random) -> list[JsonDict]:
     point = min(max(game.total + rng.choice((0, 0, 0.5, -0.5, 1, -1)), MIN_TOTAL), MAX_TOTAL)
-    over, under = rng.choice(LOWVIG_JUICE if book == "lowvig" else SPREAD_JUICE)
+    over, under = juice.choice(LOWVIG_JUICE if book == "lowvig" else SPREAD_JUICE)
     return [
         {"name": "Over", "price": over, "point": _number(point)},
         {"name": "Under", "price": under, "point": _number(point)},
     ]
 
 
-_OUTCOMES: dict[str, Callable[[DemoGame, str, Random], list[JsonDict]]] = {
+_OUTCOMES: dict[str, Callable[[DemoGame, str, Random, Random], list[JsonDict]]] = {
     H2H: _h2h_outcomes,
     SPREADS: _spread_outcomes,
     TOTALS: _total_outcomes,

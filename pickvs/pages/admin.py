@@ -11,6 +11,7 @@ import reflex as rx
 
 from pickvs.pages.layout import page_layout
 from pickvs.pages.pager import pager
+from pickvs.pages.reminders import instance_reminder
 from pickvs.pages.tables import table_caption
 from pickvs.state import AppState
 from pickvs.state.admin import AdminState
@@ -530,6 +531,7 @@ def admin_page() -> rx.Component:
         _games(),
         _credits(),
         _issues(),
+        instance_reminder(),
         title="Admin",
         requires="admin",
     )

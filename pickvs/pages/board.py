@@ -5,7 +5,9 @@ are built once here; each page adds its own figure columns (the leaderboard show
 a league does not).
 
 A row's `line` is the state's formatted row (`BoardLine` or `StandingLine`): both have rank,
-username, href, units, tone, roi, adjusted_roi, record, streak, last10 and is_me.
+username, href, units, tone, roi, adjusted_roi, record, streak, last10, clv, clv_tone and
+is_me. Every board shows the players' average closing-line value (CLV) the same way: a column
+on wider screens, and after the form under the name on a phone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,21 @@ from typing import Any
 
 import reflex as rx
 
-from pickvs.pages.tables import NARROW, Row, data_table, right, table_header, units_cell
+from pickvs.pages.tables import (
+    NARROW,
+    WIDE,
+    Row,
+    clv_cell,
+    data_table,
+    right,
+    table_header,
+    units_cell,
+)
+
+CLV_TITLE = (
+    "Average closing-line value of the player's picks in the period: the fair closing chance "
+    "of each side picked minus the chance its price implied, in percentage points"
+)
 
 
 def period_control(labels: Mapping[str, str], value: rx.Var, on_change: Any) -> rx.Component:
@@ -58,6 +74,8 @@ def form_line(line: rx.Var) -> rx.Component:
         line.streak,
         " · last 10 ",
         line.last10,
+        " · CLV ",
+        line.clv,
         size="1",
         color_scheme="gray",
         display=NARROW,
@@ -76,6 +94,16 @@ def ranked_row(line: rx.Var, *figures: rx.Component, **props) -> rx.Component:
         data_username=line.username,
         **props,
     )
+
+
+def clv_header(**props) -> rx.Component:
+    """The CLV column's heading (wider screens; a phone shows it under the name)."""
+    return right("CLV", display=WIDE, title=CLV_TITLE, white_space="nowrap", **props)
+
+
+def clv_figure(line: rx.Var) -> rx.Component:
+    """The player's average CLV on a board ("+1.2 pp", "—" with none yet)."""
+    return clv_cell(line.clv, line.clv_tone, display=WIDE)
 
 
 def board_header(*figures: rx.Component) -> rx.Component:

@@ -48,6 +48,7 @@ def header() -> rx.Component:
         right("W-L-P", display=WIDE, width=FIGURE),
         right("Streak", display=WIDE),
         right("Last 10", display=WIDE),
+        boards.clv_header(width=FIGURE),
     )
 
 
@@ -60,6 +61,7 @@ def board_row(line: BoardLine) -> rx.Component:
         figure_cell(line.record, "record", display=WIDE),
         rx.table.cell(line.streak, text_align="right", display=WIDE, class_name="streak"),
         figure_cell(line.last10, "last10", display=WIDE),
+        boards.clv_figure(line),
         aria_current=rx.cond(line.is_me, "true", "false"),
     )
 
@@ -131,7 +133,9 @@ def on_board() -> rx.Component:
             rx.text(
                 "Ranked by units won at a 1-unit stake; ties share a rank. ROI is units won per "
                 "unit wagered; adjusted ROI pulls it toward -4.5% (a -110 line's house edge) "
-                "with the weight of 30 picks. Streak and last 10 are current form.",
+                "with the weight of 30 picks. Streak and last 10 are current form. CLV is the "
+                "average closing-line value of the period's picks: how much better (in "
+                "percentage points) than the fair closing line their prices were.",
                 size="2",
                 color_scheme="gray",
             ),

@@ -12,9 +12,11 @@ import reflex as rx
 from pickvs.pages import board as boards
 from pickvs.pages.forms import form_field
 from pickvs.pages.layout import loading, muted, name_heading, page_layout, page_title, section
+from pickvs.pages.reminders import league_reminder
 from pickvs.pages.tables import (
     NARROW,
     WIDE,
+    clv_cell,
     data_table,
     figure_cell,
     game_cell,
@@ -186,6 +188,7 @@ def ranked_row(line: StandingLine) -> rx.Component:
         figure_cell(line.record, "record", display=WIDE),
         figure_cell(line.streak, "streak", display=WIDE),
         figure_cell(line.last10, "last10", display=WIDE),
+        boards.clv_figure(line),
     )
 
 
@@ -200,6 +203,7 @@ def board_header() -> rx.Component:
         head("W-L-P", display=WIDE),
         head("Streak", display=WIDE),
         head("Last 10", display=WIDE),
+        boards.clv_header(width=FIGURE),
     )
 
 
@@ -545,6 +549,11 @@ def members_section() -> rx.Component:
 
 # --- picks -----------------------------------------------------------------------------------
 
+PICK_CLV_TITLE = (
+    "Closing-line value: the fair closing chance of the side picked minus the chance the "
+    "price taken implied, in percentage points"
+)
+
 
 def pick_row(line: LeaguePickLine) -> rx.Component:
     """On a phone two columns: the pick (with its player and game under it) and the result."""
@@ -555,6 +564,10 @@ def pick_row(line: LeaguePickLine) -> rx.Component:
             rx.link(line.username, href="/u/" + line.username, size="1", display=NARROW),
             *pick_text(line),
             rx.text(line.matchup, " · ", line.when, size="1", color_scheme="gray", display=NARROW),
+            rx.cond(
+                line.clv != "—",
+                rx.text("CLV ", line.clv, size="1", color_scheme="gray", display=NARROW),
+            ),
             rx.cond(
                 line.counted,
                 rx.fragment(),
@@ -570,6 +583,7 @@ def pick_row(line: LeaguePickLine) -> rx.Component:
             ),
         ),
         result_cell(line.result, line),
+        clv_cell(line.clv, line.clv_tone, display=WIDE),
         id="league-pick-" + line.id.to_string(),
         data_counted=rx.cond(line.counted, "true", "false"),
     )
@@ -602,6 +616,7 @@ def picks_section() -> rx.Component:
                         rx.table.column_header_cell("Player", display=WIDE),
                         "Pick",
                         "Result",
+                        right("CLV", display=WIDE, title=PICK_CLV_TITLE),
                     ),
                     LeagueState.picks,
                     pick_row,
@@ -652,6 +667,7 @@ def league_view() -> rx.Component:
             rx.vstack(
                 rules_section(),
                 rx.cond(LeagueState.is_owner, invite_section()),
+                rx.cond(LeagueState.is_owner, league_reminder()),
                 spacing="4",
                 width="100%",
             ),

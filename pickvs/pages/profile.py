@@ -21,6 +21,7 @@ from pickvs.pages.pager import pager
 from pickvs.pages.tables import (
     NARROW,
     WIDE,
+    clv_cell,
     data_table,
     figure_color,
     game_cell,
@@ -39,6 +40,13 @@ AXIS_TICK = {"fill": rx.color("gray", 11), "fontSize": 12}
 def profile_title() -> rx.Var:
     """The browser tab's title: the player's name once known."""
     return rx.cond(ProfileState.found, ProfileState.player_name + " · PickVs", page_title("Player"))
+
+
+CLV_TITLE = (
+    "Closing-line value: the fair closing chance of the side picked minus the chance the "
+    "price taken implied, in percentage points"
+)
+BEAT_TITLE = "Share of picks with a closing line whose price beat it (CLV above zero)"
 
 
 def stat(label: str, value: rx.Var, slot: str, **text_props) -> rx.Component:
@@ -61,7 +69,15 @@ def stats() -> rx.Component:
         stat("Streak", ProfileState.streak, "streak"),
         stat("Last 10 (W-L-P)", ProfileState.last10, "last10"),
         rx.cond(ProfileState.public_rank, stat("Rank, all time", ProfileState.rank, "rank")),
-        columns=rx.breakpoints(initial="2", sm="3", md="6"),
+        stat(
+            "Average CLV",
+            ProfileState.clv_average,
+            "clv",
+            color_scheme=figure_color(ProfileState.clv_tone),
+            title=CLV_TITLE,
+        ),
+        stat("Beat the close", ProfileState.clv_beat, "beat-close", title=BEAT_TITLE),
+        columns=rx.breakpoints(initial="2", sm="3", md="4"),
         spacing="3",
         width="100%",
     )
@@ -153,9 +169,17 @@ def market_split() -> rx.Component:
 def pick_row(line: PickLine) -> rx.Component:
     return rx.table.row(
         game_cell(line.matchup, line.day),
-        rx.table.cell(*pick_text(line)),
+        rx.table.cell(
+            *pick_text(line),
+            # On a phone the CLV column is hidden: the figure goes under the pick.
+            rx.cond(
+                line.clv != "—",
+                rx.text("CLV ", line.clv, size="1", color_scheme="gray", display=NARROW),
+            ),
+        ),
         result_cell(line.status, line, display=NARROW),
         rx.table.cell(line.units, text_align="right", white_space="nowrap", display=WIDE),
+        clv_cell(line.clv, line.clv_tone, display=WIDE),
     )
 
 
@@ -181,7 +205,13 @@ def recent_picks() -> rx.Component:
             rx.vstack(
                 data_table(
                     "Recent picks",
-                    table_header("Game", "Pick", "Result", right("Units", display=WIDE)),
+                    table_header(
+                        "Game",
+                        "Pick",
+                        "Result",
+                        right("Units", display=WIDE),
+                        right("CLV", display=WIDE, title=CLV_TITLE),
+                    ),
                     ProfileState.picks,
                     pick_row,
                     "recent-picks",

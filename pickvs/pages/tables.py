@@ -85,6 +85,18 @@ def units_cell(line: rx.Var, *, bold: bool = False, **props) -> rx.Component:
     )
 
 
+def clv_cell(value: rx.Var, tone_var: rx.Var, **props) -> rx.Component:
+    """A closing-line value ("+2.3 pp", "—" before the close) in its tone's colour, right-
+    aligned on one line; the class `clv` is how tests find it."""
+    return rx.table.cell(
+        rx.text(value, color_scheme=figure_color(tone_var)),
+        text_align="right",
+        white_space="nowrap",
+        class_name="clv",
+        **props,
+    )
+
+
 def game_cell(matchup: rx.Var, when: rx.Var, **props) -> rx.Component:
     """A pick's game: the matchup, then when it is played under it."""
     return rx.table.cell(

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlmodel import Session
 
+from pickvs.domain.clv import shown_clv
 from pickvs.domain.display import matchup
 from pickvs.models import Game, Pick, User
 
-PICK_COLUMNS = (
+_LINE_COLUMNS = (
     "tip_off",
     "game_id",
     "matchup",
@@ -34,7 +35,10 @@ PICK_COLUMNS = (
     "status",
     "result_units",
 )
-LEAGUE_PICK_COLUMNS = (*PICK_COLUMNS, "counted", "not_counted_reason")
+# CLV (percentage points, `domain.clv`) comes last, after the columns a reader may already
+# take by position: empty until the game locks, and for void picks.
+PICK_COLUMNS = (*_LINE_COLUMNS, "clv")
+LEAGUE_PICK_COLUMNS = (*_LINE_COLUMNS, "counted", "not_counted_reason", "clv")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UNITS_PLACES = 6
 
@@ -83,6 +87,7 @@ def pick_cells(username: str, pick: Pick, game: Game, tz: ZoneInfo) -> list[Cell
         pick.point,
         pick.status,
         pick.result_units,
+        shown_clv(pick.status, pick.clv),
     ]
 
 

@@ -49,6 +49,7 @@ from pickvs.domain import slate, standings
 from pickvs.domain.accounts import username_key
 from pickvs.models import Board, BoardEntry, BoardGeneration, Game, Pick, User, UserTipTotals
 from pickvs.services import seasons
+from pickvs.services.clv import clv_by_user
 from pickvs.services.errors import InvalidInput
 
 PERIODS = ("all", "season", "month", "week")
@@ -75,6 +76,7 @@ class BoardRow:
     streak: str  # current form, all time: "W3", "L2", "" before any win or loss
     last10: str  # "W-L-P" over the last ten graded picks, all time
     ranked: bool
+    clv: float | None = None  # average CLV (pp) of the player's picks in the period with one
 
 
 def period_start(
@@ -122,7 +124,7 @@ def leaderboard(
     if start is None:
         return _all_time_page(session, threshold, offset, limit)
     ensure_board(session, period, start, threshold, now)
-    return _cached_page(session, period, offset, limit)
+    return _cached_page(session, period, offset, limit, start)
 
 
 def count_leaderboard(
@@ -255,13 +257,18 @@ def _graded(source):  # type: ignore[no-untyped-def]
     return source.wins + source.losses + source.pushes
 
 
-def _rows(session: Session, lines: Sequence[tuple[Any, int | None]]) -> list[BoardRow]:
-    """Board rows from (query row, rank) pairs, with each player's current form."""
+def _rows(
+    session: Session, lines: Sequence[tuple[Any, int | None]], since: datetime | None = None
+) -> list[BoardRow]:
+    """Board rows from (query row, rank) pairs, with each player's current form and average
+    CLV over the period's picks from `since` (read for the page's players only: CLV is not
+    part of a cached board, so a CLV update never makes one stale)."""
     forms = _forms(session, [row for row, _ in lines])
-    return [_row(row, rank, forms[row.user_id]) for row, rank in lines]
+    averages = clv_by_user(session, [row.user_id for row, _ in lines], since)
+    return [_row(row, rank, forms[row.user_id], averages.get(row.user_id)) for row, rank in lines]
 
 
-def _row(row, rank: int | None, form: standings.Form) -> BoardRow:  # type: ignore[no-untyped-def]
+def _row(row, rank: int | None, form: standings.Form, clv: float | None = None) -> BoardRow:  # type: ignore[no-untyped-def]
     units, wagered = float(row.units), float(row.wagered)
     return BoardRow(
         rank=rank,
@@ -276,13 +283,16 @@ def _row(row, rank: int | None, form: standings.Form) -> BoardRow:  # type: igno
         streak=form.streak,
         last10=form.last10,
         ranked=rank is not None,
+        clv=clv,
     )
 
 
 # --- period boards, cached ----------------------------------------------------------------------
 
 
-def _cached_page(session: Session, period: str, offset: int, limit: int) -> list[BoardRow]:
+def _cached_page(
+    session: Session, period: str, offset: int, limit: int, start: datetime
+) -> list[BoardRow]:
     """A range of the built board's positions, with the names and form of its players."""
     stmt = (
         select(
@@ -302,7 +312,7 @@ def _cached_page(session: Session, period: str, offset: int, limit: int) -> list
         .limit(limit)
     )
     lines = [(r, None if r.rank is None else int(r.rank)) for r in session.execute(stmt)]
-    return _rows(session, lines)
+    return _rows(session, lines, start)
 
 
 def board_generation(session: Session) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,11 +30,15 @@ from pickvs.domain import grading as rules
 from pickvs.domain import leagues as league_rules
 from pickvs.domain import locks, standings
 from pickvs.domain.accounts import username_key
+from pickvs.domain.clv import shown_clv
 from pickvs.domain.display import matchup
 from pickvs.domain.leagues import CountablePick, SettingsError
+from pickvs.domain.reminders import DEFAULT_FORMAT as DEFAULT_REMINDER_FORMAT
+from pickvs.domain.reminders import DEFAULT_MINUTES as DEFAULT_REMINDER_MINUTES
+from pickvs.domain.reminders import ReminderSettings
 from pickvs.domain.text import storable
 from pickvs.models import Game, League, LeagueMember, Pick, User
-from pickvs.services import export, versions
+from pickvs.services import export, reminders, versions
 from pickvs.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pickvs.services.leaderboard import board_generation, period_start
 from pickvs.services.seasons import season_start
@@ -101,6 +105,7 @@ class LeagueBoardRow:
     pushes: int
     streak: str
     last10: str
+    clv: float | None = None  # average CLV (pp) of the counted picks in the period with one
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,11 @@ class LeaguePickRow:
     result_units: float | None
     counted: bool
     not_counted_reason: str | None
+    # The picked side's closing line and CLV (`services.clv`): null until the game locks.
+    close_bookmaker: str | None = None
+    close_price: int | None = None
+    close_point: float | None = None
+    clv: float | None = None
 
 
 # --- reading a league ---------------------------------------------------------------------
@@ -450,6 +460,66 @@ def update_league(
     return _detail(session, league, owner_id)
 
 
+def league_reminder(session: Session, league_id: int, owner_id: int) -> ReminderSettings | None:
+    """The owner's daily reminder of the league (None: off). The URL is the owner's alone: a
+    webhook address is a credential (whoever has it can post to the group's chat)."""
+    return _reminder(_owned_league(session, league_id, owner_id))
+
+
+def set_league_reminder(
+    session: Session,
+    league_id: int,
+    owner_id: int,
+    url: str | None,
+    format: str | None = None,
+    minutes: int | None = None,
+    *,
+    now: datetime,
+    field_prefix: str = "reminder_",
+) -> ReminderSettings | None:
+    """The owner sets the reminder, or clears it with a blank URL; a bad value is a 422
+    naming its field (`field_prefix` + url, format or minutes) and nothing is written."""
+    league = _owned_league(session, league_id, owner_id)
+    wanted = reminders.checked(url, format, minutes, field_prefix)
+    league.reminder_url = wanted.url if wanted else None
+    league.reminder_format = wanted.format if wanted else None
+    league.reminder_minutes = wanted.minutes if wanted else None
+    league.updated_at = now
+    session.flush()
+    return wanted
+
+
+def change_league_reminder(
+    session: Session, league_id: int, owner_id: int, changes: dict[str, Any], *, now: datetime
+) -> ReminderSettings | None:
+    """Apply the API's `reminder_url` / `reminder_format` / `reminder_minutes` (any of them)
+    over the current reminder: a null or "" URL turns it off; format or minutes alone change
+    a reminder that is on, and are a 422 while it is off (there is nothing to post to)."""
+    current = league_reminder(session, league_id, owner_id)
+    url = changes.get("reminder_url", current.url if current else None)
+    if not url and "reminder_url" not in changes and changes:
+        raise InvalidInput(
+            "Give reminder_url (the webhook) to turn the reminder on.", field="reminder_url"
+        )
+    fmt = changes.get("reminder_format") or (current.format if current else None)
+    minutes = changes.get("reminder_minutes")
+    if minutes is None and current is not None:
+        minutes = current.minutes
+    return set_league_reminder(session, league_id, owner_id, url, fmt, minutes, now=now)
+
+
+def _reminder(league: League) -> ReminderSettings | None:
+    if not league.reminder_url:
+        return None
+    return ReminderSettings(
+        url=league.reminder_url,
+        format=league.reminder_format or DEFAULT_REMINDER_FORMAT,
+        minutes=DEFAULT_REMINDER_MINUTES
+        if league.reminder_minutes is None
+        else league.reminder_minutes,
+    )
+
+
 def _changed(session: Session, league: League) -> None:
     """Give the league a new version stamp: its settings or members changed, so no cached board
     of it may be served again."""
@@ -496,6 +566,7 @@ _BOARD_PICKS = (
         _raw(Pick.created_at),
         _raw(Game.commence_time),
         Pick.result_units,
+        Pick.clv,
     )
     .join(LeagueMember, LeagueMember.user_id == Pick.user_id)
     .join(Game, Game.id == Pick.game_id)
@@ -517,20 +588,23 @@ def _in_order(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _board_picks(session: Session, league_id: int) -> list[_BoardPick]:
+def _board_picks(session: Session, league_id: int) -> tuple[list[_BoardPick], dict[int, float]]:
     """Every pick of the league's current members, with its game's tip-off: one query, in
     Core on the session's connection (plain rows: no entity is built), each game's tip-off
-    converted once for all its picks."""
+    converted once for all its picks. Also the CLV of those picks that have one, by id."""
     rows = session.connection().execute(_BOARD_PICKS, {"league_id": league_id}).all()
     tips: dict[Any, datetime] = {}
     picks = []
-    for pick_id, user_id, market, price, status, created, raw_tip, units in rows:
+    values: dict[int, float] = {}
+    for pick_id, user_id, market, price, status, created, raw_tip, units, clv in rows:
         tip = tips.get(raw_tip)
         if tip is None:
             tip = tips[raw_tip] = _as_utc(raw_tip)
         pick = CountablePick(pick_id, user_id, market, price, status, _in_order(created), tip)
         picks.append((pick, units))
-    return picks
+        if clv is not None:
+            values[pick_id] = float(clv)
+    return picks, values
 
 
 def _period_start(session: Session, period: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -615,18 +689,35 @@ def _computed_board(
 ) -> list[_Placed]:
     assert league.id is not None
     settings = _settings(league)
-    picks = _board_picks(session, league.id)
+    picks, values = _board_picks(session, league.id)
     reasons = league_rules.count_picks([pick for pick, _ in picks], settings.rules(), tz)
     graded: dict[int, list[_BoardPick]] = defaultdict(list)
+    clvs: dict[int, list[float]] = defaultdict(list)
     for pick, units in picks:
-        if pick.status in rules.WAGERED and reasons[pick.id] is None:
+        if reasons[pick.id] is not None:
+            continue
+        if pick.status in rules.WAGERED:
             graded[pick.user_id].append((pick, units))
+        if _clv_counts(pick, values, start):
+            clvs[pick.user_id].append(values[pick.id])
     rows = []
     for member in _members(session, league.id):
         mine = graded[member.user_id]
         mine.sort(key=lambda item: (item[0].commence_time, item[0].created_at, item[0].id))
-        rows.append(_row(member, mine, start, settings))
+        member_, row = _row(member, mine, start, settings)
+        rows.append((member_, replace(row, clv=_average(clvs[member.user_id]))))
     return _ranked(rows, settings.ranking)
+
+
+def _clv_counts(pick: CountablePick, values: dict[int, float], start: datetime | None) -> bool:
+    """Whether a counted pick's CLV goes into its member's average on a board from `start`:
+    one it has (known from the lock, graded or not), on a game of the period, not void."""
+    in_period = start is None or pick.commence_time >= start
+    return pick.id in values and in_period and pick.status != rules.VOID
+
+
+def _average(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 def _row(
@@ -672,7 +763,7 @@ def _ranked(rows: list[tuple[_Member, LeagueBoardRow]], ranking: str) -> list[_P
             value = standings.rank_value(ranking, row.total_units, row.total_wagered)
             if value != previous:
                 rank, previous = index + 1, value
-            row = LeagueBoardRow(**{**row.__dict__, "rank": rank})
+            row = replace(row, rank=rank)
         placed.append(_Placed(member.user_id, row))
     return placed
 
@@ -745,6 +836,10 @@ def _visible_picks(
             # A void pick was refunded: it counts nowhere, whatever the rules say.
             counted=reasons[int(pick.id)] is None and pick.status != rules.VOID,
             not_counted_reason=reasons[int(pick.id)],
+            close_bookmaker=pick.close_bookmaker,
+            close_price=pick.close_price,
+            close_point=pick.close_point,
+            clv=shown_clv(pick.status, pick.clv),
         )
         for pick, game, name in rows
         if pick.user_id == user_id
@@ -806,6 +901,7 @@ def league_picks_csv(
             row.result_units,
             row.counted,
             row.not_counted_reason,
+            row.clv,
         ]
         for row in visible
     )

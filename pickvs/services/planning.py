@@ -27,6 +27,7 @@ from pickvs.services import ledger
 PLANNED_ODDS, LIVE_SCORES = "planned-odds", "live-scores"
 SKIPPED_STATUSES = (GameStatus.POSTPONED, GameStatus.CANCELLED)
 RESULTS_CALL_COST = 2  # scores with daysFrom
+CARRY_OVER = timedelta(hours=6)  # how long after midnight yesterday's plan may still have calls
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,17 @@ def day_plan(session: Session, now: datetime, config: PlanSettings) -> DayPlan:
         morning_fetch=_first_fire(config.odds_cron, config.tz, day_start, day_end),
         odds_cost=config.odds_cost,
     )
+
+
+def calls_around(session: Session, now: datetime, config: PlanSettings) -> tuple[PlannedCall, ...]:
+    """Today's planned calls, and yesterday's that fall after midnight: a late game's live
+    scores run past the turn of the slate day, and today's plan does not cover them."""
+    day_start, _ = slate_bounds(slate_day(now, config.tz), config.tz)
+    calls = list(day_plan(session, now, config).calls)
+    if now - day_start < CARRY_OVER:
+        yesterday = day_plan(session, day_start - timedelta(microseconds=1), config)
+        calls += [call for call in yesterday.calls if call.at >= day_start]
+    return tuple(sorted(calls, key=lambda call: (call.at, call.kind)))
 
 
 def tip_offs(session: Session, start: datetime, end: datetime) -> list[datetime]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from pickvs.domain import grading as rules
@@ -57,6 +57,24 @@ class MarketRecord:
 
 
 @dataclass(frozen=True)
+class ClvSummary:
+    """Closing-line value over the player's picks that have one (`services.clv`): how many,
+    their average (pp) and how many beat the close (CLV above zero)."""
+
+    picks: int
+    average: float | None  # None with no pick priced yet
+    beat: int
+
+    @property
+    def beat_share(self) -> float | None:
+        """Share of the priced picks that beat the close (0.6 = 60 %); None with none."""
+        return self.beat / self.picks if self.picks else None
+
+
+NO_CLV = ClvSummary(0, None, 0)
+
+
+@dataclass(frozen=True)
 class Profile:
     user_id: int
     username: str
@@ -64,6 +82,7 @@ class Profile:
     record: Record
     rank: int | None  # all time, exactly as the leaderboard shows it (ties shared)
     players: int  # rows on the all-time board, for "3rd of 12"
+    clv: ClvSummary = NO_CLV
 
 
 class UnitsPoint(TypedDict):
@@ -93,7 +112,21 @@ def profile(session: Session, username: str, now: datetime, tz: ZoneInfo) -> Pro
         record=record(session, user.id),
         rank=leaderboard.rank_of(session, user.username, "all", now, tz),
         players=leaderboard.count_leaderboard(session, "all", now, tz),
+        clv=clv_summary(session, user.id),
     )
+
+
+def clv_summary(session: Session, user_id: int) -> ClvSummary:
+    """The player's CLV figures, in one query. CLV exists only once a game has locked, when
+    the pick is public anyway; void picks have none."""
+    beat = func.coalesce(func.sum(case((Pick.clv > 0, 1), else_=0)), 0)
+    row = session.execute(
+        select(func.count(Pick.clv), func.avg(Pick.clv), beat).where(
+            Pick.user_id == user_id, Pick.clv.is_not(None), Pick.status != rules.VOID
+        )
+    ).one()
+    count, average, beaten = row
+    return ClvSummary(int(count), None if average is None else float(average), int(beaten))
 
 
 def record(session: Session, user_id: int) -> Record:

@@ -16,6 +16,7 @@ import reflex as rx
 
 from pickvs import db
 from pickvs.config import settings
+from pickvs.domain.clv import clv_tone, format_clv
 from pickvs.domain.display import format_record, format_roi, format_units
 from pickvs.services import leaderboard as board
 from pickvs.state import clock, routes
@@ -55,6 +56,8 @@ class BoardLine:
     last10: str = "0-0-0"
     ranked: bool = True
     is_me: bool = False
+    clv: str = "—"  # average closing-line value in the period: "+1.2 pp"
+    clv_tone: str = "level"
 
 
 def tone(units: float) -> str:
@@ -81,6 +84,8 @@ def board_line(row: board.BoardRow) -> BoardLine:
         streak=row.streak or "—",
         last10=row.last10 or "0-0-0",
         ranked=row.ranked,
+        clv=format_clv(row.clv),
+        clv_tone=clv_tone(row.clv),
     )
 
 

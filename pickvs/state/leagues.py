@@ -23,6 +23,7 @@ from sqlmodel import Session
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain import display
+from pickvs.domain.clv import clv_tone, format_clv
 from pickvs.domain.markets import MARKET_LABELS, MARKETS, TOTALS
 from pickvs.models import User
 from pickvs.services import leagues
@@ -187,6 +188,8 @@ class StandingLine:
     tone: str
     needed: str  # "17 more graded picks to be ranked", "" when ranked
     is_me: bool
+    clv: str = "—"  # average closing-line value of the counted picks: "+1.2 pp"
+    clv_tone: str = "level"
 
 
 def needed_text(graded: int, minimum: int) -> str:
@@ -212,6 +215,8 @@ def standing_line(row: leagues.LeagueBoardRow, minimum: int, me: str) -> Standin
         tone=tone(row.total_units),
         needed="" if row.ranked else needed_text(graded, minimum),
         is_me=row.username.casefold() == me.casefold(),
+        clv=format_clv(row.clv),
+        clv_tone=clv_tone(row.clv),
     )
 
 
@@ -254,6 +259,8 @@ class LeaguePickLine:
     tone: str
     counted: bool
     reason: str  # "not counted — price window", "" when counted
+    clv: str = "—"  # closing-line value once the game locked: "+2.3 pp"
+    clv_tone: str = "level"
 
 
 def pick_line(row: leagues.LeaguePickRow) -> LeaguePickLine:
@@ -275,6 +282,8 @@ def pick_line(row: leagues.LeaguePickRow) -> LeaguePickLine:
         tone="open" if units is None else tone(units),
         counted=row.counted,
         reason="" if row.counted else REASON_LABELS.get(reason, f"not counted — {reason}"),
+        clv=format_clv(row.clv),
+        clv_tone=clv_tone(row.clv),
     )
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from pickvs import db
 from pickvs.config import settings
+from pickvs.domain import clv as clv_rules
 from pickvs.domain import display
 from pickvs.domain.grading import WAGERED
 from pickvs.domain.markets import MARKET_LABELS, TOTALS
@@ -65,6 +66,8 @@ class PickLine:
     status: str  # "Win" / "Loss" / "Push" / "Void" / "Open"
     units: str  # "+0.56u", "—" while open or void
     tone: str  # "up" / "down" / "level" / "open"
+    clv: str = "—"  # closing-line value once the game locked: "+2.3 pp"
+    clv_tone: str = "level"  # "up" / "down" / "level"
 
 
 def ordinal(n: int) -> str:
@@ -95,6 +98,22 @@ def pick_line(view: PickView) -> PickLine:
         status=STATUS_LABELS.get(pick.status, pick.status.title()),
         units=display.format_units(units),
         tone="open" if units is None else tone(units),
+        clv=clv_rules.format_clv(clv_rules.shown_clv(pick.status, pick.clv)),
+        clv_tone=clv_rules.clv_tone(clv_rules.shown_clv(pick.status, pick.clv)),
+    )
+
+
+def clv_texts(summary: profiles.ClvSummary) -> tuple[str, str, str]:
+    """The profile's CLV figures in words: the average ("+1.2 pp"), the share of priced picks
+    that beat the close ("60% of 25 picks") and the average's tone; dashes before any."""
+    share = summary.beat_share
+    if share is None:
+        return "—", "—", "level"
+    picks = "1 pick" if summary.picks == 1 else f"{summary.picks} picks"
+    return (
+        clv_rules.format_clv(summary.average),
+        f"{share:.0%} of {picks}",
+        clv_rules.clv_tone(summary.average),
     )
 
 
@@ -142,6 +161,9 @@ class ProfileState(AuthState):
     picks_total: int = 0
     own: bool = False  # the viewer's own profile: it offers "Log out everywhere"
     streak: str = "—"  # current form, all time: "W3", "L2"
+    clv_average: str = "—"  # average closing-line value: "+1.2 pp"
+    clv_beat: str = "—"  # share of priced picks that beat the close: "60% of 25 picks"
+    clv_tone: str = "level"
     last10: str = "0-0-0"
     public_rank: bool = True  # PICKVS_PUBLIC_BOARD: off, no public rank is shown
     # The player's leagues with their rank there: on their own profile only (a league is
@@ -177,6 +199,7 @@ class ProfileState(AuthState):
         self.found, self.player_name = True, found.username
         self.joined = f"{joined:%B} {joined.day}, {joined.year}"
         self.overall = record_line("All", found.record)
+        self.clv_average, self.clv_beat, self.clv_tone = clv_texts(found.clv)
         self.public_rank = settings.public_board
         if not settings.public_board:
             self.rank = ""

@@ -159,6 +159,10 @@ def test_everyones_picks_are_hidden_until_lock(client, clock: FixedClock) -> Non
         "point",
         "status",
         "result_units",
+        "close_bookmaker",
+        "close_price",
+        "close_point",
+        "clv",
     }
 
 

@@ -99,6 +99,7 @@ def test_hand_worked_units_roi_and_record(client) -> None:
         "adjusted_roi",
         "streak",
         "last10",
+        "clv",
     }
 
 

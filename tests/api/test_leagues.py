@@ -383,6 +383,6 @@ def test_over_real_http(server_url: str, clock: FixedClock) -> None:
         assert exported.headers["content-type"] == "text/csv; charset=utf-8"
         assert exported.text == (
             "tip_off,game_id,matchup,username,market,selection,bookmaker,price,point,status,"
-            "result_units,counted,not_counted_reason\r\n"
+            "result_units,counted,not_counted_reason,clv\r\n"
         )
         assert_error(http.get(f"/api/leagues/{league['id']}/picks.csv"), 401)

@@ -126,10 +126,10 @@ def test_one_cluster_one_call_goes_half_an_hour_before_the_lock() -> None:
 
 
 def test_one_cluster_two_calls_cover_the_rush_and_close_it() -> None:
-    """Seven credits: two odds calls and one live call. 16:30 + 18:30 serve every pick from
-    16:30 to the lock, 0.75 * (1 - (0.5/3)^2) = 0.729 a game, with the closing line: any other
-    pair leaves a gap or loses the closing line. The live call goes at the expected finals,
-    7:00 pm + 2 h 30."""
+    """Seven credits: two odds calls. 16:30 + 18:30 serve every pick from 16:30 to the lock,
+    0.75 * (1 - (0.5/3)^2) = 0.729 a game, with the closing line: any other pair leaves a gap
+    or loses the closing line. The odd credit buys no live call: the odds plan is not whole
+    (it would be 7 calls at 2 h spacing), so it rolls forward."""
     plan = plan_day(
         tip_offs=[at(19), at(19)],
         used=0,
@@ -139,25 +139,42 @@ def test_one_cluster_two_calls_cover_the_rush_and_close_it() -> None:
         morning_fetch=at(5),
     )
     assert times(plan, ODDS) == ["16:30", "18:30"]
-    assert times(plan, LIVE) == ["21:30"]
-    assert plan.cost == 7
+    assert times(plan, LIVE) == []
+    assert plan.cost == 6
+
+
+def test_credits_left_over_a_whole_plan_buy_live_scores_at_the_expected_finals() -> None:
+    """22 credits: the whole 2 h plan for a 7 pm pair is 7 calls (18:57 and tiles back to
+    06:57), 21 credits; the one left buys a live call at 7:00 pm + 2 h 30."""
+    plan = plan_day(
+        tip_offs=[at(19), at(19)],
+        used=0,
+        budget=22,
+        seed_committed=0,
+        days_left=1,
+        morning_fetch=at(5),
+    )
+    assert times(plan, ODDS) == ["06:57", "08:57", "10:57", "12:57", "14:57", "16:57", "18:57"]
+    assert [(clock(c.at), c.reason) for c in plan.calls if c.kind == LIVE] == [
+        ("21:30", "expected finals of the 2 games tipping at this cluster")
+    ]
 
 
 def test_weeknight_with_500_credits() -> None:
-    """10 credits today: three odds calls and one live call. The rush before the first tip-offs
-    (16:30, good for two hours of picks on every game), the closing lines of the two biggest
-    clusters (7:00 pm, 4 games, at 18:30; 7:30 pm, 3 games, at 19:27 - each also the freshest
-    line for the picks of the two hours after it), and the 7:00 pm games' expected finals."""
+    """10 credits today: three odds calls. The rush before the first tip-offs (16:30, good for
+    two hours of picks on every game), the closing lines of the two biggest clusters (7:00 pm,
+    4 games, at 18:30; 7:30 pm, 3 games, at 19:27 - each also the freshest line for the picks
+    of the two hours after it). The odd credit rolls forward."""
     plan = month_plan(WEEKNIGHT)
     assert (plan.allowance, plan.spare) == (10, 325)
     assert times(plan, ODDS) == ["16:30", "18:30", "19:27"]
-    assert times(plan, LIVE) == ["21:30"]
+    assert times(plan, LIVE) == []
     assert [c.reason for c in plan.calls if c.kind == ODDS][1:] == [
         "closing lines for 4 games",
         "closing lines for 3 games",
     ]
-    # Spent before + the seed's 155 + 10 a day for 31 days (310, within the 325 spare).
-    assert plan.projected_spend == 465
+    # Spent before + the seed's 155 + 9 a day for 31 days (279, within the 325 spare).
+    assert plan.projected_spend == 434
 
 
 def test_weeknight_with_more_credits_closes_every_cluster() -> None:
@@ -178,12 +195,12 @@ def test_weeknight_with_more_credits_closes_every_cluster() -> None:
 
 
 def test_weekend_afternoon_with_500_credits() -> None:
-    """The 1:00 pm pair gets its closing line at 12:30, the rush before the evening at 16:30,
-    and the 7:00 pm cluster (3 games, the biggest) its closing line at 18:30; the 3:30 pm game
-    (one) goes without. The live call waits for the evening cluster's finals."""
+    """Three calls, three clusters: each gets its closing line, placed to serve the most picks
+    after it too - the 1:00 pm pair at 12:30 (picks to 14:30), the 3:30 pm game at 15:27
+    (picks to 17:27), the 7:00 pm three at 18:30 (its last half hour, the densest)."""
     plan = month_plan(WEEKEND, day=6)
-    assert times(plan, ODDS) == ["12:30", "16:30", "18:30"]
-    assert times(plan, LIVE) == ["21:30"]
+    assert times(plan, ODDS) == ["12:30", "15:27", "18:30"]
+    assert times(plan, LIVE) == []
 
 
 def test_thin_budget_falls_back_to_the_seed_calls() -> None:

@@ -194,6 +194,17 @@ def test_live_scores_show_in_play_scores_and_grade_finals_at_once(
     assert picks == {payloads.BOS_MIL: ("pending", None), payloads.LAL_DEN: ("push", 0.0)}
     # Missing from the live call, nearly a day after its tip-off: not postponed.
     assert games["old0"].status == GameStatus.SCHEDULED
+    # The run ended with services.clv.update_clv: both picks, now locked, have their CLV
+    # against the morning's line (the last before the lock).
+    with Session(engine) as session:
+        clv = {
+            p.game_id: (p.close_price, p.clv_at) for p in session.execute(select(Pick)).scalars()
+        }
+    assert {gid: price for gid, (price, _at) in clv.items()} == {
+        payloads.BOS_MIL: -180,
+        payloads.LAL_DEN: -110,
+    }
+    assert all(at is not None for _price, at in clv.values())
 
 
 def test_a_final_seen_live_never_overrides_an_admin(
@@ -283,3 +294,24 @@ def test_the_scheduler_ticks_every_minute_only_with_the_planner(
         tick = jobs[scheduler.PLANNER_JOB]
         assert tick.trigger.interval == timedelta(minutes=1)
         assert tick.max_instances == 1 and tick.coalesce is True
+
+
+def test_a_late_games_live_scores_run_past_midnight(
+    engine: Engine, fake_api: FakeOddsApi, clock: FixedClock
+) -> None:
+    """Two games at 11:30 pm. 48 credits: the 2 h plan (23:27 and tiles back to 05:27, 10
+    calls, 30 credits) fits, the 1 h one (19 calls) does not; 18 credits buy live scores every
+    10 min over 23:30-02:30, so most fall on the next slate day: today's plan after midnight
+    has none of them, yesterday's does."""
+    late = datetime(2026, 11, 23, 4, 30, tzinfo=UTC)  # 23:30 EST on the 22nd
+    fake_api.set_odds(payloads.odds_payload(late, NOW))
+    run_job(daily.FETCH_ODDS, daily.fetch_odds, clock=clock, source="live", trigger="cli")
+    fake_api.set_scores(
+        payloads.scores_payload(late, bos=10, mil=12, lal=8, den=9, completed=False)
+    )
+    clock.set(late + timedelta(minutes=40))  # 00:10 EST on the 23rd
+    runs = planner.planner_tick(clock)
+    assert [(r.job, r.outcome, r.slot and r.slot.astimezone(UTC)) for r in runs] == [
+        (planning.LIVE_SCORES, "ok", late + timedelta(minutes=40))
+    ]
+    assert (runs[0].detail or "").startswith("live scores every 10 min during games: ")

@@ -87,7 +87,11 @@ def test_another_process_generates_the_same_bytes(provider: DemoProvider) -> Non
     assert result.stdout.strip() == digest(here)
 
 
-def test_now_only_filters_it_never_changes_a_game(provider: DemoProvider) -> None:
+def test_now_never_changes_a_game_and_lines_hold_within_a_quarter_hour(
+    provider: DemoProvider,
+) -> None:
+    """`now` filters games and moves lines (see tests/odds/test_odds_demo_moves.py); a game
+    itself (id, teams, tip-off) never changes, and two fetches in one bucket agree."""
     morning = provider.odds_payload("basketball_nba", MARKETS, NOW - timedelta(hours=6))
     evening = provider.odds_payload("basketball_nba", MARKETS, NOW + timedelta(hours=6))
     in_both = {e["id"] for e in morning} & {e["id"] for e in evening}
@@ -95,7 +99,12 @@ def test_now_only_filters_it_never_changes_a_game(provider: DemoProvider) -> Non
     by_id = {e["id"]: e for e in morning}
     for event in evening:
         if event["id"] in in_both:
-            assert event == by_id[event["id"]]
+            game = {k: v for k, v in event.items() if k != "bookmakers"}
+            assert game == {k: v for k, v in by_id[event["id"]].items() if k != "bookmakers"}
+    bucket_start = datetime(2026, 11, 22, 17, 15, tzinfo=UTC)
+    assert provider.odds_payload("basketball_nba", MARKETS, bucket_start) == provider.odds_payload(
+        "basketball_nba", MARKETS, bucket_start + timedelta(minutes=14, seconds=59)
+    )
 
 
 def test_final_scores_never_change_once_final(provider: DemoProvider) -> None:

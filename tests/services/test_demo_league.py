@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
-from pickvs.models import Pick, User
+from pickvs.models import Game, OddsLine, Pick, User
 from pickvs.services import demo_league, profile
 
 
@@ -43,3 +43,44 @@ def test_every_demo_player_joined_before_their_first_pick(
         # ... and so the profile's "Joined" date is not after the picks it lists.
         shown = profile.profile(session, player.username, clock.now(), settings.tz)
         assert shown.joined < first_pick
+
+
+def test_the_demo_league_shows_line_moves_and_closing_lines(
+    session: Session, clock: FixedClock
+) -> None:
+    """The replay fetches each day's lines in the morning, the afternoon and before each
+    tip-off: for most finished games the last line before tip-off (the closing line) is not
+    the first one, and the players picked at both refreshes, so at different lines."""
+    demo_league.seed(session, clock.now())
+    session.commit()
+    finished = (
+        session.execute(select(Game).where(Game.status == "final").order_by(Game.commence_time))
+        .scalars()
+        .all()
+    )
+    assert len(finished) >= 20
+    moved = 0
+    for game in finished:
+        rows = session.execute(
+            select(OddsLine.bookmaker, OddsLine.point)
+            .where(
+                OddsLine.game_id == game.id,
+                OddsLine.market == "spreads",
+                OddsLine.outcome == game.home_team,
+            )
+            .order_by(OddsLine.fetched_at, OddsLine.id)
+        ).all()
+        by_book: dict[str, list[float | None]] = {}
+        for book, point in rows:
+            by_book.setdefault(book, []).append(point)
+        closing_fetch = session.execute(
+            select(func.max(OddsLine.fetched_at)).where(OddsLine.game_id == game.id)
+        ).scalar_one()
+        assert game.commence_time - closing_fetch == demo_league.CLOSING
+        moved += any(points[0] != points[-1] for points in by_book.values())
+    assert moved >= 0.8 * len(finished)
+    pick_hours = {
+        created.astimezone(settings.tz).hour
+        for created in session.execute(select(Pick.created_at)).scalars()
+    }
+    assert {5, 14} <= pick_hours  # the morning fetch and the afternoon refresh

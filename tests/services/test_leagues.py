@@ -277,7 +277,7 @@ def test_league_csv_never_holds_anothers_pick_on_an_open_game(
     )
     assert text.startswith(
         "tip_off,game_id,matchup,username,market,selection,bookmaker,price,point,status,"
-        "result_units,counted,not_counted_reason\r\n"
+        "result_units,counted,not_counted_reason,clv\r\n"
     )
     rows = read_csv(text)
     assert [(r["game_id"], r["username"]) for r in rows if r["game_id"] == "g7"] == [("g7", "bob")]
@@ -296,6 +296,7 @@ def test_league_csv_never_holds_anothers_pick_on_an_open_game(
         "result_units": "0.666667",
         "counted": "true",
         "not_counted_reason": "",
+        "clv": "",
     }
     price = next(r for r in rows if (r["game_id"], r["username"]) == ("g2", "ann"))
     assert (price["counted"], price["not_counted_reason"]) == ("false", "price")
@@ -322,6 +323,7 @@ def test_my_csv_holds_all_my_picks(session: Session, league: dict) -> None:  # t
         "point",
         "status",
         "result_units",
+        "clv",
     ]
     assert rows[3]["point"] == "-4.0"
 

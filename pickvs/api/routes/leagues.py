@@ -149,9 +149,9 @@ only("/{league_id}", "GET", "PATCH")
     responses=error_responses({403: NOT_MEMBER, 404: UNKNOWN}),
 )
 def get_league(league_id: LeagueId, user: CurrentUser, session: SessionDep) -> LeagueOut:
-    """The invite code is shown to the owner only (null for other members)."""
+    """The invite code and the reminder are shown to the owner only (null for other members)."""
     assert user.id is not None
-    return LeagueOut.of(leagues.league_detail(session, league_id, user.id))
+    return league_out(session, leagues.league_detail(session, league_id, user.id), user.id)
 
 
 @router.patch(
@@ -169,9 +169,28 @@ def get_league(league_id: LeagueId, user: CurrentUser, session: SessionDep) -> L
 def update(
     league_id: LeagueId, body: LeaguePatch, user: CurrentUser, session: SessionDep, now: NowDep
 ) -> LeagueOut:
-    """Only the fields sent change; all or nothing."""
+    """Only the fields sent change; all or nothing. The `reminder_*` fields set or clear the
+    daily reminder."""
     assert user.id is not None
-    return LeagueOut.of(leagues.update_league(session, league_id, user.id, body.changes(), now))
+    changes = body.changes()
+    reminder = {key: changes.pop(key) for key in REMINDER_FIELDS if key in changes}
+    if changes or not reminder:
+        detail = leagues.update_league(session, league_id, user.id, changes, now)
+    else:
+        detail = leagues.league_detail(session, league_id, user.id)
+    if reminder:
+        leagues.change_league_reminder(session, league_id, user.id, reminder, now=now)
+    return league_out(session, detail, user.id)
+
+
+REMINDER_FIELDS = ("reminder_url", "reminder_format", "reminder_minutes")
+
+
+def league_out(session: SessionDep, detail: leagues.LeagueDetail, user_id: int) -> LeagueOut:
+    """A league as the API answers it: with its reminder for the owner."""
+    if not detail.is_owner:
+        return LeagueOut.of(detail)
+    return LeagueOut.of(detail, leagues.league_reminder(session, detail.id, user_id))
 
 
 @router.post(

@@ -91,7 +91,8 @@ def mine(
         200: {
             "description": "RFC 4180 CSV with a header row (tip_off in league time, game_id, "
             "matchup, username, market, selection, bookmaker, price, point, status, "
-            "result_units); a text cell starting with = + - @ gets a leading '.",
+            "result_units, clv in percentage points); a text cell starting with = + - @ gets a "
+            "leading '.",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     },
