@@ -183,22 +183,17 @@ class NbaMonth:
 class NbaMonthProvider(DemoProvider):
     """The demo provider on an `NbaMonth`'s tip-off times, with lines that move between fetches.
 
-    Teams, lines at listing and final scores are the demo's (same seed, same rules). Each odds
-    reply shifts the spread and the total by a step drawn per game and half-hour of the fetch
-    (deterministic), so two fetches in different half-hours can differ, as real lines do.
-    Scores without `daysFrom` return upcoming and in-play games (odds-api.md [doc]); with
-    `finished_visible` a game finished less than that long ago comes back too, as
-    `completed: true`.
+    Teams, lines, line moves and scores are the demo's (same seed, same rules: scores without
+    `daysFrom` return upcoming and in-play games). On top, each odds reply shifts the spread
+    and the total by a step drawn per game and half-hour of the fetch (deterministic), so two
+    fetches in different half-hours differ even where the demo's own lines would not.
     """
 
     LINE_BUCKET = timedelta(minutes=30)
 
-    def __init__(
-        self, shape: NbaMonth, seed: int = 2026, finished_visible: timedelta = timedelta(0)
-    ) -> None:
+    def __init__(self, shape: NbaMonth, seed: int = 2026) -> None:
         super().__init__(seed, shape.games_on)
         self.shape = shape
-        self.finished_visible = finished_visible
 
     def _generate_slate(self, day: date) -> tuple[DemoGame, ...]:
         tips = self.shape.tips_on(day)
@@ -230,24 +225,6 @@ class NbaMonthProvider(DemoProvider):
                 for market in book["markets"]:
                     _move_market(market, event["home_team"], spread_step, total_step)
         return payload
-
-    def scores_payload(self, sport: str, days_from: int | None, now: datetime) -> list[JsonDict]:
-        payload = super().scores_payload(sport, days_from, now)
-        if days_from is not None or not self.finished_visible:
-            return payload
-        today = self.games_on(_league_day(now))
-        yesterday = self.games_on(_league_day(now) - timedelta(days=1))
-        recent = [
-            self._score_event(game, now)
-            for game in (*yesterday, *today)
-            if game.is_final(now)
-            and now - (game.commence_time + game.length) < self.finished_visible
-        ]
-        return recent + payload
-
-
-def _league_day(moment: datetime) -> date:
-    return moment.astimezone(LEAGUE_TZ).date()
 
 
 def _move_market(market: JsonDict, home_team: str, spread_step: float, total_step: float) -> None:

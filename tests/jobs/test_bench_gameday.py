@@ -47,18 +47,16 @@ def test_weeknights_tip_in_the_evening_clusters_and_weekends_add_afternoons() ->
     assert SHAPE.tips_on(date(2027, 3, 5)) == SHAPE.tips_on(date(2027, 3, 5))  # deterministic
 
 
-def test_lines_can_move_between_fetches_and_stay_put_within_a_half_hour() -> None:
+def test_lines_move_between_fetches_and_the_favourite_keeps_its_side() -> None:
     provider = NbaMonthProvider(SHAPE, seed=20261202)
     morning = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
-    first = provider.odds_payload("basketball_nba", MARKETS, morning)
-    again = provider.odds_payload("basketball_nba", MARKETS, morning + timedelta(minutes=29))
-    assert first == again
-    later = [
+    fetches = [
         provider.odds_payload("basketball_nba", MARKETS, morning + timedelta(minutes=30 * n))
-        for n in range(1, 6)
+        for n in range(6)
     ]
-    assert any(payload != first for payload in later)
-    for payload in (first, *later):
+    assert fetches[0] == provider.odds_payload("basketball_nba", MARKETS, morning)
+    assert any(payload != fetches[0] for payload in fetches[1:])
+    for payload in fetches:
         for event in payload:
             for book in event["bookmakers"]:
                 spread = next(m for m in book["markets"] if m["key"] == "spreads")
@@ -74,9 +72,10 @@ def test_live_scores_without_days_from_show_games_in_play() -> None:
     playing = [e for e in during if e["scores"] is not None]
     assert playing and all(not e["completed"] for e in during)
     assert all(int(s["score"]) > 0 for e in playing for s in e["scores"])
+    # Once over, a game is either reported completed or gone; two hours on it is gone.
     game = tonight[0]
-    after = game.commence_time + game.length + timedelta(minutes=5)
-    assert game.id not in {e["id"] for e in provider.scores_payload("basketball_nba", None, after)}
-    showing = NbaMonthProvider(SHAPE, seed=20261202, finished_visible=timedelta(minutes=30))
-    finals = [e for e in showing.scores_payload("basketball_nba", None, after) if e["completed"]]
-    assert game.id in {e["id"] for e in finals}
+    final = game.commence_time + game.length
+    soon = provider.scores_payload("basketball_nba", None, final + timedelta(minutes=5))
+    assert all(e["completed"] for e in soon if e["id"] == game.id)
+    later = provider.scores_payload("basketball_nba", None, final + timedelta(hours=2))
+    assert game.id not in {e["id"] for e in later}
