@@ -671,7 +671,7 @@ def compare(month: Month, seed: Run, planner: Run) -> Iterator[Measure]:
         has_planner,
         backend,
         f"planner: {len(planner.live_calls)} live calls, longest stretch of a game without a new "
-        f"score {_age(p_live.longest_gap, has_planner)} {_since(p_live)}, {_pct(p_live.share_fresh, has_planner)} "
+        f"score {_age(p_live.longest_gap, has_planner)}{_since(p_live, ' ')}, {_pct(p_live.share_fresh, has_planner)} "
         f"of game time with a score ≤ 60 s old; sampled every 10 s of {len(month.games)} games"
         + why,
     )
@@ -744,11 +744,12 @@ def paid_key(month: Month, paid: Run) -> Iterator[Measure]:
     )
 
 
-def _since(live: LiveFreshness) -> str:
+def _since(live: LiveFreshness, lead: str = "") -> str:
+    """When the longest stretch without a new live score began ("" when there was none)."""
     if live.longest_from is None:
         return ""
     at = live.longest_from.astimezone(settings.tz)
-    return f"from {at:%b %d %H:%M %Z}"
+    return f"{lead}from {at:%b %d %H:%M %Z}"
 
 
 def _unreachable(best: float | None, target: float) -> str:
