@@ -92,6 +92,16 @@ class MonthReport:
 
 
 def run(ctx: Context) -> Iterator[Measure]:
+    """The seed's month (its invariants, with and without credits), then game day: seed, planner
+    and ceiling side by side on an NBA-shaped month (`bench.gameday`)."""
+    from bench import gameday  # it borrows this module's plumbing
+
+    yield from run_seed_month(ctx)
+    yield from gameday.run(ctx)
+
+
+def run_seed_month(ctx: Context) -> Iterator[Measure]:
+    """The cron jobs alone (PICKVS_PLANNER=false) on a month with off days and a break."""
     days = MONTH_DAYS if ctx.scale >= 1 else max(7, round(MONTH_DAYS * ctx.scale))
     target = math.ceil(TARGET_CREDITS * days / MONTH_DAYS)
     for backend in ctx.backends:
@@ -425,12 +435,14 @@ def _utc(moment: datetime) -> datetime:
 @contextmanager
 def _settings(base_url: str, monthly_credits: int) -> Iterator[None]:
     """Live mode against the fake, with the month's budget; the process's settings restored."""
-    wanted = {
+    wanted: dict[str, object] = {
         "odds_api_key": API_KEY,
         "odds_api_base_url": base_url,
         "monthly_credits": monthly_credits,
         "http_timeout_seconds": 5.0,
     }
+    if "planner" in type(settings).model_fields:
+        wanted["planner"] = False  # the seed's month: the two cron jobs only
     saved = {name: getattr(settings, name) for name in wanted}
     try:
         for name, value in wanted.items():

@@ -17,6 +17,11 @@ provider, faults included. Usage::
     schedule = MonthSchedule.seeded(date(2027, 3, 1), days=31, seed=7)
     with FakeOddsApi(clock=clock, schedule=schedule) as api: ...
 
+    # A real NBA month's shape: weeknight tip-off clusters at 7, 7:30, 8, 9 and 10 pm ET,
+    # weekend afternoon games, lines that move between fetches, in-play scores without daysFrom.
+    shape = NbaMonth.seeded(date(2027, 3, 1), days=31, seed=7)
+    with FakeOddsApi(clock=clock, provider=NbaMonthProvider(shape, seed=7)) as api: ...
+
 Scripted responses are served first, in order (a reply scripted for one call waits for it);
 after them the fake answers like the provider: `/v4/sports`, `/v4/sports/{sport}/events`,
 `/odds` and `/scores`, with the provider's 4xx error bodies for bad parameters (see
@@ -30,9 +35,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
 from types import TracebackType
@@ -41,7 +46,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pickvs.domain.budget import FREE_CALL_COST, odds_call_cost, scores_call_cost
 from pickvs.domain.clock import Clock
-from pickvs.odds.demo import DemoProvider, demo_answer, filter_by_commence
+from pickvs.odds.demo import (
+    LEAGUE_TZ,
+    NBA_TEAMS,
+    DemoGame,
+    DemoProvider,
+    JsonDict,
+    demo_answer,
+    filter_by_commence,
+)
 
 Query = dict[str, str]
 PAID_CALLS = ("odds", "scores")
@@ -109,6 +122,129 @@ class MonthSchedule:
         return [day for day in self.month if self.sizes[day] == 0]
 
 
+# Weeknight tip-off clusters (ET) and their weights: most games at 7:00 and 7:30, the West
+# Coast's at 10:00 (an NBA regular-season weeknight's shape).
+WEEKNIGHT_TIPS: tuple[tuple[time, int], ...] = (
+    (time(19, 0), 32),
+    (time(19, 30), 30),
+    (time(20, 0), 16),
+    (time(21, 0), 9),
+    (time(22, 0), 13),
+)
+WEEKEND_AFTERNOON_TIPS = (time(13, 0), time(15, 30))
+# Games per slate day by weekday (Mon..Sun), as in a March of the regular season: full
+# Wednesdays and Fridays, light Thursdays.
+NBA_DAY_GAMES = ((6, 10), (4, 9), (8, 12), (3, 7), (7, 11), (5, 10), (5, 11))
+NBA_AFTERNOON_GAMES = {5: (0, 2), 6: (1, 4)}  # Saturday, Sunday
+
+
+@dataclass(frozen=True)
+class NbaMonth:
+    """Tip-off times (league time) of each slate day of a month shaped like a real NBA month.
+
+    Every day has games (the regular season has almost no empty nights); weeknights cluster at
+    7:00, 7:30, 8:00, 9:00 and 10:00 pm ET, weekends add afternoon games at 1:00 and 3:30 pm.
+    Days outside the month follow the same rules, so fetches near its ends look ahead into an
+    ordinary schedule. It serves as a `MonthSchedule` too (`games_on`, `month`, `off_days`).
+    """
+
+    first_day: date
+    days: int
+    seed: int
+
+    @classmethod
+    def seeded(cls, first_day: date, days: int = 31, seed: int = 2026) -> NbaMonth:
+        return cls(first_day, days, seed)
+
+    @property
+    def month(self) -> list[date]:
+        return [self.first_day + timedelta(n) for n in range(self.days)]
+
+    def off_days(self) -> list[date]:
+        return [day for day in self.month if not self.tips_on(day)]
+
+    def games_on(self, day: date) -> int:
+        return len(self.tips_on(day))
+
+    def tips_on(self, day: date) -> tuple[time, ...]:
+        """The day's tip-off times in league time, earliest first; the same on every call."""
+        rng = Random(f"fake-nba:{self.seed}:{day.isoformat()}")
+        weekday = day.weekday()
+        count = rng.randint(*NBA_DAY_GAMES[weekday])
+        low, high = NBA_AFTERNOON_GAMES.get(weekday, (0, 0))
+        afternoon = min(rng.randint(low, high), count - 1)
+        clusters = [tip for tip, _ in WEEKNIGHT_TIPS]
+        weights = [weight for _, weight in WEEKNIGHT_TIPS]
+        tips = [rng.choice(WEEKEND_AFTERNOON_TIPS) for _ in range(afternoon)]
+        tips += rng.choices(clusters, weights, k=count - afternoon)
+        return tuple(sorted(tips))
+
+
+class NbaMonthProvider(DemoProvider):
+    """The demo provider on an `NbaMonth`'s tip-off times, with lines that move between fetches.
+
+    Teams, lines, line moves and scores are the demo's (same seed, same rules: scores without
+    `daysFrom` return upcoming and in-play games). On top, each odds reply shifts the spread
+    and the total by a step drawn per game and half-hour of the fetch (deterministic), so two
+    fetches in different half-hours differ even where the demo's own lines would not.
+    """
+
+    LINE_BUCKET = timedelta(minutes=30)
+
+    def __init__(self, shape: NbaMonth, seed: int = 2026) -> None:
+        super().__init__(seed, shape.games_on)
+        self.shape = shape
+
+    def _generate_slate(self, day: date) -> tuple[DemoGame, ...]:
+        tips = self.shape.tips_on(day)
+        if not tips:
+            return ()
+        rng = Random(f"fake-nba:{self.seed}:slate:{day.isoformat()}")
+        teams = list(NBA_TEAMS)
+        rng.shuffle(teams)
+        games = [
+            self._generate_game(
+                day,
+                away=teams[2 * n],
+                home=teams[2 * n + 1],
+                tip=datetime.combine(day, tip, tzinfo=LEAGUE_TZ).astimezone(UTC),
+                rng=rng,
+            )
+            for n, tip in enumerate(tips)
+        ]
+        return tuple(sorted(games, key=lambda game: (game.commence_time, game.home_team)))
+
+    def odds_payload(self, sport: str, markets: Sequence[str], now: datetime) -> list[JsonDict]:
+        payload = super().odds_payload(sport, markets, now)
+        bucket = int(now.timestamp() // self.LINE_BUCKET.total_seconds())
+        for event in payload:
+            rng = Random(f"fake-nba:{self.seed}:{event['id']}:move:{bucket}")
+            spread_step = rng.choice((-1.0, -0.5, 0.0, 0.0, 0.5, 1.0))
+            total_step = rng.choice((-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5))
+            for book in event["bookmakers"]:
+                for market in book["markets"]:
+                    _move_market(market, event["home_team"], spread_step, total_step)
+        return payload
+
+
+def _move_market(market: JsonDict, home_team: str, spread_step: float, total_step: float) -> None:
+    """Shift a spread (the favourite stays the favourite, by at least a point) or a total."""
+    if market["key"] == "spreads":
+        for outcome in market["outcomes"]:
+            if outcome["name"] != home_team:
+                continue
+            home = float(outcome["point"])
+            sign = -1.0 if home < 0 else 1.0
+            moved = sign * max(abs(home) + spread_step, 1.0)
+        for outcome in market["outcomes"]:
+            point = moved if outcome["name"] == home_team else -moved
+            outcome["point"] = int(point) if point.is_integer() else point
+    elif market["key"] == "totals":
+        for outcome in market["outcomes"]:
+            point = float(outcome["point"]) + total_step
+            outcome["point"] = int(point) if point.is_integer() else point
+
+
 def error_body(error_code: str, message: str | None = None) -> dict[str, str]:
     """The provider's JSON error body for `error_code`."""
     return {
@@ -138,11 +274,12 @@ class FakeOddsApi:
         schedule: MonthSchedule | None = None,
         monthly_credits: int = 500,
         credits_used: int = 0,
+        provider: DemoProvider | None = None,
     ) -> None:
         self.now = now  # None: `clock`, else the real clock at each request
         self.clock = clock
         self.schedule = schedule
-        self.provider = DemoProvider(seed, schedule.games_on if schedule else None)
+        self.provider = provider or DemoProvider(seed, schedule.games_on if schedule else None)
         self.monthly_credits = monthly_credits
         self.credits_used = credits_used
         self.requests: list[tuple[str, Query]] = []
