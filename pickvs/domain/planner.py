@@ -64,7 +64,7 @@ SPACINGS = (timedelta(hours=2), timedelta(hours=1), timedelta(minutes=30))
 GAME_LENGTH = timedelta(hours=2, minutes=30)  # tip-off to the expected final (NBA)
 LIVE_MIN_INTERVAL = timedelta(minutes=1)
 LIVE_TAIL = timedelta(hours=3)  # a game may be in play this long after its tip-off
-RICH_STRETCH = 1.5  # a day with odds every 30 min may spend this times its share on live scores
+RICH_STRETCH = 3  # a day with odds every 30 min may spend this times its share on live scores
 PICKING_HOURS = timedelta(hours=12)  # how far back tiles go when no morning fetch is known
 # The pick model of thin days (PickModel): most picks come in the hours before tip-off.
 RUSH = timedelta(hours=3)
