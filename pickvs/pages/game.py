@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from pickvs.pages.game_card import public_pick
 from pickvs.pages.layout import loading, muted, name_heading, page_layout, section
 from pickvs.state import routes
 from pickvs.state.game import BookRow, GameState, MarketTable, MinePick
-from pickvs.state.slate_views import PublicPickView
 
 STANDING_COLORS = {
     "winning": "grass",
@@ -177,20 +177,6 @@ def _market(market: MarketTable) -> rx.Component:
     )
 
 
-def _public_pick(pick: PublicPickView) -> rx.Component:
-    return rx.el.li(
-        rx.text(
-            rx.text.strong(pick.username),
-            " · ",
-            pick.market,
-            ": ",
-            pick.selection,
-            rx.cond(pick.clv != "", rx.text(" · CLV ", pick.clv, as_="span", color_scheme="gray")),
-            size="2",
-        ),
-    )
-
-
 def _everyone() -> rx.Component:
     return section(
         "Everyone's picks",
@@ -199,7 +185,7 @@ def _everyone() -> rx.Component:
             muted("Picks stay hidden until the game locks."),
             rx.cond(
                 GameState.picks.length() > 0,
-                rx.el.ul(rx.foreach(GameState.picks, _public_pick), class_name="public-picks"),
+                rx.el.ul(rx.foreach(GameState.picks, public_pick), class_name="public-picks"),
                 muted("Nobody picked this game."),
             ),
         ),

@@ -85,7 +85,8 @@ def _odds_grid(card: CardView) -> rx.Component:
     )
 
 
-def _public_pick(pick: PublicPickView) -> rx.Component:
+def public_pick(pick: PublicPickView) -> rx.Component:
+    """One player's pick on a locked game (the slate card and the game page)."""
     return rx.el.li(
         rx.text(
             rx.text.strong(pick.username),
@@ -139,7 +140,7 @@ def _everyone(card: CardView) -> rx.Component:
         rx.heading("Everyone's picks", as_="h4", size="2"),
         rx.cond(
             card.picks.length() > 0,
-            rx.el.ul(rx.foreach(card.picks, _public_pick), class_name="public-picks"),
+            rx.el.ul(rx.foreach(card.picks, public_pick), class_name="public-picks"),
             rx.text("Nobody picked this game.", size="2", color_scheme="gray"),
         ),
         spacing="2",
