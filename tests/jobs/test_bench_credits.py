@@ -71,6 +71,8 @@ def test_game_day_prints_every_schedule_side_by_side(tmp_path: Path) -> None:
     fresh = measures[GAME_DAY_LINES[0]]
     assert re.fullmatch(r"planner [\d.]+ %, ceiling [\d.]+ %, seed [\d.]+ %", fresh.figure)
     assert "the planner's" in fresh.extra  # the ceiling spends the planner's calls, not a guess
+    # Whether both 500-credit targets can be met at once, with hindsight, is printed too.
+    assert re.search(r"both aims with hindsight .*: at most [\d.]+ %", fresh.extra), fresh.extra
     credit_line = measures["credits used, 500 credits"]
     assert credit_line.met, credit_line.line()
     assert "over budget never" in credit_line.extra and "over budget yes" not in credit_line.extra

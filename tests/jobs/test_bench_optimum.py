@@ -8,7 +8,7 @@ from random import Random
 
 import pytest
 
-from bench.optimum import best_fetches, covered
+from bench.optimum import Day, best_fetches, best_mixed, covered, frontier, useful_minutes
 
 QUARTERS = list(range(0, 24 * 60, 15))
 
@@ -84,3 +84,70 @@ def test_agrees_with_brute_force_on_small_days(seed: int, before: bool) -> None:
         assert choice.covered == brute
         assert covered(times, choice.slots, window, before=before) == brute
         assert len(choice.slots) <= calls
+
+
+# ------------------------------------------------------------------------------ both aims at once
+
+MINUTES = list(range(0, 24 * 60))
+
+
+def test_one_call_chooses_between_fresh_picks_and_a_closing_line() -> None:
+    # Picks at 17:00 and 17:30 (1020, 1050), a game locking at 19:00 (1140). One call between
+    # 15:30 and 17:00 prices both picks (2 h window) but is hours before the lock; one from
+    # 18:30 closes the game and prices nothing. A closing line worth 1.5 picks loses; worth 2.5, it wins.
+    picks, locks = [1020, 1050], [1140]
+    cheap = best_mixed(picks, locks, MINUTES, 1, fresh=120, closing=30, weight=1.5)
+    assert (cheap.fresh, cheap.closing) == (2, 0) and 930 <= cheap.slots[0] <= 1020
+    dear = best_mixed(picks, locks, MINUTES, 1, fresh=120, closing=30, weight=2.5)
+    assert (dear.fresh, dear.closing) == (0, 1) and 1110 <= dear.slots[0] <= 1139
+    # Two calls do both.
+    both = best_mixed(picks, locks, MINUTES, 2, fresh=120, closing=30, weight=1.0)
+    assert (both.fresh, both.closing) == (2, 1)
+
+
+def test_useful_minutes_are_the_picks_and_the_minute_before_each_lock() -> None:
+    assert useful_minutes([600, 1020, 1020], [1140, 1170], earliest=700) == [1020, 1139, 1169]
+
+
+def _brute(picks: list[int], locks: list[int], calls: int, weight: float) -> float:
+    return max(
+        covered(picks, chosen, 120) + weight * covered(locks, chosen, 30, before=True)
+        for k in range(0, calls + 1)
+        for chosen in combinations(range(0, 400, 5), k)
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_mixed_over_useful_minutes_agrees_with_brute_force(seed: int) -> None:
+    """Searching only the useful minutes loses nothing against every 5-minute schedule (the
+    random picks and locks fall on 5-minute marks, so that grid holds every useful minute but
+    the minute before a lock, which it can only do as well as or worse than)."""
+    rng = Random(seed)
+    picks = sorted(rng.randrange(0, 400, 5) for _ in range(rng.randint(0, 8)))
+    locks = sorted(rng.randrange(5, 400, 5) for _ in range(rng.randint(0, 4)))
+    weight = rng.choice((0.5, 1.0, 3.0))
+    for calls in range(0, 3):
+        found = best_mixed(
+            picks, locks, useful_minutes(picks, locks), calls, fresh=120, closing=30, weight=weight
+        )
+        assert found.fresh == covered(picks, found.slots, 120)
+        assert found.closing == covered(locks, found.slots, 30, before=True)
+        assert found.fresh + weight * found.closing >= _brute(picks, locks, calls, weight) - 1e-9
+
+
+def test_frontier_bounds_what_keeping_the_closing_lines_costs() -> None:
+    # Day one: picks at 17:00 x3 and a game locking at 19:00, one call. Day two: the same, one
+    # call. Closing lines for both games (share 1.0) leave no pick fresh: the bound is 0 and a
+    # schedule reaching it exists. Closing one game (share 0.5) keeps one day's 3 picks fresh.
+    day = Day((1020, 1020, 1020), (1140,), calls=1)
+    both = frontier([day, day], 1.0, fresh=120, closing=30)
+    assert both.needed == 2 and both.reached_closing == 2 and both.reached == 0
+    assert both.bound is not None and both.bound < 1
+    half = frontier([day, day], 0.5, fresh=120, closing=30)
+    assert half.needed == 1 and half.reached == 3 and half.reached_closing >= 1
+    assert half.bound is not None and 3 <= half.bound < 4
+    # Nothing to keep: the bound is the fresh-only optimum (all six picks).
+    free = frontier([day, day], 0.0, fresh=120, closing=30)
+    assert free.reached == 6 and free.bound == 6
+    # No call at all cannot close a game.
+    assert frontier([Day((1020,), (1140,), calls=0)], 1.0, fresh=120, closing=30).bound is None
