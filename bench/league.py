@@ -31,8 +31,13 @@ TEAMS = [
     "Minnesota Timberwolves", "New Orleans Pelicans", "New York Knicks", "Oklahoma City Thunder",
     "Orlando Magic", "Philadelphia 76ers", "Phoenix Suns",
 ]  # fmt: skip
+OTHER_TEAMS = [
+    "Portland Trail Blazers", "Sacramento Kings", "San Antonio Spurs", "Toronto Raptors",
+    "Utah Jazz", "Washington Wizards",
+]  # fmt: skip
 FIRST_TIP = timedelta(minutes=30)  # no game may lock while a benchmark runs
 MIN_SLATE_LEFT = timedelta(hours=1)
+IN_PLAY_FOR = timedelta(minutes=10)  # how long before the benchmark the games in play tipped
 
 
 def new_secret() -> str:
@@ -52,15 +57,18 @@ def tip_offs(now: datetime, count: int = GAMES) -> list[datetime]:
     return [start + step * i for i in range(count)]
 
 
-def seed_slate(database_url: str, now: datetime, seed: int) -> list[str]:
-    """12 games with three markets at two books (one paying more somewhere): their ids."""
+def seed_slate(database_url: str, now: datetime, seed: int, in_play: int = 0) -> list[str]:
+    """12 open games with three markets at two books (one paying more somewhere), and
+    `in_play` (up to 3) more that tipped `IN_PLAY_FOR` ago (game night: locked, scores
+    coming) between the teams the open games leave: their ids, the games in play last."""
     rng = random.Random(seed)
-    teams = rng.sample(TEAMS, 2 * GAMES)
+    teams = rng.sample(TEAMS, 2 * GAMES) + OTHER_TEAMS[: 2 * in_play]
     engine = db.make_engine(database_url)
     ids = []
+    tips = tip_offs(now) + [now - IN_PLAY_FOR] * in_play
     try:
         with Session(engine, expire_on_commit=False) as session:
-            for index, tip in enumerate(tip_offs(now)):
+            for index, tip in enumerate(tips):
                 home, away = teams[2 * index], teams[2 * index + 1]
                 favourite = -rng.randrange(130, 260, 5)  # the underdog, 20 less, stays >= +110
                 spread = rng.choice([-1.5, -3.5, -4.5, -6.5, -8.5])
@@ -72,8 +80,9 @@ def seed_slate(database_url: str, now: datetime, seed: int) -> list[str]:
                          (total, -110, -110)),
                 )  # fmt: skip
                 game_id = f"bench-{seed}-{index:02d}"
-                make_game(session, game_id, tip, *books, fetched_at=now - timedelta(minutes=5),
-                          home=home, away=away)  # fmt: skip
+                fetched = min(now, tip) - timedelta(minutes=5)
+                make_game(session, game_id, tip, *books, fetched_at=fetched, home=home,
+                          away=away)  # fmt: skip
                 ids.append(game_id)
             session.commit()
     finally:

@@ -16,18 +16,28 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from typing import Any
 
+from sqlmodel import Session
+
 from bench import app, league
 from bench.common import Context, Measure, median, percentile, scratch_database
+from pickvs import db
+from pickvs.models import Game
+from pickvs.odds.records import ParsedScores, ScoreRecord
+from pickvs.services.live import apply_live
+from pickvs.state.live import TICK_SECONDS
+from tests.services.builders import SPORT
 
 PLAYERS = 200
 DURATION = 60.0  # seconds of picking
@@ -44,6 +54,8 @@ TOKEN_VAR = f"{AUTH_STATE}.token_rx_state_"
 NOOP_EVENT = f"{ROOT_STATE}.reflex___state____on_load_internal_state.set_is_hydrated"
 NOOP_SHARE = 1 / 3  # the no-op phase lasts a third of the picking phase
 ROUTER_DATA = {"pathname": "/", "asPath": "/"}
+IN_PLAY = 3  # game night: games in play beside the open ones
+SCORE_EVERY = 30.0  # seconds between live score changes (a paid key's planner calls each 60 s)
 
 
 def run(ctx: Context) -> Iterable[Measure]:
@@ -54,19 +66,115 @@ def run(ctx: Context) -> Iterable[Measure]:
 def _run_on(ctx: Context, backend: str) -> Iterator[Measure]:
     players = ctx.scaled(PLAYERS, minimum=2)
     duration = max(5.0, DURATION * ctx.scale)
+    result, idle_rss, peak_rss, end_rss = _session(ctx, backend, players, duration, in_play=0)
+    yield from _measures(result, backend, players, duration, idle_rss, peak_rss, end_rss)
+    # Long enough for a score change and the slates' next check at any scale.
+    night_duration = max(duration, 2 * SCORE_EVERY)
+    night, *_ = _session(ctx, backend, players, night_duration, in_play=IN_PLAY)
+    yield from _game_night(night, backend, players, night_duration)
+
+
+def _session(
+    ctx: Context, backend: str, players: int, duration: float, in_play: int
+) -> tuple[Result, int, int, int]:
+    """One served app, its players connected and picking: the result and the server's RSS
+    (idle, peak, end). With games `in_play`, their live scores change every `SCORE_EVERY`
+    meanwhile, as the planner's live-scores call changes them, so every open slate re-reads."""
     secret, now = league.new_secret(), datetime.now(UTC)
+    noop = in_play == 0
     with scratch_database(backend, ctx.workdir) as url:
-        league.seed_slate(url, now, ctx.seed)
+        ids = league.seed_slate(url, now, ctx.seed, in_play=in_play)
         tokens = league.seed_players(url, players, now, secret)
-        with app.pickvs_served(ctx.workdir, url, secret, f"live-{backend}") as server:
+        name = f"live-{backend}" if noop else f"live-night-{backend}"
+        with app.pickvs_served(ctx.workdir, url, secret, name) as server:
             idle_rss = app.tree_rss_bytes(server.process.pid)
             port = int(server.url.rsplit(":", 1)[1])
-            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                future = pool.submit(drive, port, tokens, duration, ctx.seed, server.process.pid)
+            with (
+                ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool,
+                _scores(url, ids[len(ids) - in_play :]),
+            ):
+                future = pool.submit(
+                    drive, port, tokens, duration, ctx.seed, server.process.pid, noop
+                )
                 peak_rss = _watch_rss(server.process.pid, future)
                 result: Result = future.result()
             end_rss = app.tree_rss_bytes(server.process.pid)
-    yield from _measures(result, backend, players, duration, idle_rss, peak_rss, end_rss)
+    return result, idle_rss, peak_rss, end_rss
+
+
+@contextmanager
+def _scores(database_url: str, game_ids: list[str]) -> Iterator[None]:
+    """A thread that, every SCORE_EVERY until the block ends, records new live scores for
+    `game_ids` through the live-scores path (`services.live.apply_live`)."""
+    if not game_ids:
+        yield
+        return
+    stop = threading.Event()
+
+    def feed() -> None:
+        engine = db.make_engine(database_url)
+        points = 0
+        try:
+            while not stop.wait(SCORE_EVERY):
+                points += 4
+                with Session(engine) as session:
+                    games = [session.get(Game, game_id) for game_id in game_ids]
+                    now = datetime.now(UTC)
+                    records = [_in_play(game, points, now) for game in games if game is not None]
+                    apply_live(session, ParsedScores(records, []), SPORT, now)
+                    session.commit()
+        finally:
+            engine.dispose()
+
+    thread = threading.Thread(target=feed, name="bench-live-scores", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def _in_play(game: Game, points: int, now: datetime) -> ScoreRecord:
+    return ScoreRecord(
+        id=game.id,
+        sport=game.sport,
+        commence_time=game.commence_time,
+        home_team=game.home_team,
+        away_team=game.away_team,
+        completed=False,
+        home_score=40 + points,
+        away_score=38 + points,
+        last_update=now,
+    )
+
+
+def _game_night(result: Result, backend: str, players: int, duration: float) -> Iterator[Measure]:
+    """The pick latency while every open slate also re-reads as scores change (the earlier
+    target holds on game night), and how many re-reads reached the players."""
+    name = f"live, {IN_PLAY} games in play: pick -> change visible, p95"
+    shape = (
+        f"{players} players, {duration:.0f} s, scores changing every {SCORE_EVERY:.0f} s, each "
+        f"open slate checking every {TICK_SECONDS:.0f} s; {setup()}"
+    )
+    errors = sum(result.errors.values())
+    detail = ", ".join(f"{kind} {n}" for kind, n in sorted(result.errors.items())) or "none"
+    if not result.latencies_ms:
+        yield Measure(name, "no picks", f"<= {P95_TARGET_MS:.0f} ms", False, backend, detail)
+        return
+    p95 = percentile(result.latencies_ms, 95)
+    reached = sum(1 for count in result.pushes.values() if count)
+    yield Measure(
+        name,
+        f"{p95:.0f} ms",
+        f"<= {P95_TARGET_MS:.0f} ms, 0 errors, every player's slate re-read",
+        p95 <= P95_TARGET_MS and errors == 0 and reached == result.connected > 0,
+        backend,
+        f"p50 {median(result.latencies_ms):.0f} ms, {len(result.latencies_ms)} picks; "
+        f"{sum(result.pushes.values())} re-reads pushed, reaching {reached} of "
+        f"{result.connected} players; server CPU {result.server_cpu_s:.1f} s; errors: "
+        f"{detail}; {shape}",
+    )
 
 
 def setup() -> str:
@@ -159,28 +267,36 @@ class Result:
     server_cpu_s: float = 0.0  # the server's CPU time while the players picked
     noop_latencies_ms: list[float] = field(default_factory=list)
     noop_cpu_s: float = 0.0  # the same for the no-op phase
+    pushes: Counter[int] = field(default_factory=Counter)  # player -> slate re-reads pushed
 
 
 def drive(
-    port: int, tokens: list[str], duration: float, seed: int, server_pid: int | None = None
+    port: int,
+    tokens: list[str],
+    duration: float,
+    seed: int,
+    server_pid: int | None = None,
+    noop: bool = True,
 ) -> Result:
     """Connect every player, let them pick for `duration` seconds, and collect the figures
-    (the server's CPU time too, given the pid of its process tree)."""
-    return asyncio.run(_drive(port, tokens, duration, seed, server_pid))
+    (the server's CPU time too, given the pid of its process tree); then, with `noop`, the
+    no-op phase."""
+    return asyncio.run(_drive(port, tokens, duration, seed, server_pid, noop))
 
 
 async def _drive(
-    port: int, tokens: list[str], duration: float, seed: int, pid: int | None
+    port: int, tokens: list[str], duration: float, seed: int, pid: int | None, noop: bool
 ) -> Result:
     from reflex_base.constants import Reflex
 
     result = Result()
-    players = [Player(token, random.Random(seed + n), result) for n, token in enumerate(tokens)]
+    players = [Player(token, random.Random(seed + n), result, n) for n, token in enumerate(tokens)]
     # Connect in small waves, as tabs opening over a few seconds would.
     for wave in range(0, len(players), 20):
         await asyncio.gather(*(p.open(port, Reflex.VERSION) for p in players[wave : wave + 20]))
     result.server_cpu_s = await _phase(players, duration, pid, "tap")
-    result.noop_cpu_s = await _phase(players, max(5.0, duration * NOOP_SHARE), pid, "noop")
+    if noop:
+        result.noop_cpu_s = await _phase(players, max(5.0, duration * NOOP_SHARE), pid, "noop")
     await asyncio.gather(*(p.close() for p in players))
     return result
 
@@ -196,8 +312,8 @@ async def _phase(players: list[Player], duration: float, pid: int | None, action
 class Player:
     """One simulated browser tab on the slate page."""
 
-    def __init__(self, token: str, rng: random.Random, result: Result):
-        self.token, self.rng, self.result = token, rng, result
+    def __init__(self, token: str, rng: random.Random, result: Result, number: int = 0):
+        self.token, self.rng, self.result, self.number = token, rng, result, number
         self.socket: Any = None
         self.cards: list[dict[str, Any]] = []  # open cards with lines, as the page holds them
         self.picked: dict[str, int] = {}  # side key -> pick id
@@ -205,6 +321,7 @@ class Player:
         self._loaded = asyncio.Event()
         self._answer: asyncio.Future[dict[str, Any]] | None = None
         self._answer_root = False  # waiting for the no-op's answer (a root-state delta)
+        self._expect: tuple[str, bool] | None = None  # (side key, picked?) the tap waits for
 
     async def open(self, port: int, version: str) -> None:
         from bench.eventsocket import EventSocket, SocketClosed
@@ -264,6 +381,7 @@ class Player:
         payload = {"game_id": card["id"], "market": market["market"],
                    "selection": side["selection"], "pick_id": pick_id}  # fmt: skip
         self._answer = asyncio.get_running_loop().create_future()
+        self._expect = (side["key"], pick_id == 0)
         sent = time.perf_counter()
         self.socket.emit({"name": f"{SLATE_STATE}.choose", "payload": payload,
                           "router_data": ROUTER_DATA})  # fmt: skip
@@ -272,6 +390,8 @@ class Player:
         except TimeoutError:
             self.result.errors["no answer within 10 s"] += 1
             return False
+        finally:
+            self._expect = None
         latency = (time.perf_counter() - sent) * 1000
         slate = update["delta"][SLATE_STATE]
         if update.get("events"):
@@ -295,6 +415,8 @@ class Player:
             if update.get("events") and self._answer is not None and not self._answer.done():
                 self._answer.set_result({"delta": {SLATE_STATE: {}}, **update})
             return
+        if "days_rx_state_" in slate and self._loaded.is_set() and not self._answers(slate):
+            self.result.pushes[self.number] += 1  # a re-read the player did not ask for
         if "days_rx_state_" in slate:
             self.cards = [
                 card
@@ -306,8 +428,23 @@ class Player:
             self.picked = slate["picked_rx_state_"]
         if slate.get("loaded_rx_state_"):
             self._loaded.set()
-        if self._answer is not None and not self._answer.done() and self._loaded.is_set():
+        waiting = self._answer is not None and not self._answer.done()
+        if waiting and self._loaded.is_set() and (update.get("events") or self._answers(slate)):
             self._answer.set_result(update)
+
+    def _answers(self, slate: dict[str, Any]) -> bool:
+        """Whether this slate delta answers the tap in flight: it shows the tapped side picked
+        or not as the tap asked, or a notice (a refusal). A re-read the watcher pushed while
+        games are in play is not an answer, unless it carries the tap's result too."""
+        if self._expect is None:
+            return False
+        if slate.get("notice_rx_state_"):
+            return True
+        picked = slate.get("picked_rx_state_")
+        if picked is None:
+            return False
+        key, wanted = self._expect
+        return (picked.get(key, 0) > 0) == wanted
 
     async def close(self) -> None:
         if self.socket is not None:
