@@ -45,11 +45,11 @@ def day_plan(
     used: int = 0,
     seed_committed: int = 0,
     days_left: int = 1,
-    day: int = 3,
+    morning_fetch: datetime | None = None,
     lock_minutes: int = 0,
 ) -> DayPlan:
-    """The plan of March `day`, after the 05:00 seed fetch; by default the month's last day
-    with nothing spent and the seed's runs done, so all of `budget` is today's."""
+    """A day's plan after its seed fetch (by default 05:00 on March 3); by default the month's
+    last day with nothing spent and the seed's runs done, so all of `budget` is today's."""
     return plan_day(
         tip_offs=tips,
         used=used,
@@ -57,13 +57,19 @@ def day_plan(
         seed_committed=seed_committed,
         days_left=days_left,
         lock_minutes=lock_minutes,
-        morning_fetch=at(5, 0, day),
+        morning_fetch=morning_fetch or at(5),
     )
 
 
 def month_plan(tips: list[datetime], day: int = 3, budget: int = 500) -> DayPlan:
     """The first day of a 31-day month, nothing spent yet, the seed's jobs still to run."""
-    return day_plan(tips, budget=budget, seed_committed=SEED_A_DAY * 31, days_left=31, day=day)
+    return day_plan(
+        tips,
+        budget=budget,
+        seed_committed=SEED_A_DAY * 31,
+        days_left=31,
+        morning_fetch=at(5, 0, day),
+    )
 
 
 # ------------------------------------------------------------------------------ the credits
@@ -216,7 +222,7 @@ def test_weekend_whole_plan_at_two_hour_spacing_with_live_cadence() -> None:
     would need 15 calls. The 6 credits left buy live scores over the minutes a game may be in
     play, 3 h from each tip-off: 13:01-18:30 (330 minutes) and 19:01-22:00 (180), 510 in all,
     every 85th minute: 14:25, 15:50, 17:15, then 9 and 94 minutes into the evening, 22:00."""
-    plan = day_plan(WEEKEND, budget=30, day=6)
+    plan = day_plan(WEEKEND, budget=30, morning_fetch=at(5, 0, 6))
     assert times(plan, ODDS) == [
         "06:57",
         "08:57",
@@ -271,10 +277,10 @@ def test_a_month_of_plans_never_overspends_and_keeps_the_reserve(budget: int) ->
         tips = WEEKEND if day % 7 in (5, 6) else WEEKNIGHT
         moment = at(5) + timedelta(days=day)
         shifted = [t + timedelta(days=day) for t in tips]
-        plan = plan_day(
-            tip_offs=shifted,
-            used=used,
+        plan = day_plan(
+            shifted,
             budget=budget,
+            used=used,
             seed_committed=seed,
             days_left=days_left,
             morning_fetch=moment,
