@@ -16,6 +16,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from pickvs import db, migrations
+from pickvs.domain.clock import FixedClock
+from pickvs.models import User
+from pickvs.services import auth
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get(
@@ -143,3 +146,19 @@ def _migrate(url: str) -> None:
         migrations.upgrade(engine)
     finally:
         engine.dispose()
+
+
+def register_players(clock: FixedClock, count: int, name: str) -> list[User]:
+    """`count` players (`{name}0`, `{name}1`, ...) registered now, detached from the session so
+    a simulation can keep them across its own transactions."""
+    with db.session_scope() as session:
+        players = [
+            auth.register(
+                session, f"{name}{n}@bench.invalid", f"{name}{n}", "bench-password", clock.now()
+            )
+            for n in range(count)
+        ]
+        session.flush()
+        for player in players:
+            session.expunge(player)
+    return players

@@ -31,7 +31,7 @@ from random import Random
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bench.common import Context, Measure, scratch_database
+from bench.common import Context, Measure, register_players, scratch_database
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain import budget as budget_rules
@@ -41,7 +41,7 @@ from pickvs.domain.slate import slate_day
 from pickvs.jobs import scheduler
 from pickvs.jobs.daily import FETCH_ODDS, PROCESS_RESULTS
 from pickvs.models import ApiCall, Game, GameStatus, JobRun, OddsLine, Pick, User
-from pickvs.services import auth, ledger
+from pickvs.services import ledger
 from pickvs.services.errors import BatchRejected
 from pickvs.services.picks import MAX_BATCH, PickPolicy, PickRequest, submit_picks
 from tests.fake_provider import FakeOddsApi, MonthSchedule
@@ -141,7 +141,7 @@ def _play_month(
     report: MonthReport, clock: FixedClock, schedule: MonthSchedule, fake: FakeOddsApi, seed: int
 ) -> None:
     rng = Random(f"bench-credits:{seed}")
-    players = _register_players(clock)
+    players = register_players(clock, PLAYERS, "player")
     picked: set[tuple[int, str]] = set()
     for moment, kind, name in _timeline(schedule):
         clock.set(moment)
@@ -181,20 +181,6 @@ def _timeline(schedule: MonthSchedule) -> list[tuple[datetime, str, str]]:
                 events.append((at, "schedule", name))
             fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
     return sorted(events, key=lambda event: (event[0], event[1] != "startup"))
-
-
-def _register_players(clock: FixedClock) -> list[User]:
-    with db.session_scope() as session:
-        players = [
-            auth.register(
-                session, f"p{n}@bench.invalid", f"player{n}", "bench-password", clock.now()
-            )
-            for n in range(PLAYERS)
-        ]
-        session.flush()
-        for player in players:
-            session.expunge(player)
-    return players
 
 
 def _make_picks(

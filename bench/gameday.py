@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bench import optimum
-from bench.common import Context, Measure, scratch_database
+from bench.common import Context, Measure, register_players, scratch_database
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
@@ -46,7 +46,7 @@ from pickvs.domain.markets import H2H, SPREADS, TOTALS
 from pickvs.domain.slate import slate_bounds, slate_day
 from pickvs.jobs import scheduler
 from pickvs.models import ApiCall, Game, OddsLine, User
-from pickvs.services import auth, ledger
+from pickvs.services import ledger
 from pickvs.services.errors import BatchRejected
 from pickvs.services.picks import PickPolicy, PickRequest, submit_picks
 from tests.fake_provider import FakeOddsApi, NbaMonth, NbaMonthProvider
@@ -229,7 +229,7 @@ def _planner_tick() -> TickFn | None:
 def _play(
     run: Run, month: Month, clock: FixedClock, fake: FakeOddsApi, tick: TickFn | None
 ) -> None:
-    users = _register(clock, 1 + max((p.player for p in month.picks), default=0))
+    users = register_players(clock, 1 + max((p.player for p in month.picks), default=0), "gameday")
     policy = PickPolicy(settings.lock_minutes, settings.bookmakers)
     last_day_start = slate_bounds(month.last_day, settings.tz)[0]
     cron = _cron_times(month.start, month.end)
@@ -326,20 +326,6 @@ def _record_runs(run: Run, job_runs: object) -> None:
     for job_run in job_runs or ():  # type: ignore[union-attr]
         if job_run is not None:
             run.runs[f"{job_run.job} {job_run.outcome}"] += 1
-
-
-def _register(clock: FixedClock, count: int) -> list[User]:
-    with db.session_scope() as session:
-        users = [
-            auth.register(
-                session, f"g{n}@bench.invalid", f"gameday{n}", "bench-password", clock.now()
-            )
-            for n in range(count)
-        ]
-        session.flush()
-        for user in users:
-            session.expunge(user)
-    return users
 
 
 def _make_pick(run: Run, player: User, pick: PlannedPick, policy: PickPolicy) -> None:
