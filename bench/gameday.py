@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bench import optimum
-from bench.common import Context, Measure, register_players, scratch_database
+from bench.common import Context, Measure, live_settings, register_players, scratch_database
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
@@ -54,7 +54,6 @@ from tests.fake_provider import FakeOddsApi, NbaMonth, NbaMonthProvider
 SEED, PLANNER, CEILING = "seed", "planner", "ceiling"
 MONTH_START = date(2027, 3, 1)
 MONTH_DAYS = 31
-API_KEY = "bench-key-0123456789"
 PLAYERS = 12
 PICK_SHARE = 0.6  # a player picks about this share of a day's games
 MARKET_COUNTS = (1, 1, 1, 2, 2, 3)  # markets a player takes on a game they pick
@@ -201,7 +200,7 @@ def simulate(month: Month, schedule: str, backend: str, workdir: Path, budget: i
     with (
         scratch_database(backend, workdir) as url,
         FakeOddsApi(clock=clock, provider=month.provider(), monthly_credits=budget) as fake,
-        _settings(fake.base_url, budget, planner=schedule == PLANNER),
+        live_settings(fake.base_url, budget, planner=schedule == PLANNER),
         _quiet_jobs(),
         _one_tls_context(),
     ):
@@ -547,27 +546,6 @@ def _next_utc_month(moment: datetime) -> datetime:
 def _utc(moment: datetime) -> datetime:
     """SQLite hands some datetimes back naive; they are UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-@contextmanager
-def _settings(base_url: str, monthly_credits: int, *, planner: bool) -> Iterator[None]:
-    """Live mode against the fake with the month's budget and the planner on or off."""
-    wanted: dict[str, object] = {
-        "odds_api_key": API_KEY,
-        "odds_api_base_url": base_url,
-        "monthly_credits": monthly_credits,
-        "http_timeout_seconds": 5.0,
-    }
-    if "planner" in type(settings).model_fields:
-        wanted["planner"] = planner
-    saved = {name: getattr(settings, name) for name in wanted}
-    try:
-        for name, value in wanted.items():
-            setattr(settings, name, value)
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(settings, name, value)
 
 
 @contextmanager
