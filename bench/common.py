@@ -16,8 +16,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from pickvs import db, migrations
+from pickvs.config import settings
+from pickvs.domain.clock import FixedClock
+from pickvs.models import User
+from pickvs.services import auth
 
 BACKENDS = ("sqlite", "postgresql")
+API_KEY = "bench-key-0123456789"  # what the benches' fake Odds API is called with
 PG_ADMIN_URL = os.environ.get(
     "PICKVS_BENCH_DATABASE_URL",
     os.environ.get("PICKVS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -143,3 +148,41 @@ def _migrate(url: str) -> None:
         migrations.upgrade(engine)
     finally:
         engine.dispose()
+
+
+def register_players(clock: FixedClock, count: int, name: str) -> list[User]:
+    """`count` players (`{name}0`, `{name}1`, ...) registered now, detached from the session so
+    a simulation can keep them across its own transactions."""
+    with db.session_scope() as session:
+        players = [
+            auth.register(
+                session, f"{name}{n}@bench.invalid", f"{name}{n}", "bench-password", clock.now()
+            )
+            for n in range(count)
+        ]
+        session.flush()
+        for player in players:
+            session.expunge(player)
+    return players
+
+
+@contextmanager
+def live_settings(base_url: str, monthly_credits: int, *, planner: bool) -> Iterator[None]:
+    """Live mode against a fake Odds API with the month's budget and the planner on or off;
+    the process's settings restored afterwards."""
+    wanted: dict[str, object] = {
+        "odds_api_key": API_KEY,
+        "odds_api_base_url": base_url,
+        "monthly_credits": monthly_credits,
+        "http_timeout_seconds": 5.0,
+    }
+    if "planner" in type(settings).model_fields:
+        wanted["planner"] = planner
+    saved = {name: getattr(settings, name) for name in wanted}
+    try:
+        for name, value in wanted.items():
+            setattr(settings, name, value)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(settings, name, value)

@@ -31,7 +31,7 @@ from random import Random
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bench.common import Context, Measure, scratch_database
+from bench.common import Context, Measure, live_settings, register_players, scratch_database
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain import budget as budget_rules
@@ -41,7 +41,7 @@ from pickvs.domain.slate import slate_day
 from pickvs.jobs import scheduler
 from pickvs.jobs.daily import FETCH_ODDS, PROCESS_RESULTS
 from pickvs.models import ApiCall, Game, GameStatus, JobRun, OddsLine, Pick, User
-from pickvs.services import auth, ledger
+from pickvs.services import ledger
 from pickvs.services.errors import BatchRejected
 from pickvs.services.picks import MAX_BATCH, PickPolicy, PickRequest, submit_picks
 from tests.fake_provider import FakeOddsApi, MonthSchedule
@@ -54,7 +54,6 @@ MAX_PER_DAY = 5  # one odds call (3) and one scores call with daysFrom (2)
 PLAYERS = 4
 RESTART_DAY = 12  # the app is down from 04:00 to 11:00 league time on this day of the month
 DOWN_FROM, BACK_AT = time(4), time(11)
-API_KEY = "bench-key-0123456789"
 MARKET_CHOICES = (H2H, SPREADS, TOTALS)
 
 
@@ -123,7 +122,7 @@ def simulate(backend: str, workdir: Path, *, days: int, budget: int, seed: int) 
     with (
         scratch_database(backend, workdir) as url,
         FakeOddsApi(clock=clock, schedule=schedule, seed=seed) as fake,
-        _settings(fake.base_url, budget),
+        live_settings(fake.base_url, budget, planner=False),  # the seed's two cron jobs only
         _captured_refusals() as logged,
     ):
         engine = db.configure(url)
@@ -141,7 +140,7 @@ def _play_month(
     report: MonthReport, clock: FixedClock, schedule: MonthSchedule, fake: FakeOddsApi, seed: int
 ) -> None:
     rng = Random(f"bench-credits:{seed}")
-    players = _register_players(clock)
+    players = register_players(clock, PLAYERS, "player")
     picked: set[tuple[int, str]] = set()
     for moment, kind, name in _timeline(schedule):
         clock.set(moment)
@@ -181,20 +180,6 @@ def _timeline(schedule: MonthSchedule) -> list[tuple[datetime, str, str]]:
                 events.append((at, "schedule", name))
             fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
     return sorted(events, key=lambda event: (event[0], event[1] != "startup"))
-
-
-def _register_players(clock: FixedClock) -> list[User]:
-    with db.session_scope() as session:
-        players = [
-            auth.register(
-                session, f"p{n}@bench.invalid", f"player{n}", "bench-password", clock.now()
-            )
-            for n in range(PLAYERS)
-        ]
-        session.flush()
-        for player in players:
-            session.expunge(player)
-    return players
 
 
 def _make_picks(
@@ -430,27 +415,6 @@ def _league_moment(day: date, at: time) -> datetime:
 def _utc(moment: datetime) -> datetime:
     """SQLite hands some datetimes back naive; they are UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-@contextmanager
-def _settings(base_url: str, monthly_credits: int) -> Iterator[None]:
-    """Live mode against the fake, with the month's budget; the process's settings restored."""
-    wanted: dict[str, object] = {
-        "odds_api_key": API_KEY,
-        "odds_api_base_url": base_url,
-        "monthly_credits": monthly_credits,
-        "http_timeout_seconds": 5.0,
-    }
-    if "planner" in type(settings).model_fields:
-        wanted["planner"] = False  # the seed's month: the two cron jobs only
-    saved = {name: getattr(settings, name) for name in wanted}
-    try:
-        for name, value in wanted.items():
-            setattr(settings, name, value)
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(settings, name, value)
 
 
 class _Collect(logging.Handler):

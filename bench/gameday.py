@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bench import optimum
-from bench.common import Context, Measure, scratch_database
+from bench.common import Context, Measure, live_settings, register_players, scratch_database
 from pickvs import db
 from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
@@ -46,7 +46,7 @@ from pickvs.domain.markets import H2H, SPREADS, TOTALS
 from pickvs.domain.slate import slate_bounds, slate_day
 from pickvs.jobs import scheduler
 from pickvs.models import ApiCall, Game, OddsLine, User
-from pickvs.services import auth, ledger
+from pickvs.services import ledger
 from pickvs.services.errors import BatchRejected
 from pickvs.services.picks import PickPolicy, PickRequest, submit_picks
 from tests.fake_provider import FakeOddsApi, NbaMonth, NbaMonthProvider
@@ -54,7 +54,6 @@ from tests.fake_provider import FakeOddsApi, NbaMonth, NbaMonthProvider
 SEED, PLANNER, CEILING = "seed", "planner", "ceiling"
 MONTH_START = date(2027, 3, 1)
 MONTH_DAYS = 31
-API_KEY = "bench-key-0123456789"
 PLAYERS = 12
 PICK_SHARE = 0.6  # a player picks about this share of a day's games
 MARKET_COUNTS = (1, 1, 1, 2, 2, 3)  # markets a player takes on a game they pick
@@ -202,7 +201,7 @@ def simulate(month: Month, schedule: str, backend: str, workdir: Path, budget: i
     with (
         scratch_database(backend, workdir) as url,
         FakeOddsApi(clock=clock, provider=month.provider(), monthly_credits=budget) as fake,
-        _settings(fake.base_url, budget, planner=schedule == PLANNER),
+        live_settings(fake.base_url, budget, planner=schedule == PLANNER),
         _quiet_jobs(),
         _one_tls_context(),
     ):
@@ -230,7 +229,7 @@ def _planner_tick() -> TickFn | None:
 def _play(
     run: Run, month: Month, clock: FixedClock, fake: FakeOddsApi, tick: TickFn | None
 ) -> None:
-    users = _register(clock, 1 + max((p.player for p in month.picks), default=0))
+    users = register_players(clock, 1 + max((p.player for p in month.picks), default=0), "gameday")
     policy = PickPolicy(settings.lock_minutes, settings.bookmakers)
     last_day_start = slate_bounds(month.last_day, settings.tz)[0]
     cron = _cron_times(month.start, month.end)
@@ -327,20 +326,6 @@ def _record_runs(run: Run, job_runs: object) -> None:
     for job_run in job_runs or ():  # type: ignore[union-attr]
         if job_run is not None:
             run.runs[f"{job_run.job} {job_run.outcome}"] += 1
-
-
-def _register(clock: FixedClock, count: int) -> list[User]:
-    with db.session_scope() as session:
-        users = [
-            auth.register(
-                session, f"g{n}@bench.invalid", f"gameday{n}", "bench-password", clock.now()
-            )
-            for n in range(count)
-        ]
-        session.flush()
-        for user in users:
-            session.expunge(user)
-    return users
 
 
 def _make_pick(run: Run, player: User, pick: PlannedPick, policy: PickPolicy) -> None:
@@ -599,27 +584,6 @@ def _next_utc_month(moment: datetime) -> datetime:
 def _utc(moment: datetime) -> datetime:
     """SQLite hands some datetimes back naive; they are UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-@contextmanager
-def _settings(base_url: str, monthly_credits: int, *, planner: bool) -> Iterator[None]:
-    """Live mode against the fake with the month's budget and the planner on or off."""
-    wanted: dict[str, object] = {
-        "odds_api_key": API_KEY,
-        "odds_api_base_url": base_url,
-        "monthly_credits": monthly_credits,
-        "http_timeout_seconds": 5.0,
-    }
-    if "planner" in type(settings).model_fields:
-        wanted["planner"] = planner
-    saved = {name: getattr(settings, name) for name in wanted}
-    try:
-        for name, value in wanted.items():
-            setattr(settings, name, value)
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(settings, name, value)
 
 
 @contextmanager

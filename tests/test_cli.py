@@ -19,6 +19,7 @@ from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
 from pickvs.models import ApiCall, Game, GameStatus, User
 from pickvs.services import auth
+from tests.services.builders import bare_game
 
 COMMANDS = [
     ["fetch-odds"],
@@ -53,19 +54,7 @@ def runner(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> CliRunner:
 
 def _game(engine: Engine, clock: FixedClock) -> str:
     with Session(engine) as session:
-        tip = clock.now() - timedelta(hours=5)
-        session.add(
-            Game(
-                id="g1",
-                sport="basketball_nba",
-                home_team="Boston Celtics",
-                away_team="Milwaukee Bucks",
-                commence_time=tip,
-                status=GameStatus.IN_PROGRESS,
-                created_at=tip,
-                updated_at=tip,
-            )
-        )
+        bare_game(session, "g1", clock.now() - timedelta(hours=5), GameStatus.IN_PROGRESS)
         session.commit()
     return "g1"
 

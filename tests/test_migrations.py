@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -10,6 +14,27 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from pickvs import db, migrations
+from tests.conftest import PostgresDatabases
+
+
+@contextmanager
+def _database_at(
+    backend: str, tmp_path: Path, pg_databases: PostgresDatabases, revision: str
+) -> Iterator[Engine]:
+    """A scratch database of `backend` migrated up to `revision` (an older schema with data to
+    upgrade), disposed of afterwards."""
+    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine, revision)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _raw_time(backend: str) -> str:
+    """2026-11-21 00:10 UTC as raw SQL writes a timestamp on `backend`."""
+    return "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
 
 
 def test_migrated_schema_matches_models(engine: Engine) -> None:
@@ -68,11 +93,8 @@ def test_0002_fills_the_roll_up_from_picks_already_graded(
     alice, one tip-off: a win at +150 (1.5) and a loss (-1) => 0.5, 2 wagered, 1-1-0; her void
     and her pending pick count nowhere. bob: a push => 0, 1 wagered, 0-0-1.
     """
-    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
-    engine = db.make_engine(url)
-    try:
-        migrations.upgrade(engine, "0001")
-        tip = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+    with _database_at(backend, tmp_path, pg_databases, "0001") as engine:
+        tip = _raw_time(backend)
         with engine.begin() as conn:
             for n, name in ((1, "alice"), (2, "bob")):
                 conn.execute(
@@ -117,8 +139,6 @@ def test_0002_fills_the_roll_up_from_picks_already_graded(
                 )
             ).all()
         assert [tuple(r) for r in rows] == [(1, 0.5, 2.0, 1, 1, 0), (2, 0.0, 1.0, 0, 0, 1)]
-    finally:
-        engine.dispose()
 
 
 def test_postgres_leaves_room_on_pick_pages_for_heap_only_grading(engine: Engine) -> None:
@@ -139,11 +159,8 @@ def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(
 ) -> None:  # type: ignore[no-untyped-def]
     """SQLite rebuilds `user` with AUTOINCREMENT: its picks must survive the old table's drop
     (foreign keys cascade), and a deleted player's id is not handed to the next one."""
-    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
-    engine = db.make_engine(url)
-    try:
-        migrations.upgrade(engine, "0004")
-        at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+    with _database_at(backend, tmp_path, pg_databases, "0004") as engine:
+        at = _raw_time(backend)
         with engine.begin() as conn:
             for name in ("alice", "bob"):
                 conn.execute(
@@ -197,21 +214,16 @@ def test_0005_keeps_every_player_and_pick_and_never_reuses_ids(
                 ).scalar()
                 assert board is not None and "round(CAST(total_units" in board
         assert "user_session" in inspect(engine).get_table_names()
-    finally:
-        engine.dispose()
 
 
 def test_0007_adds_leagues_and_downgrades_cleanly(backend: str, tmp_path, pg_databases) -> None:  # type: ignore[no-untyped-def]
     """From 0006 up to 0007 and back: a league and its member are stored with the defaults the
     migration declares; a deleted owner leaves the league ownerless (SET NULL); removing a
     member never touches picks; the downgrade drops both tables and nothing else."""
-    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
-    engine = db.make_engine(url)
-    try:
-        migrations.upgrade(engine, "0006")
+    with _database_at(backend, tmp_path, pg_databases, "0006") as engine:
         migrations.upgrade(engine, "0007")
         assert migrations.current_revision(engine) == "0007"
-        at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+        at = _raw_time(backend)
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -260,8 +272,6 @@ def test_0007_adds_leagues_and_downgrades_cleanly(backend: str, tmp_path, pg_dat
         assert {"user", "pick", "login_throttle"} <= tables
         migrations.upgrade(engine)  # and up again
         assert {"league", "league_member"} <= set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def test_0008_derives_every_players_form_from_their_graded_picks(
@@ -269,10 +279,7 @@ def test_0008_derives_every_players_form_from_their_graded_picks(
 ) -> None:  # type: ignore[no-untyped-def]
     """alice, in tip-off order: g1 win, g2 loss, g3 void, g4 win, g5 win => W2 (the void is
     skipped), last ten 3-1-0; bob: g1 push => no streak, 0-0-1; carol never picked."""
-    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
-    engine = db.make_engine(url)
-    try:
-        migrations.upgrade(engine, "0006")
+    with _database_at(backend, tmp_path, pg_databases, "0006") as engine:
         fmt = "2026-11-2{} 00:10:00.000000" if backend == "sqlite" else "2026-11-2{} 00:10:00+00"
         with engine.begin() as conn:
             for n, name in ((1, "alice"), (2, "bob"), (3, "carol")):
@@ -319,8 +326,6 @@ def test_0008_derives_every_players_form_from_their_graded_picks(
         with engine.connect() as conn:
             rows = conn.execute(text('SELECT id, streak, last10 FROM "user" ORDER BY id')).all()
         assert [tuple(r) for r in rows] == [(1, "W2", "3-1-0"), (2, "", "0-0-1"), (3, "", "0-0-0")]
-    finally:
-        engine.dispose()
 
 
 def test_0009_adds_game_day_columns_and_downgrades_cleanly(
@@ -330,11 +335,8 @@ def test_0009_adds_game_day_columns_and_downgrades_cleanly(
     made before has no CLV until its game locks again with a closing line), the downgrade
     removes exactly them and app_setting, and the unique pick key and the game index survive
     SQLite's table rebuild."""
-    url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else pg_databases.create()
-    engine = db.make_engine(url)
-    try:
-        migrations.upgrade(engine, "0008")
-        at = "2026-11-21 00:10:00.000000" if backend == "sqlite" else "2026-11-21 00:10:00+00"
+    with _database_at(backend, tmp_path, pg_databases, "0008") as engine:
+        at = _raw_time(backend)
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -369,5 +371,3 @@ def test_0009_adds_game_day_columns_and_downgrades_cleanly(
         assert "ix_game_commence_time" in {i["name"] for i in inspector.get_indexes("game")}
         migrations.upgrade(engine)  # and up again
         assert migrations.current_revision(engine) == "0009"
-    finally:
-        engine.dispose()

@@ -50,11 +50,12 @@ Thin budget: when today's share cannot buy one odds call the plan is empty and m
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import pairwise
+from typing import ParamSpec
 
 ODDS, LIVE = "odds", "live-scores"
 RESERVE = 20  # credits kept for the results job until the month's last day
@@ -79,6 +80,8 @@ GRID = timedelta(minutes=5)
 # calls (on the bench, one a day cost 5 points of closing lines and gave a median live score
 # an hour old; a live call cannot even see a final once the game has left the live list).
 THIN_LIVE_CALLS = 0
+
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,21 @@ def may_spend(
     return used_now + cost <= budget - seed_committed - (0 if last_day else RESERVE)
 
 
+def _remembered(compute: Callable[P, DayPlan]) -> Callable[P, DayPlan]:
+    """`compute` remembered per distinct day: the same inputs give the same plan all day and
+    the planner asks every minute. The tip-offs are sorted into a tuple, so they can be a key
+    (and their order does not matter)."""
+    cached = lru_cache(maxsize=64)(compute)
+
+    @wraps(compute)
+    def plan(*args: P.args, **kwargs: P.kwargs) -> DayPlan:
+        kwargs["tip_offs"] = tuple(sorted(kwargs["tip_offs"]))  # type: ignore[arg-type]
+        return cached(*args, **kwargs)
+
+    return plan
+
+
+@_remembered
 def plan_day(
     *,
     tip_offs: Sequence[datetime],
@@ -155,56 +173,6 @@ def plan_day(
     The same inputs give the same plan all day, so it is computed once and remembered (the
     planner asks every minute).
     """
-    return _plan_day(
-        tuple(sorted(tip_offs)),
-        used,
-        budget,
-        seed_committed,
-        days_left,
-        lock_minutes,
-        morning_fetch,
-        odds_cost,
-        live_cost,
-    )
-
-
-@lru_cache(maxsize=64)
-def _plan_day(
-    tip_offs: tuple[datetime, ...],
-    used: int,
-    budget: int,
-    seed_committed: int,
-    days_left: int,
-    lock_minutes: int,
-    morning_fetch: datetime | None,
-    odds_cost: int,
-    live_cost: int,
-) -> DayPlan:
-    return _compute(
-        tip_offs=tip_offs,
-        used=used,
-        budget=budget,
-        seed_committed=seed_committed,
-        days_left=days_left,
-        lock_minutes=lock_minutes,
-        morning_fetch=morning_fetch,
-        odds_cost=odds_cost,
-        live_cost=live_cost,
-    )
-
-
-def _compute(
-    *,
-    tip_offs: Sequence[datetime],
-    used: int,
-    budget: int,
-    seed_committed: int,
-    days_left: int,
-    lock_minutes: int = 0,
-    morning_fetch: datetime | None = None,
-    odds_cost: int = 3,
-    live_cost: int = 1,
-) -> DayPlan:
     last_day = days_left <= 1
     spare = spare_credits(
         budget=budget, used=used, seed_committed=seed_committed, last_day=last_day

@@ -10,27 +10,26 @@ is recorded as refused, with the reason and what was done.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 
 from pickvs.config import settings
 from pickvs.db import session_scope
 from pickvs.domain import budget
 from pickvs.domain import results as result_rules
-from pickvs.jobs.runner import JobContext, JobRefused
+from pickvs.jobs import calls
+from pickvs.jobs.runner import JobContext
 from pickvs.jobs.source import make_client
 from pickvs.odds.client import ProviderError
-from pickvs.odds.parse import parse_events, parse_odds, parse_scores
+from pickvs.odds.parse import parse_events
 from pickvs.odds.records import MalformedResponse
-from pickvs.services import clv, grading, ingest, results
+from pickvs.services import clv, grading, results
 
 FETCH_ODDS, PROCESS_RESULTS, GRADE = "fetch-odds", "process-results", "grade"
-
-SportBody = Callable[[JobContext, str], str]
 
 
 def fetch_odds(ctx: JobContext) -> str:
     """Per sport, one odds call if a game tips in the window; each sport is written all at once."""
-    return _outcome(*_each_sport(ctx, _odds_for))
+    return calls.outcome(*calls.each_sport(ctx, _odds_for))
 
 
 def _odds_for(ctx: JobContext, sport: str) -> str:
@@ -38,23 +37,7 @@ def _odds_for(ctx: JobContext, sport: str) -> str:
     needed, look_up = _schedule_look_up(ctx, sport, window)
     if not needed:
         return f"{sport}: {look_up}, no odds call made"
-    cost = budget.odds_call_cost(len(settings.markets), len(settings.regions))
-    ctx.check_budget(f"/v4/sports/{sport}/odds", cost, settings.monthly_credits)
-    with make_client(ctx.clock, ctx.recorder(cost)) as client:
-        payload = client.get_odds(
-            sport,
-            settings.markets,
-            settings.regions,
-            commence_from=window.start,
-            commence_to=window.end,
-        )
-    fetched_at = ctx.now()
-    parsed = parse_odds(payload, fetched_at, settings.markets)
-    with session_scope() as session:
-        report = ingest.apply_odds(
-            session, parsed, fetched_at, ctx.run_id, lock_minutes=settings.lock_minutes
-        )
-        clv.update_clv(session, fetched_at, settings.lock_minutes)
+    report, _ = calls.odds_call(ctx, sport, window.start, window.end)
     return f"{sport}: {look_up}; {report.describe()}"
 
 
@@ -85,9 +68,9 @@ def process_results(ctx: JobContext) -> str:
     Grading costs nothing, so it runs even when the budget refuses the scores call (an admin's
     settlements still count).
     """
-    notes, refusals = _each_sport(ctx, _results_for)
+    notes, refusals = calls.each_sport(ctx, _results_for)
     notes.append(grade(ctx))
-    return _outcome(notes, refusals)
+    return calls.outcome(notes, refusals)
 
 
 def _results_for(ctx: JobContext, sport: str) -> str:
@@ -103,44 +86,9 @@ def _results_for(ctx: JobContext, sport: str) -> str:
     days_from = result_rules.days_from_for(oldest, now)
     if days_from is None:
         return f"{sport}: no started game awaits a result, no call made{note}"
-    cost = budget.scores_call_cost(days_from)
-    ctx.check_budget(f"/v4/sports/{sport}/scores", cost, settings.monthly_credits)
-    with make_client(ctx.clock, ctx.recorder(cost)) as client:
-        payload = client.get_scores(sport, days_from)
-    parsed = parse_scores(payload)
-    with session_scope() as session:
-        report = results.apply_scores(
-            session,
-            parsed,
-            sport,
-            ctx.now(),
-            days_from,
-            lock_minutes=settings.lock_minutes,
-            job_run_id=ctx.run_id,
-        )
-        ingest.record_issues(session, parsed.issues, ctx.now(), ctx.run_id)
+    write = functools.partial(results.apply_scores, days_from=days_from)
+    report = calls.scores_call(ctx, sport, days_from, write)
     return f"{sport}: {report.describe()}{note}"
-
-
-def _each_sport(ctx: JobContext, body: SportBody) -> tuple[list[str], list[str]]:
-    """Run `body` for every sport; a refusal for one sport does not stop the others."""
-    notes: list[str] = []
-    refusals: list[str] = []
-    for sport in settings.sports:
-        try:
-            notes.append(body(ctx, sport))
-        except JobRefused as refused:
-            refusals.append(str(refused))
-            notes.append(f"{sport}: call refused")
-    return notes, refusals
-
-
-def _outcome(notes: list[str], refusals: list[str]) -> str:
-    """The run's detail, or a refusal carrying it when any call was refused."""
-    detail = "; ".join(notes)
-    if refusals:
-        raise JobRefused("; ".join(refusals), detail=detail)
-    return detail
 
 
 def grade(ctx: JobContext) -> str:

@@ -31,12 +31,11 @@ from pickvs.domain import budget
 from pickvs.domain import planner as rules
 from pickvs.domain.clock import Clock
 from pickvs.domain.planner import PlannedCall
-from pickvs.jobs import reminders
-from pickvs.jobs.runner import JobBody, JobContext, JobRefused, run_job
-from pickvs.jobs.source import make_client, source_label
+from pickvs.jobs import calls, reminders
+from pickvs.jobs.runner import JobBody, JobContext, run_job
+from pickvs.jobs.source import source_label
 from pickvs.models import Game, GameStatus, JobRun
-from pickvs.odds.parse import parse_odds, parse_scores
-from pickvs.services import clv, grading, ingest, ledger, live, planning
+from pickvs.services import clv, grading, ledger, live, planning
 
 log = logging.getLogger("pickvs.planner")
 
@@ -86,22 +85,11 @@ def _reminders(clock: Clock) -> None:
 
 
 def _body(call: PlannedCall) -> JobBody:
+    run = _refresh_odds if call.kind == rules.ODDS else _live_scores
+
     def body(ctx: JobContext) -> str:
-        notes: list[str] = []
-        refusals: list[str] = []
-        for sport in settings.sports:
-            try:
-                if call.kind == rules.ODDS:
-                    notes.append(_refresh_odds(ctx, sport, call))
-                else:
-                    notes.append(_live_scores(ctx, sport, call))
-            except JobRefused as refused:
-                refusals.append(str(refused))
-                notes.append(f"{sport}: call refused")
-        detail = f"{call.reason}: " + "; ".join(notes)
-        if refusals:
-            raise JobRefused("; ".join(refusals), detail=detail)
-        return detail
+        notes, refusals = calls.each_sport(ctx, lambda ctx, sport: run(ctx, sport, call))
+        return calls.outcome(notes, refusals, prefix=f"{call.reason}: ")
 
     return body
 
@@ -142,20 +130,7 @@ def _refresh_odds(ctx: JobContext, sport: str, call: PlannedCall) -> str:
         open_games = _count(session, sport, start, window.end)
     if not open_games:
         return f"{sport}: no open game in the odds window, no call made"
-    endpoint = f"/v4/sports/{sport}/odds"
-    cost = budget.odds_call_cost(len(settings.markets), len(settings.regions))
-    _check_headroom(ctx, endpoint, cost)
-    with make_client(ctx.clock, ctx.recorder(cost)) as client:
-        payload = client.get_odds(
-            sport, settings.markets, settings.regions, commence_from=start, commence_to=window.end
-        )
-    fetched_at = ctx.now()
-    parsed = parse_odds(payload, fetched_at, settings.markets)
-    with session_scope() as session:
-        report = ingest.apply_odds(
-            session, parsed, fetched_at, ctx.run_id, lock_minutes=settings.lock_minutes
-        )
-        changed = clv.update_clv(session, fetched_at, settings.lock_minutes)
+    report, changed = calls.odds_call(ctx, sport, start, window.end, check=_check_headroom)
     return f"{sport}: {report.describe()}, {changed} pick(s) with a new closing line"
 
 
@@ -166,22 +141,7 @@ def _live_scores(ctx: JobContext, sport: str, call: PlannedCall) -> str:
         playing = _count(session, sport, now - IN_PLAY_FOR, now, started=True)
     if not playing:
         return f"{sport}: no game in play, no call made"
-    endpoint = f"/v4/sports/{sport}/scores"
-    cost = budget.scores_call_cost(None)
-    _check_headroom(ctx, endpoint, cost)
-    with make_client(ctx.clock, ctx.recorder(cost)) as client:
-        payload = client.get_scores(sport, None)
-    parsed = parse_scores(payload)
-    with session_scope() as session:
-        report = live.apply_live(
-            session,
-            parsed,
-            sport,
-            ctx.now(),
-            lock_minutes=settings.lock_minutes,
-            job_run_id=ctx.run_id,
-        )
-        ingest.record_issues(session, parsed.issues, ctx.now(), ctx.run_id)
+    report = calls.scores_call(ctx, sport, None, live.apply_live, check=_check_headroom)
     with session_scope() as session:
         graded = grading.grade(session, ctx.now())
         changed = clv.update_clv(session, ctx.now(), settings.lock_minutes)

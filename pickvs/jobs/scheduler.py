@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -103,36 +104,40 @@ def catch_up(clock: Clock) -> list[JobRun | None]:
 def build_scheduler(clock: Clock, catch_up_on_start: bool = True) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=settings.tz)
     for name, trigger in cron_triggers().items():
-        scheduler.add_job(
-            run_scheduled,
-            trigger,
-            args=(name, clock),
-            id=name,
-            name=name,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=3600,
-            replace_existing=True,
-        )
+        _add_recurring(scheduler, name, run_scheduled, trigger, (name, clock), grace_seconds=3600)
     # The planner's tick runs the due reminders itself.
     tick, tick_id = (
         (planner_tick, PLANNER_JOB) if settings.planner else (run_due_reminders, REMINDERS_JOB)
     )
-    scheduler.add_job(
-        tick,
-        IntervalTrigger(minutes=1, timezone=settings.tz),
-        args=(clock,),
-        id=tick_id,
-        name=tick_id,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=60,
-        replace_existing=True,
-    )
+    minutely = IntervalTrigger(minutes=1, timezone=settings.tz)
+    _add_recurring(scheduler, tick_id, tick, minutely, (clock,), grace_seconds=60)
     if catch_up_on_start:
         # A date job with no run date fires at once, off the start-up path.
         scheduler.add_job(catch_up, args=(clock,), id="catch-up", name="catch-up")
     return scheduler
+
+
+def _add_recurring(
+    scheduler: BackgroundScheduler,
+    job_id: str,
+    func: Callable[..., object],
+    trigger: CronTrigger | IntervalTrigger,
+    args: tuple[Any, ...],
+    grace_seconds: int,
+) -> None:
+    """A recurring job: one run at a time, missed runs folded into one, run late within
+    `grace_seconds` (a daily job an hour, the minute tick a minute)."""
+    scheduler.add_job(
+        func,
+        trigger,
+        args=args,
+        id=job_id,
+        name=job_id,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=grace_seconds,
+        replace_existing=True,
+    )
 
 
 def start_background(

@@ -35,7 +35,7 @@ from pickvs.domain import locks
 from pickvs.domain.markets import outcome_side
 from pickvs.models import Game, GameStatus, OddsLine, Pick, PickStatus, User, UTCDateTime
 from pickvs.services import versions
-from pickvs.services.lines import MarketBoard, Quote
+from pickvs.services.lines import QUOTE_COLUMNS, MarketBoard, Quote
 
 # Games that locked longer ago than this are settled for CLV: a closing fetch can only arrive
 # late from a job running across the lock, and a results run reaches 3 days back at most.
@@ -176,15 +176,7 @@ def _closing_boards(
     closing = {d.game_id: d.closing for d in due}
     markets = sorted({d.market for d in due})
     rows = session.execute(
-        select(
-            OddsLine.game_id,
-            OddsLine.fetched_at,
-            OddsLine.market,
-            OddsLine.bookmaker,
-            OddsLine.outcome,
-            OddsLine.price,
-            OddsLine.point,
-        ).where(
+        select(OddsLine.game_id, OddsLine.fetched_at, *QUOTE_COLUMNS).where(
             OddsLine.game_id.in_(sorted(closing)),
             OddsLine.fetched_at.in_(sorted(set(closing.values()))),
             OddsLine.market.in_(markets),

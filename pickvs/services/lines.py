@@ -20,6 +20,16 @@ from pickvs.domain.markets import H2H, HOME, MARKET_LABELS, OVER, TOTALS, outcom
 from pickvs.domain.odds import format_point, format_price
 from pickvs.models import Game, OddsLine
 
+# What a quote is read from, selected after a query's keys (game id, fetch time) and unpacked
+# in this order: market, bookmaker, outcome, price, point.
+QUOTE_COLUMNS = (
+    OddsLine.market,
+    OddsLine.bookmaker,
+    OddsLine.outcome,
+    OddsLine.price,
+    OddsLine.point,
+)
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -68,14 +78,7 @@ def _boards_query(
         .subquery()
     )
     query = (
-        select(
-            OddsLine.game_id,
-            OddsLine.market,
-            OddsLine.bookmaker,
-            OddsLine.outcome,
-            OddsLine.price,
-            OddsLine.point,
-        )
+        select(OddsLine.game_id, *QUOTE_COLUMNS)
         .join(
             latest,
             and_(OddsLine.game_id == latest.c.game_id, OddsLine.fetched_at == latest.c.fetched_at),
@@ -177,14 +180,7 @@ def line_history(session: Session, game: Game) -> list[FetchedQuote]:
     """Every quote ever fetched for one game, oldest fetch first (a game gets a few dozen
     fetches at most, each a few hundred rows: the game page reads them all, once)."""
     stmt = (
-        select(
-            OddsLine.fetched_at,
-            OddsLine.market,
-            OddsLine.bookmaker,
-            OddsLine.outcome,
-            OddsLine.price,
-            OddsLine.point,
-        )
+        select(OddsLine.fetched_at, *QUOTE_COLUMNS)
         .where(OddsLine.game_id == game.id)
         .order_by(OddsLine.fetched_at, OddsLine.id)
     )

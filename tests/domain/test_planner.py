@@ -38,11 +38,33 @@ WEEKNIGHT = [at(19)] * 4 + [at(19, 30)] * 3 + [at(20)] + [at(21)] + [at(22)] * 2
 WEEKEND = [at(13, 0, 6)] * 2 + [at(15, 30, 6)] + [at(19, 0, 6)] * 3
 
 
-def month_plan(tips: list[datetime], day: int = 3, budget: int = 500) -> DayPlan:
-    """The first day of a 31-day month, nothing spent yet, the seed's jobs still to run."""
+def day_plan(
+    tips: list[datetime],
+    *,
+    budget: int,
+    used: int = 0,
+    seed_committed: int = 0,
+    days_left: int = 1,
+    morning_fetch: datetime | None = None,
+    lock_minutes: int = 0,
+) -> DayPlan:
+    """A day's plan after its seed fetch (by default 05:00 on March 3); by default the month's
+    last day with nothing spent and the seed's runs done, so all of `budget` is today's."""
     return plan_day(
         tip_offs=tips,
-        used=0,
+        used=used,
+        budget=budget,
+        seed_committed=seed_committed,
+        days_left=days_left,
+        lock_minutes=lock_minutes,
+        morning_fetch=morning_fetch or at(5),
+    )
+
+
+def month_plan(tips: list[datetime], day: int = 3, budget: int = 500) -> DayPlan:
+    """The first day of a 31-day month, nothing spent yet, the seed's jobs still to run."""
+    return day_plan(
+        tips,
         budget=budget,
         seed_committed=SEED_A_DAY * 31,
         days_left=31,
@@ -112,14 +134,7 @@ def test_one_cluster_one_call_goes_half_an_hour_before_the_lock() -> None:
     0.75 * (1 - (2.5/3)^2) = 0.229 and is a closing line, 0.8 * (1 - 0.1) = 0.72: 0.949. At
     18:57: 0.75 * (1 - (177/180)^2) = 0.025 + 0.8 * 0.99 = 0.817. So 18:30 wins.
     """
-    plan = plan_day(
-        tip_offs=[at(19), at(19)],
-        used=0,
-        budget=3,
-        seed_committed=0,
-        days_left=1,
-        morning_fetch=at(5),
-    )
+    plan = day_plan([at(19), at(19)], budget=3)
     assert [(clock(c.at), c.kind, c.cost) for c in plan.calls] == [("18:30", ODDS, 3)]
     assert plan.calls[0].reason == "closing lines for 2 games"
     assert (plan.allowance, plan.projected_spend, plan.fallback) == (3, 3, False)
@@ -130,14 +145,7 @@ def test_one_cluster_two_calls_cover_the_rush_and_close_it() -> None:
     0.75 * (1 - (0.5/3)^2) = 0.729 a game, with the closing line: any other pair leaves a gap
     or loses the closing line. The odd credit buys no live call: the odds plan is not whole
     (it would be 7 calls at 2 h spacing), so it rolls forward."""
-    plan = plan_day(
-        tip_offs=[at(19), at(19)],
-        used=0,
-        budget=7,
-        seed_committed=0,
-        days_left=1,
-        morning_fetch=at(5),
-    )
+    plan = day_plan([at(19), at(19)], budget=7)
     assert times(plan, ODDS) == ["16:30", "18:30"]
     assert times(plan, LIVE) == []
     assert plan.cost == 6
@@ -146,14 +154,7 @@ def test_one_cluster_two_calls_cover_the_rush_and_close_it() -> None:
 def test_credits_left_over_a_whole_plan_buy_live_scores_at_the_expected_finals() -> None:
     """22 credits: the whole 2 h plan for a 7 pm pair is 7 calls (18:57 and tiles back to
     06:57), 21 credits; the one left buys a live call at 7:00 pm + 2 h 30."""
-    plan = plan_day(
-        tip_offs=[at(19), at(19)],
-        used=0,
-        budget=22,
-        seed_committed=0,
-        days_left=1,
-        morning_fetch=at(5),
-    )
+    plan = day_plan([at(19), at(19)], budget=22)
     assert times(plan, ODDS) == ["06:57", "08:57", "10:57", "12:57", "14:57", "16:57", "18:57"]
     assert [(clock(c.at), c.reason) for c in plan.calls if c.kind == LIVE] == [
         ("21:30", "expected finals of the 2 games tipping at this cluster")
@@ -181,14 +182,7 @@ def test_weeknight_with_more_credits_closes_every_cluster() -> None:
     """15 credits (380 spare over 25 days): five odds calls, and the model spends them on the
     rush and a closing line for every cluster but 9:00 pm; picks stay on lines under 2 h old
     from 16:30 on. No live call: odds calls are still missing from the whole plan."""
-    plan = plan_day(
-        tip_offs=WEEKNIGHT,
-        used=0,
-        budget=500,
-        seed_committed=100,
-        days_left=25,
-        morning_fetch=at(5),
-    )
+    plan = day_plan(WEEKNIGHT, budget=500, seed_committed=100, days_left=25)
     assert plan.allowance == 15
     assert times(plan, ODDS) == ["16:30", "18:30", "19:27", "19:57", "21:57"]
     assert times(plan, LIVE) == []
@@ -205,14 +199,7 @@ def test_weekend_afternoon_with_500_credits() -> None:
 
 def test_thin_budget_falls_back_to_the_seed_calls() -> None:
     # 500 - 400 spent - 70 seed - 20 reserve = 10 spare over 5 days: 2 a day, no odds call.
-    plan = plan_day(
-        tip_offs=WEEKNIGHT,
-        used=400,
-        budget=500,
-        seed_committed=70,
-        days_left=5,
-        morning_fetch=at(5),
-    )
+    plan = day_plan(WEEKNIGHT, budget=500, used=400, seed_committed=70, days_left=5)
     assert plan.fallback
     assert plan.calls == ()
     assert plan.allowance == 2
@@ -235,14 +222,7 @@ def test_weekend_whole_plan_at_two_hour_spacing_with_live_cadence() -> None:
     would need 15 calls. The 6 credits left buy live scores over the minutes a game may be in
     play, 3 h from each tip-off: 13:01-18:30 (330 minutes) and 19:01-22:00 (180), 510 in all,
     every 85th minute: 14:25, 15:50, 17:15, then 9 and 94 minutes into the evening, 22:00."""
-    plan = plan_day(
-        tip_offs=WEEKEND,
-        used=0,
-        budget=30,
-        seed_committed=0,
-        days_left=1,
-        morning_fetch=at(5, 0, 6),
-    )
+    plan = day_plan(WEEKEND, budget=30, morning_fetch=at(5, 0, 6))
     assert times(plan, ODDS) == [
         "06:57",
         "08:57",
@@ -278,15 +258,7 @@ def test_20000_credits_live_every_minute_and_odds_every_half_hour() -> None:
 
 
 def test_lock_minutes_move_the_closing_refresh() -> None:
-    plan = plan_day(
-        tip_offs=[at(19)],
-        used=0,
-        budget=30,
-        seed_committed=0,
-        days_left=1,
-        lock_minutes=10,
-        morning_fetch=at(5),
-    )
+    plan = day_plan([at(19)], budget=30, lock_minutes=10)
     # Locks at 18:50: the closing refresh 3 minutes before it.
     assert "18:47" in times(plan, ODDS)
 
@@ -305,10 +277,10 @@ def test_a_month_of_plans_never_overspends_and_keeps_the_reserve(budget: int) ->
         tips = WEEKEND if day % 7 in (5, 6) else WEEKNIGHT
         moment = at(5) + timedelta(days=day)
         shifted = [t + timedelta(days=day) for t in tips]
-        plan = plan_day(
-            tip_offs=shifted,
-            used=used,
+        plan = day_plan(
+            shifted,
             budget=budget,
+            used=used,
             seed_committed=seed,
             days_left=days_left,
             morning_fetch=moment,

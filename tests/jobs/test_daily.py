@@ -17,10 +17,10 @@ from pickvs.domain.clock import FixedClock
 from pickvs.jobs import daily
 from pickvs.jobs.runner import run_job
 from pickvs.models import ApiCall, DataIssue, Game, JobRun, OddsLine, Pick
-from pickvs.services import auth
-from pickvs.services.picks import PickPolicy, PickRequest, submit_picks
+from pickvs.services.picks import PickPolicy
 from tests.fake_provider import FakeOddsApi
 from tests.jobs import payloads
+from tests.services.builders import commit_picks
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TIP = datetime(2026, 11, 23, 0, 40, tzinfo=UTC)
@@ -217,30 +217,19 @@ def test_results_skip_the_call_when_nothing_has_started(
     assert fake_api.calls("scores") == []
 
 
-def _player_with_picks(engine: Engine, clock: FixedClock) -> None:
-    with Session(engine) as session:
-        user = auth.register(session, "ann@example.com", "ann", "password123", clock.now())
-        session.flush()
-        submit_picks(
-            session,
-            user,
-            [
-                PickRequest(payloads.BOS_MIL, "h2h", "Boston Celtics"),
-                PickRequest(payloads.BOS_MIL, "totals", "Over"),
-                PickRequest(payloads.LAL_DEN, "spreads", "Los Angeles Lakers"),
-            ],
-            clock.now(),
-            PickPolicy(0, ["draftkings"]),
-        )
-        session.commit()
-
-
 def test_results_record_scores_and_grade(
     engine: Engine, fake_api: FakeOddsApi, clock: FixedClock
 ) -> None:
     fake_api.set_odds(payloads.odds_payload(TIP, NOW))
     run(daily.FETCH_ODDS, clock)
-    _player_with_picks(engine, clock)
+    commit_picks(
+        engine,
+        clock.now(),
+        (payloads.BOS_MIL, "h2h", "Boston Celtics"),
+        (payloads.BOS_MIL, "totals", "Over"),
+        (payloads.LAL_DEN, "spreads", "Los Angeles Lakers"),
+        policy=PickPolicy(0, ["draftkings"]),
+    )
     clock.set(TIP + timedelta(hours=8))
     # BOS 115-110 MIL: -180 wins 100/180; 225 < 227.5 Under, so Over loses.
     # LAL 100-103 DEN: Lakers +3 -> 103 vs 103 push.

@@ -25,10 +25,11 @@ from pickvs.domain.clock import FixedClock
 from pickvs.jobs import daily, planner, reminders, scheduler
 from pickvs.jobs.runner import run_job
 from pickvs.models import ApiCall, Game, GameStatus, JobRun, Pick
-from pickvs.services import admin, auth, planning
-from pickvs.services.picks import PickPolicy, PickRequest, submit_picks
+from pickvs.services import admin, planning
+from pickvs.services.picks import PickPolicy
 from tests.fake_provider import FakeOddsApi
 from tests.jobs import payloads
+from tests.services.builders import bare_game, commit_picks
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)  # 07:00 EST
 TIP = datetime(2026, 11, 23, 0, 40, tzinfo=UTC)  # 19:40 EST
@@ -121,39 +122,20 @@ def test_two_concurrent_ticks_run_a_slot_once(
 
 
 def _picks(engine: Engine, clock: FixedClock) -> None:
-    with Session(engine) as session:
-        user = auth.register(session, "ann@example.com", "ann", "password123", clock.now())
-        session.flush()
-        submit_picks(
-            session,
-            user,
-            [
-                PickRequest(payloads.BOS_MIL, "h2h", "Boston Celtics"),
-                PickRequest(payloads.LAL_DEN, "spreads", "Los Angeles Lakers"),
-            ],
-            clock.now(),
-            PickPolicy(0, ["draftkings"]),
-        )
-        session.commit()
+    commit_picks(
+        engine,
+        clock.now(),
+        (payloads.BOS_MIL, "h2h", "Boston Celtics"),
+        (payloads.LAL_DEN, "spreads", "Los Angeles Lakers"),
+        policy=PickPolicy(0, ["draftkings"]),
+    )
 
 
 def _stale_game(engine: Engine) -> None:
     """A game that tipped at 10 pm yesterday and is still open: a results call covering it and
     not listing it would postpone it; a live call must not."""
-    tip = NOW - timedelta(hours=9)
     with Session(engine) as session:
-        session.add(
-            Game(
-                id="old0",
-                sport="basketball_nba",
-                home_team="Utah Jazz",
-                away_team="Phoenix Suns",
-                commence_time=tip,
-                status=GameStatus.SCHEDULED,
-                created_at=tip,
-                updated_at=tip,
-            )
-        )
+        bare_game(session, "old0", NOW - timedelta(hours=9), home="Utah Jazz", away="Phoenix Suns")
         session.commit()
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pickvs.domain.markets import AWAY, H2H, HOME, OVER, SPREADS, TOTALS, UNDER
-from pickvs.models import Game, Pick, User
+from pickvs.models import Game, GameStatus, Pick, User
 from pickvs.odds.records import (
     EventRecord,
     IssueRecord,
@@ -119,6 +120,31 @@ def make_game(
     return game
 
 
+def bare_game(
+    session: Session,
+    game_id: str,
+    commence: datetime,
+    status: GameStatus = GameStatus.SCHEDULED,
+    home: str = HOME_TEAM,
+    away: str = AWAY_TEAM,
+    sport: str = SPORT,
+) -> Game:
+    """A game row without lines, created at its tip-off: one the feed has stopped listing, or
+    one an admin settles by hand."""
+    game = Game(
+        id=game_id,
+        sport=sport,
+        home_team=home,
+        away_team=away,
+        commence_time=commence,
+        status=status,
+        created_at=commence,
+        updated_at=commence,
+    )
+    session.add(game)
+    return game
+
+
 def add_lines(session: Session, game: Game, fetched_at: datetime, *books: Book) -> IngestReport:
     """A later fetch of the same game (lines are appended, never overwritten)."""
     return ingest_events(
@@ -141,6 +167,42 @@ def make_picks(
 ) -> list[Pick]:
     """`make_picks(s, alice, now, ("g1", "h2h", "Milwaukee Bucks"), ...)`, one batch."""
     return picks.submit_picks(session, user, [PickRequest(*w) for w in wanted], now, policy)
+
+
+# The CLV tests' timeline, before tip-off: the first fetch, the picks, the closing fetch.
+OPENED, PICKED, CLOSED = timedelta(days=1), timedelta(hours=20), timedelta(hours=1)
+
+
+def picked_game(
+    session: Session,
+    tip: datetime,
+    opening: Book,
+    *wanted: tuple[str, str],
+    closing: Book | None = None,
+    username: str = "ann",
+    policy: PickPolicy = POLICY,
+) -> tuple[Game, User, list[Pick]]:
+    """Game g1 tipping at `tip`, first fetched (`opening`) OPENED before it, when `username`
+    registers; their picks (`wanted`: market, selection) PICKED before it; and, given, the
+    `closing` fetch CLOSED before it."""
+    game = make_game(session, "g1", tip, opening, fetched_at=tip - OPENED)
+    user = make_user(session, username, tip - OPENED)
+    made = make_picks(session, user, tip - PICKED, *(("g1", *w) for w in wanted), policy=policy)
+    if closing is not None:
+        add_lines(session, game, tip - CLOSED, closing)
+    return game, user, made
+
+
+def commit_picks(
+    engine: Engine, now: datetime, *wanted: tuple[str, str, str], policy: PickPolicy = POLICY
+) -> None:
+    """Ann registers and makes these picks, committed in a transaction of their own (as a
+    player does between two job runs)."""
+    with Session(engine) as session:
+        user = make_user(session, "ann", now)
+        session.flush()
+        make_picks(session, user, now, *wanted, policy=policy)
+        session.commit()
 
 
 def score(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from pickvs.config import settings
-from pickvs.models import Pick, User
+from pickvs.models import Game, Pick, User
 from pickvs.services import admin, clv
 from tests.services.builders import (
     AWAY_TEAM,
@@ -23,6 +23,7 @@ from tests.services.builders import (
     make_game,
     make_picks,
     make_user,
+    picked_game,
     reload,
     utc,
 )
@@ -39,6 +40,17 @@ def book_priority(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "bookmakers", list(POLICY.bookmakers))
 
 
+def _spread_closing_two_points_lower(session: Session) -> tuple[Game, User, list[Pick]]:
+    """The issue's example: Ann takes the Bucks +4.5 at -110; the spread closes +2.5."""
+    return picked_game(
+        session,
+        TIP,
+        Book(spreads=(-4.5, -110, -110)),
+        ("spreads", AWAY_TEAM),
+        closing=Book(spreads=(-2.5, -110, -110)),
+    )
+
+
 def _pick(session: Session, pick_id: int | None) -> Pick:
     reload(session)
     pick = session.get(Pick, pick_id)
@@ -49,10 +61,7 @@ def _pick(session: Session, pick_id: int | None) -> Pick:
 def test_the_issues_example_plus_four_and_a_half_closing_plus_two_and_a_half(
     session: Session,
 ) -> None:
-    game = make_game(session, "g1", TIP, Book(spreads=(-4.5, -110, -110)), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    (pick,) = make_picks(session, ann, PICKED, ("g1", "spreads", AWAY_TEAM))
-    add_lines(session, game, LATE, Book(spreads=(-2.5, -110, -110)))
+    _, _, (pick,) = _spread_closing_two_points_lower(session)
     session.commit()
 
     assert clv.update_clv(session, TIP - timedelta(minutes=5)) == 0  # not locked yet
@@ -72,10 +81,7 @@ def test_the_issues_example_plus_four_and_a_half_closing_plus_two_and_a_half(
 def test_nothing_new_changes_nothing_and_a_later_closing_fetch_recomputes(
     session: Session,
 ) -> None:
-    game = make_game(session, "g1", TIP, Book(spreads=(-4.5, -110, -110)), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    (pick,) = make_picks(session, ann, PICKED, ("g1", "spreads", AWAY_TEAM))
-    add_lines(session, game, LATE, Book(spreads=(-2.5, -110, -110)))
+    game, _, (pick,) = _spread_closing_two_points_lower(session)
     assert clv.update_clv(session, AFTER) == 1
     assert clv.update_clv(session, AFTER + timedelta(minutes=1)) == 0
 
@@ -90,9 +96,9 @@ def test_nothing_new_changes_nothing_and_a_later_closing_fetch_recomputes(
 
 
 def test_a_fetch_after_the_lock_is_not_the_closing_line(session: Session) -> None:
-    game = make_game(session, "g1", TIP, Book(h2h=(-180, 150)), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    (pick,) = make_picks(session, ann, PICKED, ("g1", "h2h", HOME_TEAM), policy=_lock(30))
+    game, _, (pick,) = picked_game(
+        session, TIP, Book(h2h=(-180, 150)), ("h2h", HOME_TEAM), policy=_lock(30)
+    )
     add_lines(session, game, TIP - timedelta(minutes=40), Book(h2h=(-130, 110)))
     add_lines(session, game, TIP - timedelta(minutes=20), Book(h2h=(-300, 250)))  # after lock
     assert clv.update_clv(session, TIP - timedelta(minutes=29), lock_minutes=30) == 1
@@ -142,9 +148,9 @@ def test_the_picks_own_book_when_it_quoted_both_sides_else_the_reference(
 
 
 def test_a_book_that_left_the_market_closes_at_the_reference_book(session: Session) -> None:
-    game = make_game(session, "g1", TIP, Book(totals=(227.5, -110, -110)), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    (pick,) = make_picks(session, ann, PICKED, ("g1", "totals", "Over"))
+    game, _, (pick,) = picked_game(
+        session, TIP, Book(totals=(227.5, -110, -110)), ("totals", "Over")
+    )
     add_lines(
         session, game, LATE,
         Book("draftkings", totals=None),  # DraftKings no longer quotes the total
@@ -160,10 +166,9 @@ def test_a_book_that_left_the_market_closes_at_the_reference_book(session: Sessi
 def test_a_market_missing_from_the_closing_fetch_has_no_clv_and_is_not_retried(
     session: Session,
 ) -> None:
-    game = make_game(session, "g1", TIP, Book(), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    (pick,) = make_picks(session, ann, PICKED, ("g1", "spreads", HOME_TEAM))
-    add_lines(session, game, LATE, Book(spreads=None))
+    _, _, (pick,) = picked_game(
+        session, TIP, Book(), ("spreads", HOME_TEAM), closing=Book(spreads=None)
+    )
     assert clv.update_clv(session, AFTER) == 1
     stored = _pick(session, pick.id)
     assert stored.clv is None and stored.close_price is None
@@ -172,10 +177,9 @@ def test_a_market_missing_from_the_closing_fetch_has_no_clv_and_is_not_retried(
 
 
 def test_void_picks_have_no_clv(session: Session) -> None:
-    game = make_game(session, "g1", TIP, Book(), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    (pick,) = make_picks(session, ann, PICKED, ("g1", "h2h", HOME_TEAM))
-    add_lines(session, game, LATE, Book(h2h=(-200, 170)))
+    _, _, (pick,) = picked_game(
+        session, TIP, Book(), ("h2h", HOME_TEAM), closing=Book(h2h=(-200, 170))
+    )
     assert clv.update_clv(session, AFTER) == 1
     assert _pick(session, pick.id).clv is not None
 
@@ -188,11 +192,8 @@ def test_void_picks_have_no_clv(session: Session) -> None:
 
 
 def test_a_clv_change_gives_the_player_a_new_picks_version(session: Session) -> None:
-    game = make_game(session, "g1", TIP, Book(), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
+    picked_game(session, TIP, Book(), ("h2h", HOME_TEAM), closing=Book(h2h=(-200, 170)))
     make_user(session, "bob", OPEN)  # no pick: his stamp stays
-    make_picks(session, ann, PICKED, ("g1", "h2h", HOME_TEAM))
-    add_lines(session, game, LATE, Book(h2h=(-200, 170)))
     session.commit()
     before = dict(session.execute(select(User.username, User.picks_version)).all())
     clv.update_clv(session, AFTER)
@@ -203,14 +204,11 @@ def test_a_clv_change_gives_the_player_a_new_picks_version(session: Session) -> 
 
 
 def test_clv_by_user_averages_picks_with_one(session: Session) -> None:
-    game = make_game(session, "g1", TIP, Book(), fetched_at=OPEN)
-    ann = make_user(session, "ann", OPEN)
-    make_picks(
-        session, ann, PICKED, ("g1", "h2h", HOME_TEAM), ("g1", "spreads", AWAY_TEAM),
-        ("g1", "totals", "Over"),
-    )  # fmt: skip
     # The close: moneyline -200/+170, spread unchanged (-4.5 at -110/-110), total gone.
-    add_lines(session, game, LATE, Book(h2h=(-200, 170), totals=None))
+    _, ann, _ = picked_game(
+        session, TIP, Book(), ("h2h", HOME_TEAM), ("spreads", AWAY_TEAM), ("totals", "Over"),
+        closing=Book(h2h=(-200, 170), totals=None),
+    )  # fmt: skip
     clv.update_clv(session, AFTER)
     # h2h: taken -180 (0.642857); fair 0.666667/(0.666667+0.370370) = 0.642857: 0.0000
     # spread: level close, taken -110: -2.3810. Average of the two: -1.1905.

@@ -23,9 +23,9 @@ from tests.services.builders import (
     POLICY,
     Book,
     add_lines,
-    make_game,
     make_picks,
     make_user,
+    picked_game,
     utc,
 )
 
@@ -45,9 +45,8 @@ def book_priority(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def scene(session: Session) -> dict:  # type: ignore[type-arg]
-    game = make_game(session, "g1", TIP, Book(), fetched_at=OPEN)
-    ann, bob, cy = (make_user(session, name, OPEN) for name in ("ann", "bob", "cyd"))
-    make_picks(session, ann, PICKED, ("g1", "spreads", AWAY_TEAM), ("g1", "h2h", HOME_TEAM))
+    game, ann, _ = picked_game(session, TIP, Book(), ("spreads", AWAY_TEAM), ("h2h", HOME_TEAM))
+    bob, cy = (make_user(session, name, OPEN) for name in ("bob", "cyd"))
     make_picks(session, bob, PICKED, ("g1", "h2h", AWAY_TEAM))
     add_lines(session, game, CLOSE, Book(h2h=(-200, 170), spreads=(-2.5, -110, -110)))
     made = leagues.create_league(session, ann.id, "Office", settings={"min_ranked": 1}, now=OPEN)

@@ -24,10 +24,8 @@ from tests.services.builders import (
     HOME_TEAM,
     POLICY,
     Book,
-    add_lines,
-    make_game,
-    make_picks,
     make_user,
+    picked_game,
     utc,
 )
 from tests.state.conftest import run
@@ -42,21 +40,14 @@ def priced(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     (0.0000 pp); a third pick, the Over, has no closing line (the total left the board)."""
     monkeypatch.setattr(settings, "bookmakers", list(POLICY.bookmakers))
     with db.session_scope() as session:
-        game = make_game(session, "g1", TIP, Book(), fetched_at=TIP - timedelta(days=1))
-        ann = make_user(session, "ann", TIP - timedelta(days=1))
-        make_picks(
+        picked_game(
             session,
-            ann,
-            TIP - timedelta(hours=20),
-            ("g1", "spreads", AWAY_TEAM),
-            ("g1", "h2h", HOME_TEAM),
-            ("g1", "totals", "Over"),
-        )
-        add_lines(
-            session,
-            game,
-            TIP - timedelta(hours=1),
-            Book(h2h=(-200, 170), spreads=(-2.5, -110, -110), totals=None),
+            TIP,
+            Book(),
+            ("spreads", AWAY_TEAM),
+            ("h2h", HOME_TEAM),
+            ("totals", "Over"),
+            closing=Book(h2h=(-200, 170), spreads=(-2.5, -110, -110), totals=None),
         )
         assert clv.update_clv(session, TIP + timedelta(minutes=1)) == 3
 

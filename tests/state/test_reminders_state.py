@@ -58,6 +58,14 @@ def stored(world: World) -> ReminderSettings | None:
         return leagues.league_reminder(session, world.league_id, world.users["alice"].id)
 
 
+def alice_saves_the_hook(world: World) -> None:
+    """The owner's reminder is already set (through the service, not the form)."""
+    with db.session_scope() as session:
+        leagues.set_league_reminder(
+            session, world.league_id, world.users["alice"].id, HOOK, now=NOW
+        )
+
+
 def test_the_owner_sets_and_turns_off_the_reminder(
     make_state: MakeState, world: World, clock: FixedClock
 ) -> None:
@@ -106,10 +114,7 @@ def test_a_bad_value_is_shown_beside_its_field_and_nothing_changes(
 def test_a_member_never_gets_the_url_nor_changes_it(
     make_state: MakeState, world: World, clock: FixedClock
 ) -> None:
-    with db.session_scope() as session:
-        leagues.set_league_reminder(
-            session, world.league_id, world.users["alice"].id, HOOK, now=NOW
-        )
+    alice_saves_the_hook(world)
     state = league_form(make_state, world, "bob", clock)
     assert not state.allowed and state.url == "" and state.summary == ""
     assert run(state.save({"reminder_url": "https://evil.example/hook"})) is None
@@ -120,10 +125,7 @@ def test_a_member_never_gets_the_url_nor_changes_it(
 def test_a_change_of_player_drops_the_url(
     make_state: MakeState, world: World, clock: FixedClock
 ) -> None:
-    with db.session_scope() as session:
-        leagues.set_league_reminder(
-            session, world.league_id, world.users["alice"].id, HOOK, now=NOW
-        )
+    alice_saves_the_hook(world)
     state = league_form(make_state, world, "alice", clock)
     assert state.url == HOOK
     state.token = issue_token(world.users["bob"], clock.now())
