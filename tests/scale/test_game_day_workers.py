@@ -241,6 +241,21 @@ def expect_score(game: Page, slate: Page, game_id: str, shown: str) -> None:
     expect(card(slate, game_id)).to_contain_text(shown, timeout=LIVE_WAIT_MS)
 
 
+def wait_clear_of_midnight(before: timedelta = timedelta(minutes=10)) -> None:
+    """The game tips three minutes back and the test follows it for a few more: all on one
+    slate day (league time), or the slate and today's plan would not hold it. Near midnight,
+    wait until it has passed by more than SINCE_TIP."""
+    now = datetime.now(UTC)
+    local = now.astimezone(settings.tz)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), settings.tz)
+    if midnight - local < before:
+        time.sleep((midnight - local + SINCE_TIP + timedelta(seconds=30)).total_seconds())
+        return
+    since = local - midnight + timedelta(days=1)
+    if since < SINCE_TIP + timedelta(seconds=30):
+        time.sleep((SINCE_TIP + timedelta(seconds=30) - since).total_seconds())
+
+
 # --- the test ---------------------------------------------------------------------------------
 
 
@@ -260,6 +275,7 @@ def test_live_scores_planned_every_minute_reach_both_workers_pages_and_each_slot
         tokens = {ann: register(ann_game, ann), bea: register(bea_slate, bea)}
 
         # 1. In play for three minutes; both picked a minute before tip-off.
+        wait_clear_of_midnight()
         tip = (datetime.now(UTC) - SINCE_TIP).replace(microsecond=0)
         seed(scene, game_id, tip, HOME, AWAY, Book(h2h=(-150, 130)))  # lines at now - 5 min
         pick_ids = seed_picks(scene, game_id, tip - timedelta(minutes=1), (ann, HOME), (bea, AWAY))
