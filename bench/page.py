@@ -14,8 +14,9 @@ everything the load transferred: HTTP responses as encoded on the wire (CDP
 `Network.loadingFinished` `encodedDataLength`) plus the event socket's frames both ways, counted
 until the network has been quiet for 500 ms.
 
-The ratio of the two apps' load times is the measure that holds across machines (both run in the
-same minutes on the same cores); and one more, untimed, slate load keeps every response body to
+The ratio of the two apps' load times is the measure that holds across machines: both servers
+run at once and the loads take turns (blank, slate, blank, ...), so a machine busy with
+something else slows both alike; and one more, untimed, slate load keeps every response body to
 check that the game page's chart (its route chunk, the only code drawing `line-chart`) is not
 among them.
 """
@@ -90,10 +91,14 @@ def run(ctx: Context) -> Iterable[Measure]:
             executable_path=app.CHROMIUM, args=app.CHROMIUM_ARGS, headless=True
         )
         try:
-            with _blank_app(ctx.workdir) as blank_url:
-                blank = [_cold_load(browser, blank_url, None, None) for _ in range(loads)]
-            with _pickvs_app(ctx) as (url, token, first_game, live_game):
-                slate = [_cold_load(browser, url, token, first_game) for _ in range(loads)]
+            with (
+                _blank_app(ctx.workdir) as blank_url,
+                _pickvs_app(ctx) as (url, token, first_game, live_game),
+            ):
+                blank, slate = [], []
+                for _ in range(loads):  # in turns, so both apps see the same machine
+                    blank.append(_cold_load(browser, blank_url, None, None))
+                    slate.append(_cold_load(browser, url, token, first_game))
                 chart = _chart_check(browser, url, token, first_game, live_game)
         finally:
             browser.close()
