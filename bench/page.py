@@ -222,7 +222,7 @@ def _chart_check(
 CARDS_SHOWN = """(live) => [
   [...document.querySelectorAll("[id^=lines-from-]")].filter((e) => e.textContent.includes("lines from")).length,
   document.querySelectorAll("[id^=moves-]").length,
-  live ? (document.querySelector("#live-" + live)?.innerText ?? "").split("\\n").join(" / ") : "",
+  live ? (document.querySelector("#live-" + live)?.innerText ?? "").split("\\n").filter(Boolean).join(" / ") : "",
 ]"""
 
 
