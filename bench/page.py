@@ -1,7 +1,9 @@
 """Page weight: the slate's cold load to interactive, and the bytes it costs next to a blank app.
 
 Both apps are production builds served by `reflex run --env prod` on loopback, built in this run:
-PickVs on a scratch SQLite database with the 12-game slate and one logged-in player, and
+PickVs on a scratch SQLite database with the 12-game slate (each card with its lines' age and a
+moved spread, from two fetches), a game of today in play (a locked card with a live score and the
+player's pick on it, unless the slate day is minutes old) and one logged-in player, and
 Reflex's own blank template (`reflex init --template blank`, which needs no network beyond the
 npm registry for its packages). Each load is a fresh Chromium context (cold HTTP cache) with the
 player's token already in localStorage, as a returning player's browser holds it.
@@ -11,6 +13,12 @@ page has hydrated over the event socket, verified the token and loaded the slate
 everything the load transferred: HTTP responses as encoded on the wire (CDP
 `Network.loadingFinished` `encodedDataLength`) plus the event socket's frames both ways, counted
 until the network has been quiet for 500 ms.
+
+The ratio of the two apps' load times is the measure that holds across machines: both servers
+run at once and the loads take turns (blank, slate, blank, ...), so a machine busy with
+something else slows both alike; and one more, untimed, slate load keeps every response body to
+check that the game page's chart (its route chunk, the only code drawing `line-chart`) is not
+among them.
 """
 
 from __future__ import annotations
@@ -24,13 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Error, Page, Response, sync_playwright
 
 from bench import app, league
 from bench.common import Context, Measure, median, scratch_database
 
 LOADS = 5  # cold loads per app; the median is reported
 LOAD_TARGET_S = 1.0
+RATIO_TARGET = 1.1  # the slate's load to interactive, x the blank app's to hydrated
 WEIGHT_TARGET = 1.25  # x the blank app's bytes
 BLANK_WEB_DIR = app.ROOT / ".tools" / "bench-blank-web"
 VIEWPORT = {"width": 1280, "height": 800}
@@ -82,13 +91,19 @@ def run(ctx: Context) -> Iterable[Measure]:
             executable_path=app.CHROMIUM, args=app.CHROMIUM_ARGS, headless=True
         )
         try:
-            with _blank_app(ctx.workdir) as blank_url:
-                blank = [_cold_load(browser, blank_url, None, None) for _ in range(loads)]
-            with _pickvs_app(ctx) as (url, token, first_game):
-                slate = [_cold_load(browser, url, token, first_game) for _ in range(loads)]
+            with (
+                _blank_app(ctx.workdir) as blank_url,
+                _pickvs_app(ctx) as (url, token, first_game, live_game),
+            ):
+                blank, slate = [], []
+                for _ in range(loads):  # in turns, so both apps see the same machine
+                    blank.append(_cold_load(browser, blank_url, None, None))
+                    slate.append(_cold_load(browser, url, token, first_game))
+                chart = _chart_check(browser, url, token, first_game, live_game)
         finally:
             browser.close()
     yield from _measures(slate, blank)
+    yield chart
 
 
 def _measures(slate: list[Load], blank: list[Load]) -> Iterator[Measure]:
@@ -106,6 +121,15 @@ def _measures(slate: list[Load], blank: list[Load]) -> Iterator[Measure]:
             f"{_median_of(slate, 'opened_s')}, slate update in at {_median_of(slate, 'loaded_s')}"
             f" (blank: socket open at {_median_of(blank, 'opened_s')})"
         ),
+    )
+    blank_s = median([load.interactive_s for load in blank])
+    times = seconds / blank_s
+    yield Measure(
+        "page: slate cold load vs the blank app",
+        f"{times:.2f}x",
+        f"<= {RATIO_TARGET:.1f}x",
+        times <= RATIO_TARGET,
+        extra=f"medians {seconds:.2f} s vs {blank_s:.2f} s, same run",
     )
     ours, theirs = median([x.total for x in slate]), median([x.total for x in blank])
     ratio = ours / theirs
@@ -163,6 +187,56 @@ def _cold_load(browser: Browser, url: str, token: str | None, first_game: str | 
         context.close()
 
 
+def _chart_check(
+    browser: Browser, url: str, token: str, first_game: str, live_game: str | None
+) -> Measure:
+    """One more slate load, keeping every response: none may be the game page's route chunk
+    or hold its chart's code. Also says whether the cards carried what they should."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=url)
+    try:
+        context.add_init_script(f"localStorage.setItem('pickvs_token', {token!r});")
+        page = context.new_page()
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto("/", wait_until="commit")
+        page.wait_for_selector(f"#game-{first_game} button[aria-pressed]:not([disabled])")
+        page.wait_for_load_state("networkidle")
+        shown = page.evaluate(CARDS_SHOWN, live_game or "")
+        hits = [r.url.rsplit("/", 1)[-1] for r in responses if _is_chart(r.url, _body(r))]
+    finally:
+        context.close()
+    return Measure(
+        "page: the game page's chart code on the slate",
+        f"{len(hits)} of {len(responses)} responses",
+        "none",
+        not hits,
+        extra=(
+            "checked: no response is the game route's chunk (_game_.*) or holds `line-chart`"
+            f"{' (' + ', '.join(hits) + ')' if hits else ''}; cards with a line age {shown[0]}, "
+            f"with a move {shown[1]}, live score on the locked card: {shown[2] or 'none'}"
+        ),
+    )
+
+
+# The slate's cards that show their lines' age and move, and the live card's score text.
+CARDS_SHOWN = """(live) => [
+  [...document.querySelectorAll("[id^=lines-from-]")].filter((e) => e.textContent.includes("lines from")).length,
+  document.querySelectorAll("[id^=moves-]").length,
+  live ? (document.querySelector("#live-" + live)?.innerText ?? "").split("\\n").filter(Boolean).join(" / ") : "",
+]"""
+
+
+def _body(response: Response) -> bytes:
+    try:
+        return response.body()
+    except Error:  # a redirect or a socket upgrade has none
+        return b""
+
+
+def _is_chart(url: str, body: bytes) -> bool:
+    return "/_game_." in url or b"line-chart" in body
+
+
 class _ByteCounter:
     """Bytes on the wire for one page, from the DevTools protocol."""
 
@@ -203,11 +277,13 @@ def _blank_app(workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _pickvs_app(ctx: Context) -> Iterator[tuple[str, str, str]]:
-    """PickVs with today's 12 games and one player: (url, the player's token, first game)."""
+def _pickvs_app(ctx: Context) -> Iterator[tuple[str, str, str, str | None]]:
+    """PickVs with today's 12 games, a game in play and one player: (url, the player's token,
+    the first open game, the game in play or None)."""
     secret, now = league.new_secret(), datetime.now(UTC)
     with scratch_database("sqlite", ctx.workdir) as url:
-        games = league.seed_slate(url, now, ctx.seed)
+        games = league.seed_slate(url, now, ctx.seed, moves=True)
         (token,) = league.seed_players(url, 1, now, secret)
+        live_game = league.seed_live_game(url, now, ctx.seed, "bench0000")
         with app.pickvs_served(ctx.workdir, url, secret, "page") as server:
-            yield server.url, token, games[0]
+            yield server.url, token, games[0], live_game

@@ -195,7 +195,9 @@ app.add_page(
     slate_page,
     route=routes.SLATE,
     title=page_title(),
-    on_load=[AuthState.require_login, SlateState.load],  # it counts unpicked games too
+    # The slate's load is its own login guard (one event on the page most loads land on), and
+    # it counts unpicked games too.
+    on_load=SlateState.load,
     **PAGE_META,
 )
 app.add_page(

@@ -4,8 +4,12 @@ game has locked, everyone's picks on it.
 The buttons sit in a four-column grid, the way a sportsbook lays out a game: a row per team
 (away first), a column per market; the total's Over shares the away row and its Under the home
 row. Each button is a toggle (`aria-pressed`) named in full ("Pick Boston Celtics moneyline
--180"); pressing the player's own pick again withdraws it. The buttons are plain elements styled
-by pickvs.css with Radix's colour tokens (see `_side_button`).
+-180"); pressing the player's own pick again withdraws it.
+
+A slate draws a dozen cards or more, so a card is plain elements carrying Radix Themes' own
+classes (`rt-Card`, `rt-Text`, ...; the theme's stylesheet styles them as the components would)
+and a few rules of pickvs.css, not nested Radix components: the same look for a fraction of the
+rendering work a cold load waits for (`python -m bench page`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from pickvs.state.slate_views import (
     StandingView,
 )
 
-GRID_COLUMNS = "minmax(4.5rem, 1.2fr) repeat(3, minmax(0, 1fr))"
+COLUMN = "rt-Flex rt-r-fd-column rt-r-ai-start"  # Radix's vstack, as classes
+GRAY = {"data-accent-color": "gray"}  # Radix's color_scheme="gray"
 
 
 def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Component:
@@ -45,57 +50,58 @@ def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Compo
     )
 
 
+def _text(*children: object, size: str, gray: bool = False, **props: object) -> rx.Component:
+    """Radix's <Text> as a plain <p>: `rt-Text` at `size`, medium weight, gray if asked."""
+    extra = props.pop("class_name", "")
+    if gray:
+        props["custom_attrs"] = {"data-accent-color": "gray"}
+    return rx.el.p(
+        *children,
+        class_name=f"rt-Text rt-r-size-{size} rt-r-weight-medium {extra}".strip(),
+        **props,
+    )
+
+
 def _cell(card: CardView, market: MarketView, index: int) -> rx.Component:
     return rx.cond(
         market.has_line,
         _side_button(card, market, market.sides[index]),
-        rx.center(
-            rx.text("No line", size="1", color_scheme="gray"),
-            min_height="2.75rem",
-            width="100%",
-            border=f"1px dashed {rx.color('gray', 6)}",
-            border_radius="var(--radius-2)",
+        rx.el.div(
+            rx.el.p("No line", class_name="rt-Text rt-r-size-1", custom_attrs=GRAY),
+            class_name="no-line",
         ),
     )
 
 
-def _team(name: str) -> rx.Component:
-    return rx.text(name, size="2", weight="medium", min_width="0", align_self="center")
-
-
 def _odds_grid(card: CardView) -> rx.Component:
-    header = rx.text("", aria_hidden="true")
+    header = rx.el.p(aria_hidden="true", class_name="rt-Text")
     labels = rx.foreach(
-        card.markets,
-        lambda m: rx.text(m.label, size="1", color_scheme="gray", align="center", weight="medium"),
+        card.markets, lambda m: _text(m.label, size="1", gray=True, class_name="rt-r-ta-center")
     )
     away_row = rx.foreach(card.markets, lambda m: _cell(card, m, 0))
     home_row = rx.foreach(card.markets, lambda m: _cell(card, m, 1))
-    return rx.grid(
+    return rx.el.div(
         header,
         labels,
-        _team(card.away),
+        _text(card.away, size="2", class_name="card-team"),
         away_row,
-        _team(card.home),
+        _text(card.home, size="2", class_name="card-team"),
         home_row,
-        grid_template_columns=GRID_COLUMNS,
-        column_gap=rx.breakpoints(initial="0.4rem", sm="0.6rem"),
-        row_gap="0.5rem",
-        width="100%",
+        class_name="rt-Grid odds-grid",
     )
 
 
 def public_pick(pick: PublicPickView) -> rx.Component:
     """One player's pick on a locked game (the slate card and the game page)."""
     return rx.el.li(
-        rx.text(
-            rx.text.strong(pick.username),
+        rx.el.p(
+            rx.el.strong(pick.username, class_name="rt-Strong"),
             " · ",
             pick.market,
             ": ",
             pick.selection,
             rx.cond(pick.clv != "", rx.el.span(" · CLV ", pick.clv)),
-            size="2",
+            class_name="rt-Text rt-r-size-2",
         ),
     )
 
@@ -136,66 +142,63 @@ def _live(card: CardView) -> rx.Component:
 
 def _everyone(card: CardView) -> rx.Component:
     """Everyone's picks on a locked game (the state holds none for an open one)."""
-    return rx.vstack(
-        rx.heading("Everyone's picks", as_="h4", size="2"),
+    return rx.el.div(
+        rx.el.h4("Everyone's picks", class_name="rt-Heading rt-r-size-2"),
         rx.cond(
             card.picks.length() > 0,
             rx.el.ul(rx.foreach(card.picks, public_pick), class_name="public-picks"),
-            rx.text("Nobody picked this game.", size="2", color_scheme="gray"),
+            rx.el.p(
+                "Nobody picked this game.", class_name="rt-Text rt-r-size-2", custom_attrs=GRAY
+            ),
         ),
-        spacing="2",
-        width="100%",
-        padding_top="0.75rem",
-        border_top=f"1px solid {rx.color('gray', 5)}",
+        class_name=f"{COLUMN} rt-r-gap-2 card-everyone",
     )
 
 
 def _notice(card: CardView) -> rx.Component:
     """The outcome of the player's last action on this card, announced to screen readers."""
     mine = SlateState.notice_game == card.id
-    return rx.text(
+    return rx.el.p(
         rx.cond(mine, SlateState.notice, ""),
         role="status",
         aria_live="polite",
-        size="2",
-        color_scheme=rx.cond(SlateState.notice_is_error, "red", "grass"),
-        weight="medium",
+        class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
+        custom_attrs={"data-accent-color": rx.cond(SlateState.notice_is_error, "red", "grass")},
         id="notice-" + card.id,
     )
 
 
+def _locked_badge() -> rx.Component:
+    return rx.el.span(
+        rx.icon("lock", size=12, aria_hidden="true"),
+        "Locked",
+        class_name="rt-reset rt-Badge rt-r-size-1 rt-variant-soft",
+        custom_attrs=GRAY,
+    )
+
+
 def game_card(card: CardView) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.text(card.tip, size="2", color_scheme="gray", weight="medium"),
-                rx.cond(
-                    card.is_open,
-                    rx.fragment(),
-                    rx.badge(
-                        rx.icon("lock", size=12, aria_hidden="true"),
-                        "Locked",
-                        color_scheme="gray",
-                        variant="soft",
-                    ),
-                ),
-                justify="between",
-                align="center",
-                width="100%",
+    return rx.el.div(
+        rx.el.div(
+            rx.el.div(
+                _text(card.tip, size="2", gray=True),
+                rx.cond(card.is_open, rx.fragment(), _locked_badge()),
+                class_name="rt-Flex rt-r-fd-row rt-r-ai-center rt-r-jc-space-between "
+                "rt-r-gap-3 card-row",
             ),
-            rx.heading(
+            rx.el.h3(
                 rx.el.a(card.matchup, href=card.href, class_name="card-link"),
-                as_="h3",
-                size="3",
-                weight="bold",
+                class_name="rt-Heading rt-r-size-3 rt-r-weight-bold",
             ),
             rx.cond(card.is_open, rx.fragment(), _live(card)),
             rx.cond(
                 card.has_lines,
                 _odds_grid(card),
-                rx.text("No lines for this game.", size="2", color_scheme="gray"),
+                rx.el.p(
+                    "No lines for this game.", class_name="rt-Text rt-r-size-2", custom_attrs=GRAY
+                ),
             ),
-            rx.vstack(
+            rx.el.div(
                 rx.el.p(
                     card.books,
                     rx.cond(card.lines_from != "", rx.el.span(" · ", card.lines_from)),
@@ -207,17 +210,14 @@ def game_card(card: CardView) -> rx.Component:
                     rx.el.p(card.moves, class_name="card-meta", id="moves-" + card.id),
                 ),
                 _notice(card),
-                spacing="1",
-                width="100%",
+                class_name=f"{COLUMN} rt-r-gap-1 card-row",
             ),
             rx.cond(card.is_open, rx.fragment(), _everyone(card)),
-            spacing="3",
-            width="100%",
+            class_name=f"{COLUMN} rt-r-gap-3 card-row",
         ),
         id="game-" + card.id,
         aria_label=card.matchup,
         role="group",
-        size=rx.breakpoints(initial="2", sm="3"),
-        width="100%",
-        min_width="0",
+        class_name="rt-reset rt-BaseCard rt-Card rt-r-size-2 sm:rt-r-size-3 rt-variant-surface "
+        "game-card",
     )

@@ -7,6 +7,7 @@
 is verified; "admin": the not-found view for players who are not admins). It is the visible
 half of the guard: register the page with the matching `on_load=AuthState.require_login` (or
 `require_admin`), which redirects, and have every handler re-check the player (`_player`).
+(The slate's own `SlateState.load` redirects as the guard does, in the same event.)
 """
 
 from __future__ import annotations

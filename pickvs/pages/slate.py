@@ -10,19 +10,14 @@ from pickvs.state.nav import NavState
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import DayView
 
-# react-moment renders `now - next lock` in seconds (negative before the lock); this turns it
-# into the sentence. Minutes are the finest step, so a screen reader hears at most one update
-# a minute from the polite live region.
-COUNTDOWN_TEXT = rx.Var(
-    """(value) => {
-  const left = -Number(value);
-  if (!(left > 0)) return "A game just locked: refresh for the latest.";
-  if (left < 60) return "Next lock in under a minute";
-  const d = Math.floor(left / 86400), h = Math.floor((left % 86400) / 3600);
-  const m = Math.floor((left % 3600) / 60);
-  return "Next lock in " + (d ? d + "d " + h + "h" : h ? h + "h " + m + "m" : m + "m");
-}"""
-)
+
+class Countdown(rx.Component):
+    """Time left before `until` (ISO 8601) in words, re-read every second in the browser: a
+    small React component of our own (assets/countdown.jsx), not `rx.moment` and moment.js."""
+
+    library = "$/public/countdown.jsx"
+    tag = "Countdown"
+    until: rx.Var[str]
 
 
 def countdown() -> rx.Component:
@@ -32,13 +27,7 @@ def countdown() -> rx.Component:
         rx.hstack(
             rx.icon("timer", size=18, aria_hidden="true", color=rx.color("orange", 10)),
             rx.el.p(
-                rx.moment(
-                    diff=SlateState.next_lock_at,
-                    unit="seconds",
-                    interval=1000,
-                    filters=[COUNTDOWN_TEXT],
-                    element="span",
-                ),
+                Countdown.create(until=SlateState.next_lock_at),
                 rx.el.span(" · at ", SlateState.next_lock_tip),
                 id="next-lock",
                 aria_live="polite",

@@ -23,7 +23,7 @@ from pickvs.models import Pick
 from pickvs.services import picks, slate
 from pickvs.services.errors import BatchRejected, ServiceError
 from pickvs.services.picks import PickPolicy, PickRequest
-from pickvs.state import clock, live
+from pickvs.state import clock, live, routes
 from pickvs.state.auth import AuthState
 from pickvs.state.nav import NavState
 from pickvs.state.slate_views import (
@@ -111,13 +111,19 @@ class SlateState(AuthState):
         return event
 
     def _load(self) -> rx.event.EventSpec | None:
+        """The slate page's on_load, its own guard too: the slate is the page most loads land
+        on, and each event in the on_load chain is a step a cold load waits for, so this one
+        verifies the token once (in `_reload`) instead of after `require_login` did. A visitor
+        who is not logged in goes to log in, as the guard would send them."""
         if not self.token:
-            return None  # the page's require_login guard is already sending the visitor away
+            return self._to_login()
         self.notice, self.notice_game = "", ""
-        relogin = self._reload()
-        if relogin is not None:
-            return relogin
+        if self._reload() is not None:
+            return self._to_login()
         return SlateState.watch if self._worth_watching() else None
+
+    def _to_login(self) -> rx.event.EventSpec:
+        return rx.redirect(routes.with_next(routes.LOGIN, self._current_path()), replace=True)
 
     def _worth_watching(self) -> bool:
         """A game on the slate is in play, or one locks soon (its card then goes live)."""

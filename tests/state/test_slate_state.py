@@ -248,7 +248,8 @@ def test_a_forged_or_expired_token_goes_to_log_in_and_saves_nothing(
     state = slate_for(make_state, league["alice"])
     clock.advance(days=8)  # the token expires while the tab stays open
     assert redirect_target(run(state.choose("tonight", "h2h", AWAY))) == "/login?next=/"
-    assert redirect_target(run(state.load())) is None  # token gone: the page guard redirects
+    # Token gone: the slate's load is the page's guard, and sends the tab to log in.
+    assert redirect_target(run(state.load())) == "/login?next=/"
     assert saved_picks("alice") == []
 
 
