@@ -55,7 +55,7 @@ NOOP_EVENT = f"{ROOT_STATE}.reflex___state____on_load_internal_state.set_is_hydr
 NOOP_SHARE = 1 / 3  # the no-op phase lasts a third of the picking phase
 ROUTER_DATA = {"pathname": "/", "asPath": "/"}
 IN_PLAY = 3  # game night: games in play beside the open ones
-SCORE_EVERY = 30.0  # seconds between live score changes (a paid key's planner calls each 60 s)
+SCORE_EVERY = 60.0  # seconds between live score changes: a paid key's planner calls each minute
 
 
 def run(ctx: Context) -> Iterable[Measure]:
@@ -69,7 +69,7 @@ def _run_on(ctx: Context, backend: str) -> Iterator[Measure]:
     result, idle_rss, peak_rss, end_rss = _session(ctx, backend, players, duration, in_play=0)
     yield from _measures(result, backend, players, duration, idle_rss, peak_rss, end_rss)
     # Long enough for a score change and the slates' next check at any scale.
-    night_duration = max(duration, 2 * SCORE_EVERY)
+    night_duration = max(duration, SCORE_EVERY + 2 * TICK_SECONDS)
     night, *_ = _session(ctx, backend, players, night_duration, in_play=IN_PLAY)
     yield from _game_night(night, backend, players, night_duration)
 

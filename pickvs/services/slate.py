@@ -107,18 +107,26 @@ def unpicked_today(
 ) -> int:
     """How many of today's games (the slate day in the league's time zone) the player could
     still pick and has not picked at all: open, with lines, and no pick of theirs in any
-    market. One counting query."""
+    market."""
+    return len(unpicked_today_ids(session, user, now, tz, lock_minutes=lock_minutes))
+
+
+def unpicked_today_ids(
+    session: Session, user: User, now: datetime, tz: ZoneInfo, *, lock_minutes: int
+) -> set[str]:
+    """The ids of those games (`unpicked_today`), in one query: a page holding them can follow
+    its own picks (a game leaves the set with its first pick) without counting again."""
     start, end = slate.slate_bounds(slate.slate_day(now, tz), tz)
     has_lines = exists().where(OddsLine.game_id == Game.id)
     picked = exists().where(Pick.game_id == Game.id, Pick.user_id == user.id)
-    stmt = select(func.count(Game.id)).where(
+    stmt = select(Game.id).where(
         Game.commence_time >= start,
         Game.commence_time < end,
         locks.open_clause(Game.status, Game.commence_time, now, lock_minutes),
         has_lines,
         ~picked,
     )
-    return int(session.execute(stmt).scalar_one())
+    return set(session.execute(stmt).scalars())
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pickvs import db
 from pickvs.config import settings
 from pickvs.domain.display import book_name
 from pickvs.domain.markets import MARKET_LABELS, SIDES
+from pickvs.domain.slate import slate_day
 from pickvs.models import Pick
 from pickvs.services import picks, slate
 from pickvs.services.errors import BatchRejected, ServiceError
@@ -65,8 +66,11 @@ class SlateState(AuthState):
     _ids: list[str] = []
     _seen: str = ""
     # Today's open games the player has not picked, read with the slate (-1: not read), for
-    # the navbar's NavState.
+    # the navbar's NavState; their ids, and the ids of today's games on the slate, so a pick
+    # or a withdrawal moves the count without counting again.
     _unpicked: int = -1
+    _unpicked_ids: list[str] = []
+    _today_ids: list[str] = []
 
     @rx.var
     def lock_rule(self) -> str:
@@ -141,7 +145,7 @@ class SlateState(AuthState):
                 return False  # logged out: the state was reset, nothing to watch
             seen = slate.fingerprint(session, self._ids, clock.now(), settings.lock_minutes)
         if seen != self._seen:
-            self._reload()
+            self._reload(seen)
         return self._worth_watching()
 
     def _choose(
@@ -176,19 +180,20 @@ class SlateState(AuthState):
         self.notice, self.notice_game, self.notice_is_error = message, game_id, refused
         if refused:
             return self._reload()
-        # The count of unpicked games moves only when a game gains its first pick or loses its
-        # last: only then is it counted again.
         if self._has_pick(game_id) != had_pick:
-            self._recount()
+            self._follow_unpicked(game_id, picked=not had_pick)
         return None
 
-    def _recount(self) -> None:
-        with db.session_scope() as session:
-            player = self._player(session)
-            if player is not None:
-                self._unpicked = slate.unpicked_today(
-                    session, player, clock.now(), settings.tz, lock_minutes=settings.lock_minutes
-                )
+    def _follow_unpicked(self, game_id: str, picked: bool) -> None:
+        """A game gained its first pick (it leaves today's unpicked games) or lost its last
+        (a game of today that could be withdrawn from is open, with lines: it is back)."""
+        ids = set(self._unpicked_ids)
+        if picked:
+            ids.discard(game_id)
+        elif game_id in self._today_ids:
+            ids.add(game_id)
+        self._unpicked_ids = sorted(ids)
+        self._unpicked = len(ids)
 
     def _has_pick(self, game_id: str) -> bool:
         return any(key.startswith(f"{game_id}/") for key in self.picked)
@@ -202,7 +207,9 @@ class SlateState(AuthState):
     def _forget(self, pick_id: int) -> None:
         self.picked = {key: pid for key, pid in self.picked.items() if pid != pick_id}
 
-    def _reload(self) -> rx.event.EventSpec | None:
+    def _reload(self, seen: str | None = None) -> rx.event.EventSpec | None:
+        """Read the slate again. `seen`: the fingerprint the watcher just read, reused when
+        the slate still holds the same games (one query fewer per re-read)."""
         now = clock.now()
         with db.session_scope() as session:
             player = self._player(session)
@@ -218,11 +225,16 @@ class SlateState(AuthState):
                 days=SLATE_DAYS,
             )
             ids = [card.game.id for card in page.cards]
-            self._seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
-            self._unpicked = slate.unpicked_today(
+            if seen is None or ids != self._ids:
+                seen = slate.fingerprint(session, ids, now, settings.lock_minutes)
+            self._seen = seen
+            unpicked = slate.unpicked_today_ids(
                 session, player, now, settings.tz, lock_minutes=settings.lock_minutes
             )
         self._ids = ids
+        today = slate_day(now, settings.tz)
+        self._today_ids = [card.game.id for card in page.cards if card.slate_day == today]
+        self._unpicked_ids, self._unpicked = sorted(unpicked), len(unpicked)
         # Assigned only when different: an unchanged slate sends nothing to the browser.
         _assign(self, "days", slate_days(page, now))
         _assign(self, "picked", picked_sides(page.cards))

@@ -227,6 +227,15 @@ def test_the_navbar_counts_todays_unpicked_games(
     assert (shown.unpicked, shown.unpicked_label) == (0, "")
     run(slate.choose("g2", "spreads", HOME))  # not the game's first: no recount needed
     assert shown.unpicked == 0
+    # Withdrawing one of the two keeps the game picked; withdrawing the last brings it back,
+    # the same count the navbar's own query gives.
+    ids = {key.split("/")[1]: pid for key, pid in slate.picked.items() if key.startswith("g2/")}
+    run(slate.choose("g2", "spreads", HOME, ids["spreads"]))
+    assert shown.unpicked == 0
+    run(slate.choose("g2", "h2h", HOME, ids["h2h"]))
+    assert (shown.unpicked, shown.unpicked_label) == (1, "1 game left to pick today")
+    run(nav.refresh())
+    assert nav.unpicked == 1
 
 
 def card(state: SlateState, game_id: str) -> CardView:
