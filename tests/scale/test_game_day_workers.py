@@ -35,14 +35,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
-import redis
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 from sqlmodel import Session
 
-from pickvs import db, migrations
+from pickvs import db
 from pickvs.config import settings
 from pickvs.domain import budget
 from pickvs.domain import planner as plan_rules
@@ -55,17 +55,15 @@ from tests.browser.test_follow_a_game import AWAY, HOME, scores, signed_in
 from tests.browser.test_slate import card, seed
 from tests.conftest import PostgresDatabases
 from tests.fake_provider import FakeOddsApi
-from tests.redis_server import throwaway_redis
-from tests.scale.apps import Server, start_server
-from tests.scale.cluster import free_port
+from tests.scale.apps import Server
 from tests.scale.test_workers import (
-    ARTIFACTS,
     SETTLE_MARGIN,
     WORKERS,
     Scene,
     as_utc,
     new_player_page,
     reload_apart,
+    served_scene,
     socket_record,
     worker_pids,
 )
@@ -98,7 +96,7 @@ def far_cron(minute: int) -> str:
 ODDS_CRON, RESULTS_CRON = far_cron(0), far_cron(30)
 
 
-def game_day_env(redis_url: str, provider: FakeOddsApi) -> dict[str, str]:
+def game_day_env(redis_url: str, *, provider: FakeOddsApi) -> dict[str, str]:
     return {
         "REFLEX_REDIS_URL": redis_url,
         # Live mode against the fake over loopback (the browser suite's follow test points its
@@ -117,34 +115,14 @@ def game_day_env(redis_url: str, provider: FakeOddsApi) -> dict[str, str]:
 def game_day(
     pg_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[GameDay]:
-    with (
-        throwaway_redis(tmp_path_factory.mktemp("redis")) as redis_url,
-        FakeOddsApi(monthly_credits=CREDITS) as provider,
-    ):
+    with FakeOddsApi(monthly_credits=CREDITS) as provider:
         # Until the game is seeded the provider knows of no game at all (the start-up
         # catch-up's odds and results calls find nothing).
         provider.set_odds([])
         provider.set_scores([])
-        client = redis.Redis.from_url(redis_url)
-        database_url = pg_databases.create("pickvs_game_day")
-        engine = db.make_engine(database_url)
-        migrations.upgrade(engine)
-        engine.dispose()
-        server = start_server(
-            port=free_port(),
-            database_url=database_url,
-            work=tmp_path_factory.mktemp("game-day"),
-            log_path=ARTIFACTS / "scale-game-day-server.log",
-            workers=WORKERS,
-            extra_env=game_day_env(redis_url, provider),
-        )
-        try:
-            yield GameDay(
-                Scene(database_url, server, datetime.now(UTC), client, redis_url), provider
-            )
-        finally:
-            server.stop()
-            client.close()
+        env = partial(game_day_env, provider=provider)
+        with served_scene(pg_databases, tmp_path_factory, "game_day", env) as scene:
+            yield GameDay(scene, provider)
 
 
 # --- the database, from the test ------------------------------------------------------------

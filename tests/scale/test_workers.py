@@ -20,7 +20,8 @@ import pickle
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -64,29 +65,42 @@ class Scene:
     redis_url: str
 
 
-@pytest.fixture(scope="module")
-def scene(
-    pg_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def served_scene(
+    pg_databases: PostgresDatabases,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    env: Callable[[str], dict[str, str]],
 ) -> Iterator[Scene]:
+    """A fresh migrated database `pickvs_<name>`, a throwaway Redis, and the app on WORKERS
+    workers sharing them, started with `env(redis_url)`; its log in ARTIFACTS."""
     with throwaway_redis(tmp_path_factory.mktemp("redis")) as redis_url:
         client = redis.Redis.from_url(redis_url)
-        database_url = pg_databases.create("pickvs_scale")
+        database_url = pg_databases.create(f"pickvs_{name}")
         engine = db.make_engine(database_url)
         migrations.upgrade(engine)
         engine.dispose()
         server = start_server(
             port=free_port(),
             database_url=database_url,
-            work=tmp_path_factory.mktemp("scale-a"),
-            log_path=ARTIFACTS / "scale-server-a.log",
+            work=tmp_path_factory.mktemp(name),
+            log_path=ARTIFACTS / f"{name}-server.log",
             workers=WORKERS,
-            extra_env=shared_env(redis_url),
+            extra_env=env(redis_url),
         )
         try:
             yield Scene(database_url, server, datetime.now(UTC), client, redis_url)
         finally:
             server.stop()
             client.close()
+
+
+@pytest.fixture(scope="module")
+def scene(
+    pg_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scene]:
+    with served_scene(pg_databases, tmp_path_factory, "scale", shared_env) as served:
+        yield served
 
 
 def shared_env(redis_url: str) -> dict[str, str]:
