@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import reflex as rx
-from reflex.state import _ROUTER_FIELD_NAMES as ROUTER_FIELDS  # what `reset` leaves alone
 from reflex.state import _override_base_method  # Reflex's own mark for a sanctioned override
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -34,20 +33,6 @@ def _mark_touched(state: rx.State) -> None:
     state._was_touched = True
     for substate in state.substates.values():
         _mark_touched(substate)
-
-
-def _reset_changed(state: rx.State) -> None:
-    """Reset the fields `state` and its substates declare that differ from their defaults
-    (each assignment marks the field dirty, as `rx.State.reset` does for every field)."""
-    cls = type(state)
-    for name, field in cls.__fields__.items():
-        if field._owner is not cls or name in ROUTER_FIELDS:
-            continue
-        default = field.default_value()
-        if getattr(state, name) != default:
-            setattr(state, name, default)
-    for substate in state.substates.values():
-        _reset_changed(substate)
 
 
 @dataclass(frozen=True)
@@ -177,15 +162,12 @@ class AuthState(AppState):
             owner._owner = current
 
     def _drop_private(self) -> None:
-        """Put every substate of AuthState back to its defaults, loaded or not.
+        """Reset every substate of AuthState to its defaults, loaded or not.
 
         With the Redis state manager an event loads only some substates; one that is not
-        loaded gets a default instance in its place, reset in full (every value dirty, so the
-        browser gets the defaults too: it may hold values the store no longer has), marked
-        changed, so the end of this event overwrites what Redis holds for it. A loaded one
-        holds exactly what this tab's browser was sent, so only its values that differ from
-        their defaults are reset, and only those are sent: a fresh tab's first hydration
-        (every substate still at its defaults) sends nothing for them.
+        loaded gets a default instance in its place, marked changed, so the end of this event
+        overwrites what Redis holds for it. Resetting marks every value dirty, so the browser
+        gets the defaults too (it may hold another page's private values).
         """
         for cls in type(self).get_substates():
             if not cls._private:
@@ -195,9 +177,7 @@ class AuthState(AppState):
                 substate = cls(parent_state=self, _reflex_internal_init=True)
                 self.substates[cls.get_name()] = substate
                 _mark_touched(substate)
-                substate.reset()
-            else:
-                _reset_changed(substate)
+            substate.reset()
 
     # --- for substates ---------------------------------------------------------------------
 

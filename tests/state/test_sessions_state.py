@@ -30,7 +30,6 @@ from pickvs.state.admin import AdminState
 from pickvs.state.auth import AuthState
 from pickvs.state.login import LoginState
 from pickvs.state.picks import MyPicksState
-from pickvs.state.profile import ProfileState
 from pickvs.state.signup import SignupState
 from tests.redis_server import throwaway_redis
 from tests.services.builders import PASSWORD, make_game, make_picks, make_user, utc
@@ -106,41 +105,6 @@ def test_logging_in_as_someone_else_in_the_same_tab_drops_the_previous_players_s
     delta = delta_of(root)  # bob's first update resets what the browser holds of alice's
     assert delta[MyPicksState.get_full_name()]["rows_rx_state_"] == []
     assert not carries_alices_data(delta, league["pick_ids"])
-
-
-def test_a_switch_sends_only_the_private_values_that_change(
-    make_state: MakeState, league: dict[str, Any]
-) -> None:
-    """Dropping resets what differs from the defaults: alice's rows go back to [] (and are
-    sent), while a page she never opened, already at its defaults, sends nothing."""
-    root, picks, admin_state = alice_tab(make_state)
-    login = root.get_substate(LoginState._get_substate_path()[1:])
-    navigate(root, "/login")
-
-    run(login.submit({"login": "bob", "password": PASSWORD}))
-
-    delta = delta_of(root)
-    assert delta[MyPicksState.get_full_name()]["rows_rx_state_"] == []
-    assert ProfileState.get_full_name() not in delta
-    assert not carries_alices_data(delta, league["pick_ids"])
-    assert_dropped(picks, admin_state)
-
-
-def test_a_fresh_tab_logging_in_sends_no_page_state_defaults(
-    make_state: MakeState, league: dict[str, Any]
-) -> None:
-    """A new tab's first player (its private states all at their defaults, as at every cold
-    load's hydration) has nothing of theirs to drop, and nothing is sent for them."""
-    picks = make_state(MyPicksState, url="/login")
-    root = picks._get_root_state()
-    root._clean()
-    login = root.get_substate(LoginState._get_substate_path()[1:])
-
-    run(login.submit({"login": "alice", "password": PASSWORD}))
-
-    delta = delta_of(root)
-    assert MyPicksState.get_full_name() not in delta
-    assert AdminState.get_full_name() not in delta
 
 
 def test_signing_up_in_a_tab_that_held_a_player_drops_their_state(
