@@ -2,8 +2,9 @@
 tokens, written through the same services the app uses (ingest, auth) into a scratch database.
 
 For the page benchmark the lines come in two fetches, the second moving each game's spread, so
-every card shows its lines' age and move as on a real game day; `seed_live_game` adds a game of today in play, with a
-live score and the player's pick on it, for the page benchmark's locked card.
+every card shows its lines' age and move as on a real game day; `seed_live_game` adds a game of
+today in play, with a live score and the player's pick on it, for the page benchmark's locked
+card. For the live benchmark's game night, `seed_slate(in_play=...)` adds games in play.
 
 The served app signs tokens with `secret`; the players' tokens are made here with the same key,
 so no password has to be checked (or bcrypt run) on the server to log them in.

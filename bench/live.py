@@ -34,10 +34,10 @@ from bench import app, league
 from bench.common import Context, Measure, median, percentile, scratch_database
 from pickvs import db
 from pickvs.models import Game
-from pickvs.odds.records import ParsedScores, ScoreRecord
+from pickvs.odds.records import ParsedScores
 from pickvs.services.live import apply_live
 from pickvs.state.live import TICK_SECONDS
-from tests.services.builders import SPORT
+from tests.services.builders import SPORT, score
 
 PLAYERS = 200
 DURATION = 60.0  # seconds of picking
@@ -120,7 +120,11 @@ def _scores(database_url: str, game_ids: list[str]) -> Iterator[None]:
                 with Session(engine) as session:
                     games = [session.get(Game, game_id) for game_id in game_ids]
                     now = datetime.now(UTC)
-                    records = [_in_play(game, points, now) for game in games if game is not None]
+                    records = [
+                        score(game, 40 + points, 38 + points, completed=False)
+                        for game in games
+                        if game is not None
+                    ]
                     apply_live(session, ParsedScores(records, []), SPORT, now)
                     session.commit()
         finally:
@@ -133,20 +137,6 @@ def _scores(database_url: str, game_ids: list[str]) -> Iterator[None]:
     finally:
         stop.set()
         thread.join(timeout=30)
-
-
-def _in_play(game: Game, points: int, now: datetime) -> ScoreRecord:
-    return ScoreRecord(
-        id=game.id,
-        sport=game.sport,
-        commence_time=game.commence_time,
-        home_team=game.home_team,
-        away_team=game.away_team,
-        completed=False,
-        home_score=40 + points,
-        away_score=38 + points,
-        last_update=now,
-    )
 
 
 def _game_night(result: Result, backend: str, players: int, duration: float) -> Iterator[Measure]:

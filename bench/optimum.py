@@ -51,41 +51,15 @@ def best_fetches(
 
     An item at `t` is covered when the latest chosen slot `s` with `s <= t` (`s < t` when
     `before`) has `t - s <= window`. Deterministic: among equal answers the earliest first slot.
+    `best_mixed` with one of its two counts alone: items as picks, or (`before`) as locks.
     """
-    items = sorted(times)
-    candidates = sorted(set(slots))
-    calls = min(calls, len(candidates))
-    if calls <= 0 or not items:
+    if calls <= 0 or not times:
         return Choice(0, ())
-
-    def count(low: int, high: int) -> int:
-        """Items in the stretch of a call at `low` up to (not including) the next call at `high`."""
-        if before:  # s < t <= next s, and t - s <= window
-            return bisect_right(items, min(high, low + window)) - bisect_right(items, low)
-        # s <= t < next s, and t - s <= window
-        top = min(bisect_left(items, high), bisect_right(items, low + window))
-        return max(top - bisect_left(items, low), 0)
-
-    n = len(candidates)
-    last = [count(s, 10**9) for s in candidates]
-    # best[c][i]: items covered from slot i on, slot i chosen, at most c calls in all from i.
-    best = [[0] * n for _ in range(calls + 1)]
-    nxt: list[list[int | None]] = [[None] * n for _ in range(calls + 1)]
-    for c in range(1, calls + 1):
-        for i in range(n - 1, -1, -1):
-            value, follow = last[i], None
-            if c > 1:
-                for j in range(i + 1, n):
-                    chained = count(candidates[i], candidates[j]) + best[c - 1][j]
-                    if chained > value:
-                        value, follow = chained, j
-            best[c][i], nxt[c][i] = value, follow
-    start = max(range(n), key=lambda i: (best[calls][i], -i))
-    chosen, c, i = [], calls, start
-    while i is not None:
-        chosen.append(candidates[i])
-        i, c = nxt[c][i], c - 1
-    return Choice(best[calls][start], tuple(chosen))
+    if before:
+        locks = best_mixed((), times, slots, calls, fresh=0, closing=window, weight=1)
+        return Choice(locks.closing, locks.slots)
+    picks = best_mixed(times, (), slots, calls, fresh=window, closing=0, weight=0)
+    return Choice(picks.fresh, picks.slots)
 
 
 def covered(
@@ -145,7 +119,9 @@ def best_mixed(
     """The schedule of at most `calls` of `slots` with the most `fresh` + `weight` x `closing`:
     a pick at t is fresh when the latest call at or before it is at most `fresh` minutes older;
     a lock has its closing line when the latest call strictly before it is at most `closing`
-    minutes earlier. The same dynamic programme as `best_fetches`, on two counts."""
+    minutes earlier. Dynamic programming over (slot, calls left): the score from slot i on, slot
+    i chosen, with at most c calls, is the best of stopping there or chaining to a later slot;
+    exact in O(calls x slots^2). Among equal answers, the earliest first slot."""
     items, shut, candidates = sorted(picks), sorted(locks), sorted(set(slots))
     calls = min(calls, len(candidates))
     if calls <= 0:
