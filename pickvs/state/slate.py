@@ -65,10 +65,9 @@ class SlateState(AuthState):
     _watch: int = 0
     _ids: list[str] = []
     _seen: str = ""
-    # Today's open games the player has not picked, read with the slate (-1: not read), for
-    # the navbar's NavState; their ids, and the ids of today's games on the slate, so a pick
-    # or a withdrawal moves the count without counting again.
-    _unpicked: int = -1
+    # Today's open games the player has not picked, read with the slate (their count is the
+    # navbar's NavState.unpicked), and the ids of today's games on the slate, so a pick or a
+    # withdrawal moves the count without counting again.
     _unpicked_ids: list[str] = []
     _today_ids: list[str] = []
 
@@ -95,10 +94,10 @@ class SlateState(AuthState):
     async def _share_unpicked(self) -> None:
         """Hand the unpicked count read with the slate to the navbar's state: one unit of
         work and one event for both, not a second round trip to count again."""
-        if self._unpicked >= 0:
+        if self.loaded:  # the ids were read with the slate
             nav = await self.get_state(NavState)
-            if nav.unpicked != self._unpicked:
-                nav.unpicked = self._unpicked
+            if nav.unpicked != len(self._unpicked_ids):
+                nav.unpicked = len(self._unpicked_ids)
 
     @rx.event(background=True)
     async def watch(self) -> None:
@@ -193,7 +192,6 @@ class SlateState(AuthState):
         elif game_id in self._today_ids:
             ids.add(game_id)
         self._unpicked_ids = sorted(ids)
-        self._unpicked = len(ids)
 
     def _has_pick(self, game_id: str) -> bool:
         return any(key.startswith(f"{game_id}/") for key in self.picked)
@@ -234,7 +232,7 @@ class SlateState(AuthState):
         self._ids = ids
         today = slate_day(now, settings.tz)
         self._today_ids = [card.game.id for card in page.cards if card.slate_day == today]
-        self._unpicked_ids, self._unpicked = sorted(unpicked), len(unpicked)
+        self._unpicked_ids = sorted(unpicked)
         # Assigned only when different: an unchanged slate sends nothing to the browser.
         _assign(self, "days", slate_days(page, now))
         _assign(self, "picked", picked_sides(page.cards))

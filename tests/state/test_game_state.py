@@ -237,6 +237,13 @@ def test_the_navbar_counts_todays_unpicked_games(
     run(nav.refresh())
     assert nav.unpicked == 1
 
+    # Another player in the same tab: bob's unpicked games go with the rest of his slate.
+    slate.token = tokens["alice"]
+    slate._get_root_state().get_delta()  # the end of the event that brought the token
+    assert (slate._unpicked_ids, slate._today_ids, slate.loaded) == ([], [], False)
+    run(slate.load())
+    assert slate._unpicked_ids == ["g2"]  # alice picked g1 only
+
 
 def card(state: SlateState, game_id: str) -> CardView:
     return next(c for day in state.days for c in day.cards if c.id == game_id)
