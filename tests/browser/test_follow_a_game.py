@@ -53,12 +53,14 @@ from pickvs.services.game_page import lines_from_text
 from tests.browser.conftest import RunningApp, register
 from tests.fake_provider import FakeOddsApi
 from tests.jobs.payloads import book, iso
+from tests.slate_day import wait_for_one_slate_day
 
 pytestmark = pytest.mark.browser
 
 HOME, AWAY = "Boston Celtics", "Milwaukee Bucks"
 TZ = ZoneInfo("America/New_York")
 TO_TIP = timedelta(minutes=2)  # the steps before the lock take well under a minute
+FOLLOWED = timedelta(minutes=10)  # from open to final, with margin
 LIVE_WAIT_MS = 45_000  # open pages re-read every 20 s while a game is in play or locks soon
 M, A = "\N{MINUS SIGN}", "\N{RIGHTWARDS ARROW}"
 
@@ -188,6 +190,8 @@ def test_a_game_from_open_through_a_line_move_lock_live_score_and_final_with_clv
 ) -> None:
     tag = uuid.uuid4().hex[:8]
     game_id, ann, bob = f"follow{tag}", f"ann{tag[:6]}", f"bob{tag[:6]}"
+    # From the morning's fetch to the final, the game is followed on one slate day.
+    wait_for_one_slate_day(TZ, back=timedelta(0), ahead=FOLLOWED)
     started = datetime.now(UTC)
     tip = (started + TO_TIP).replace(microsecond=0)
 

@@ -28,10 +28,13 @@ from pickvs.models import Game, User
 from pickvs.services.game_page import lines_from_text
 from tests.browser.conftest import RunningApp, register
 from tests.services.builders import Book, add_lines, make_game, make_picks
+from tests.slate_day import wait_for_one_slate_day
 
 pytestmark = pytest.mark.browser
 
 HOME, AWAY = "Boston Celtics", "Milwaukee Bucks"
+TZ = ZoneInfo("America/New_York")  # the server's league time (the default)
+IN_PLAY_FOR = timedelta(minutes=10)
 LIVE_WAIT_MS = 45_000  # the page re-reads every 20 s while a game is in play
 M, A = "\N{MINUS SIGN}", "\N{RIGHTWARDS ARROW}"
 
@@ -71,12 +74,14 @@ def test_line_move_game_page_chart_and_live_scores_without_reload(
     ann, bob, cy = f"a{tag}", f"b{tag}", f"c{tag}"
     page = new_page()
     tokens = {name: register(page, name) for name in (ann, bob, cy)}
+    # The game in play tipped ten minutes ago and is followed for a few: one slate day.
+    wait_for_one_slate_day(TZ, back=IN_PLAY_FOR, ahead=timedelta(minutes=10))
     now = datetime.now(UTC)
     opened, moved = now - timedelta(hours=2), now - timedelta(hours=1)
 
     def seed(session: Session) -> None:
         game = make_game(
-            session, live_id, now - timedelta(minutes=10), Book(spreads=(-3.5, -110, -110)),
+            session, live_id, now - IN_PLAY_FOR, Book(spreads=(-3.5, -110, -110)),
             fetched_at=opened,
         )  # fmt: skip
         add_lines(  # through services.ingest.apply_odds, as the odds job writes
@@ -111,7 +116,7 @@ def test_line_move_game_page_chart_and_live_scores_without_reload(
     card = page.locator(f"#game-{live_id}")
     expect(card).to_contain_text("Locked")
     # "lines from 5:42 pm": the second fetch in league time (its wording is unit-tested)
-    lines_from = lines_from_text(moved, datetime.now(UTC), ZoneInfo("America/New_York"))
+    lines_from = lines_from_text(moved, datetime.now(UTC), TZ)
     expect(page.locator(f"#lines-from-{live_id}")).to_contain_text(lines_from)
     expect(page.locator(f"#moves-{live_id}")).to_have_text(f"Spread Celtics {M}3.5 {A} {M}5")
     expect(card).to_contain_text("In play · no score yet")

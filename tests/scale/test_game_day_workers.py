@@ -68,12 +68,15 @@ from tests.scale.test_workers import (
     worker_pids,
 )
 from tests.services.builders import Book
+from tests.slate_day import wait_for_one_slate_day
 
 # The build (first run only) is bounded by start_server's own timeout; the rest is ~4 minutes.
 pytestmark = [pytest.mark.scale, pytest.mark.timeout(1500)]
 
 CREDITS = 20_000  # a paid key: the planner plans live scores every minute during games
 SINCE_TIP = timedelta(minutes=3)
+PICKED_BEFORE = timedelta(minutes=1)
+FOLLOWED = timedelta(minutes=10)  # from seeding the game to its final, with margin
 # The next planned call (at most a minute away), its run, then the page's next re-read
 # (pickvs/state/live.py, every 20 s) and a margin for a loaded machine.
 LIVE_WAIT_MS = 110_000
@@ -219,21 +222,6 @@ def expect_score(game: Page, slate: Page, game_id: str, shown: str) -> None:
     expect(card(slate, game_id)).to_contain_text(shown, timeout=LIVE_WAIT_MS)
 
 
-def wait_clear_of_midnight(before: timedelta = timedelta(minutes=10)) -> None:
-    """The game tips three minutes back and the test follows it for a few more: all on one
-    slate day (league time), or the slate and today's plan would not hold it. Near midnight,
-    wait until it has passed by more than SINCE_TIP."""
-    now = datetime.now(UTC)
-    local = now.astimezone(settings.tz)
-    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), settings.tz)
-    if midnight - local < before:
-        time.sleep((midnight - local + SINCE_TIP + timedelta(seconds=30)).total_seconds())
-        return
-    since = local - midnight + timedelta(days=1)
-    if since < SINCE_TIP + timedelta(seconds=30):
-        time.sleep((SINCE_TIP + timedelta(seconds=30) - since).total_seconds())
-
-
 # --- the test ---------------------------------------------------------------------------------
 
 
@@ -253,10 +241,11 @@ def test_live_scores_planned_every_minute_reach_both_workers_pages_and_each_slot
         tokens = {ann: register(ann_game, ann), bea: register(bea_slate, bea)}
 
         # 1. In play for three minutes; both picked a minute before tip-off.
-        wait_clear_of_midnight()
+        # The picks, the tip three minutes back and the minutes it is followed: one slate day.
+        wait_for_one_slate_day(settings.tz, back=SINCE_TIP + PICKED_BEFORE, ahead=FOLLOWED)
         tip = (datetime.now(UTC) - SINCE_TIP).replace(microsecond=0)
         seed(scene, game_id, tip, HOME, AWAY, Book(h2h=(-150, 130)))  # lines at now - 5 min
-        pick_ids = seed_picks(scene, game_id, tip - timedelta(minutes=1), (ann, HOME), (bea, AWAY))
+        pick_ids = seed_picks(scene, game_id, tip - PICKED_BEFORE, (ann, HOME), (bea, AWAY))
         seeded_at = datetime.now(UTC)
         planned = planned_live_slots(scene, seeded_at)
         first_slot = tip.replace(second=0) + plan_rules.LIVE_MIN_INTERVAL
