@@ -49,13 +49,14 @@ class MarketBoard:
 
     def reference(self, priority: Sequence[str]) -> dict[str, Quote] | None:
         """The first book in `priority` quoting both sides, else the first other book by name."""
+        book = self.reference_book(priority)
+        return None if book is None else self.by_book[book]
+
+    def reference_book(self, priority: Sequence[str]) -> str | None:
         ranked = [b for b in priority if b in self.by_book] + sorted(
             b for b in self.by_book if b not in priority
         )
-        for book in ranked:
-            if len(self.by_book[book]) == 2:
-                return self.by_book[book]
-        return None
+        return next((book for book in ranked if len(self.by_book[book]) == 2), None)
 
     def best(self, side: str) -> Quote | None:
         """Highest American price for a side across books (at any point)."""
@@ -111,7 +112,8 @@ def current_boards(
     # Core on the session's connection, with a statement built once: the pick path runs this
     # on every tap, and building the expression and the ORM's execution layer cost more than
     # SQLite's work on one game's rows.
-    rows = session.connection().execute(_boards_query(markets is not None), params)
+    # `.all()`: one fetch of every row, not a driver call per row as iterating a result does.
+    rows = session.connection().execute(_boards_query(markets is not None), params).all()
     return _boards_from_rows(games, rows)
 
 
@@ -120,19 +122,73 @@ def first_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str,
     card can say how far they moved since."""
     if not games:
         return {}
-    rows = session.connection().execute(
-        _boards_query(False, first=True), {"ids": [g.id for g in games]}
+    rows = (
+        session.connection()
+        .execute(_boards_query(False, first=True), {"ids": [g.id for g in games]})
+        .all()
     )
     return _boards_from_rows(games, rows)
+
+
+@cache
+def _opening_query() -> Select[tuple[str, str, str, str, int, float | None]]:
+    """`_boards_query(first=True)` narrowed to the books of the expanding `books`."""
+    return _boards_query(False, first=True).where(
+        OddsLine.bookmaker.in_(bindparam("books", expanding=True))
+    )
+
+
+def opening_boards(
+    session: Session,
+    games: Sequence[Game],
+    latest: dict[str, dict[str, MarketBoard]],
+    bookmakers: Sequence[str],
+) -> dict[str, dict[str, MarketBoard]]:
+    """`first_boards` holding what `reference_move` reads from them: the first fetch's quotes
+    of the books that are a current reference book (one or two books, where the whole board
+    has a dozen), and the whole first board of a game whose current reference book did not
+    quote both sides of a market then, since its move falls back to that board's own
+    reference book."""
+    wanted = [
+        (game.id, market, book)
+        for game in games
+        for market, board in latest.get(game.id, {}).items()
+        if (book := board.reference_book(bookmakers)) is not None
+    ]
+    if not wanted:
+        return {}
+    params = {
+        "ids": sorted({game_id for game_id, _, _ in wanted}),
+        "books": sorted({book for _, _, book in wanted}),
+    }
+    rows = session.connection().execute(_opening_query(), params).all()
+    opened = _boards_from_rows(games, rows)
+    short = {
+        game_id
+        for game_id, market, book in wanted
+        if not _quoted_both_sides(opened.get(game_id, {}).get(market), book)
+    }
+    if short:
+        opened.update(first_boards(session, [game for game in games if game.id in short]))
+    return opened
+
+
+def _quoted_both_sides(board: MarketBoard | None, book: str) -> bool:
+    return board is not None and len(board.by_book.get(book, {})) == 2
 
 
 def _boards_from_rows(
     games: Sequence[Game], rows: Iterable[Any]
 ) -> dict[str, dict[str, MarketBoard]]:
     teams = {g.id: (g.home_team, g.away_team) for g in games}
+    # A fetch repeats each outcome name once per book: map each name to its side once.
+    sides: dict[tuple[str, str, str], str | None] = {}
     boards: dict[str, dict[str, MarketBoard]] = defaultdict(dict)
     for game_id, market, bookmaker, outcome, price, point in rows:
-        side = outcome_side(market, outcome, *teams[game_id])
+        named = (game_id, market, outcome)
+        if named not in sides:
+            sides[named] = outcome_side(market, outcome, *teams[game_id])
+        side = sides[named]
         if side is None:
             continue
         board = boards[game_id].setdefault(market, MarketBoard(market))

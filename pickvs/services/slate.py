@@ -21,7 +21,7 @@ from pickvs.services.lines import (
     Quote,
     current_boards,
     fetch_times,
-    first_boards,
+    opening_boards,
     reference_move,
 )
 from pickvs.services.picks import PublicPick
@@ -85,11 +85,12 @@ def _add_history(
     bookmakers: Sequence[str],
 ) -> None:
     """Each card's fetch times and its reference lines' moves since the first fetch (two more
-    indexed queries for the whole slate)."""
+    indexed queries for the whole slate, the second reading only the reference books' opening
+    quotes)."""
     games = [card.game for card in cards]
     times = fetch_times(session, games)
     moved = [card.game for card in cards if (t := times.get(card.game.id)) and t.first != t.latest]
-    opened = first_boards(session, moved)
+    opened = opening_boards(session, moved, boards, bookmakers)
     for card in cards:
         card.fetched = times.get(card.game.id)
         first = opened.get(card.game.id)

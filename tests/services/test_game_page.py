@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from pickvs.domain import live
 from pickvs.models import Game
-from pickvs.services import game_page, slate
+from pickvs.services import game_page, lines, slate
 from pickvs.services.errors import NotFound
 from pickvs.services.game_page import HistoryPoint, MarketHistory, chart, lines_from_text
 from pickvs.services.lines import Quote
@@ -118,6 +118,62 @@ def test_a_total_moves_by_its_point_and_a_dog_by_its_price(session: Session) -> 
         f"Moneyline Celtics +120 {A} {M}105",
         f"Total 221 {A} 218.5",
     ]
+
+
+def test_a_move_falls_back_to_the_first_fetchs_own_reference_book(session: Session) -> None:
+    """DraftKings, the reference book now, had no spread at the first fetch: the spread's move
+    is told from FanDuel's opening -3, the first fetch's own reference book for spreads."""
+    game = make_game(
+        session,
+        "g3",
+        TIP,
+        Book(h2h=(-180, 150), spreads=None, totals=None),
+        Book("fanduel", h2h=(-175, 145), spreads=(-3.0, -110, -110), totals=None),
+        fetched_at=OPEN,
+    )
+    add_lines(session, game, LATER, Book(h2h=(-180, 150), spreads=(-5.0, -110, -110), totals=None))
+    (card,) = slate.slate_cards(
+        session, None, NOW, NY, lock_minutes=0, bookmakers=BOOKS, history=True
+    )
+    assert [m.text(HOME) for m in card.moves] == [f"Spread Celtics {M}3 {A} {M}5"]
+
+
+def test_the_opening_lines_read_narrowly_give_the_moves_of_the_whole_first_boards(
+    session: Session,
+) -> None:
+    """`opening_boards` reads only the current reference books' opening quotes (and a whole
+    board where it must): every move equals the one told from the whole first boards."""
+    shapes = [
+        (Book(), Book(h2h=(-200, 165), spreads=(-6.0, -110, -110))),
+        (Book(spreads=None), Book(spreads=(-2.5, -110, -110))),  # fanduel opened the spread
+        (Book(h2h=None, spreads=None, totals=None), Book(totals=(230.0, -110, -110))),
+        (Book("betmgm"), Book("betmgm", h2h=(130, -150))),  # the reference is the 3rd book
+    ]
+    games = []
+    for number, (opened, later) in enumerate(shapes):
+        game = make_game(
+            session,
+            f"n{number}",
+            TIP,
+            opened,
+            Book("fanduel", spreads=(-4.0, -105, -115)),
+            Book("zbook", totals=(225.0, -110, -110)),
+            fetched_at=OPEN,
+        )
+        add_lines(session, game, LATER, later, Book("zbook", totals=(226.0, -110, -110)))
+        games.append(game)
+    latest = lines.current_boards(session, games)
+    whole = lines.first_boards(session, games)
+    narrow = lines.opening_boards(session, games, latest, BOOKS)
+    for game in games:
+        for market in ("h2h", "spreads", "totals"):
+            current = latest[game.id].get(market)
+            told = lines.reference_move(market, whole[game.id].get(market), current, BOOKS)
+            assert (
+                lines.reference_move(market, narrow.get(game.id, {}).get(market), current, BOOKS)
+                == told
+            ), (game.id, market)
+    assert sum(len(board.by_book) for board in narrow["n0"].values()) == 3  # one book a market
 
 
 # --- the chart ---------------------------------------------------------------------------------
