@@ -32,10 +32,9 @@ from sqlmodel import Session
 
 from pickvs.domain import clv as rules
 from pickvs.domain import locks
-from pickvs.domain.markets import outcome_side
 from pickvs.models import Game, GameStatus, OddsLine, Pick, PickStatus, User, UTCDateTime
 from pickvs.services import versions
-from pickvs.services.lines import QUOTE_COLUMNS, MarketBoard, Quote
+from pickvs.services.lines import QUOTE_COLUMNS, MarketBoard, Quote, boards_from_rows
 
 # Games that locked longer ago than this are settled for CLV: a closing fetch can only arrive
 # late from a job running across the lock, and a results run reaches 3 days back at most.
@@ -182,17 +181,16 @@ def _closing_boards(
             OddsLine.market.in_(markets),
         )
     ).all()
-    boards: dict[tuple[str, str], MarketBoard] = {}
-    for game_id, fetched_at, market, book, outcome, price, point in rows:
-        if fetched_at != closing[game_id]:
-            continue  # another game's closing time
-        game = games[game_id]
-        side = outcome_side(market, outcome, game.home_team, game.away_team)
-        if side is None:
-            continue
-        board = boards.setdefault((game_id, market), MarketBoard(market))
-        board.by_book.setdefault(book, {})[side] = Quote(book, side, outcome, price, point)
-    return boards
+    closed = [
+        (game_id, *quote)
+        for game_id, fetched_at, *quote in rows
+        if fetched_at == closing[game_id]  # not another game's closing time
+    ]
+    return {
+        (game_id, market): board
+        for game_id, by_market in boards_from_rows(games.values(), closed).items()
+        for market, board in by_market.items()
+    }
 
 
 def closing_quotes(

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlmodel import Session
@@ -114,7 +114,7 @@ def current_boards(
     # SQLite's work on one game's rows.
     # `.all()`: one fetch of every row, not a driver call per row as iterating a result does.
     rows = session.connection().execute(_boards_query(markets is not None), params).all()
-    return _boards_from_rows(games, rows)
+    return boards_from_rows(games, rows)
 
 
 def first_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str, MarketBoard]]:
@@ -127,7 +127,7 @@ def first_boards(session: Session, games: Sequence[Game]) -> dict[str, dict[str,
         .execute(_boards_query(False, first=True), {"ids": [g.id for g in games]})
         .all()
     )
-    return _boards_from_rows(games, rows)
+    return boards_from_rows(games, rows)
 
 
 @cache
@@ -162,7 +162,7 @@ def opening_boards(
         "books": sorted({book for _, _, book in wanted}),
     }
     rows = session.connection().execute(_opening_query(), params).all()
-    opened = _boards_from_rows(games, rows)
+    opened = boards_from_rows(games, rows)
     short = {
         game_id
         for game_id, market, book in wanted
@@ -177,9 +177,23 @@ def _quoted_both_sides(board: MarketBoard | None, book: str) -> bool:
     return board is not None and len(board.by_book.get(book, {})) == 2
 
 
-def _boards_from_rows(
-    games: Sequence[Game], rows: Iterable[Any]
+class Matchup(Protocol):
+    """What reading a game's quotes needs of it: which team is home (a `Game`, or a lighter
+    row)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def home_team(self) -> str: ...
+    @property
+    def away_team(self) -> str: ...
+
+
+def boards_from_rows(
+    games: Iterable[Matchup], rows: Iterable[Any]
 ) -> dict[str, dict[str, MarketBoard]]:
+    """game id -> market -> board, from rows of (game id, *QUOTE_COLUMNS); an outcome naming
+    neither team nor Over/Under is left out."""
     teams = {g.id: (g.home_team, g.away_team) for g in games}
     # A fetch repeats each outcome name once per book: map each name to its side once.
     sides: dict[tuple[str, str, str], str | None] = {}
