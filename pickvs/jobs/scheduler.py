@@ -16,6 +16,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from pickvs.config import settings
 from pickvs.db import session_scope
@@ -26,7 +27,7 @@ from pickvs.jobs.reminders import run_due_reminders
 from pickvs.jobs.runner import run_job
 from pickvs.jobs.source import source_label
 from pickvs.models import JobRun
-from pickvs.services import jobruns
+from pickvs.services import clv, jobruns
 
 log = logging.getLogger("pickvs.scheduler")
 
@@ -93,12 +94,30 @@ def needs_catch_up(name: str, now: datetime) -> bool:
 
 
 def catch_up(clock: Clock) -> list[JobRun | None]:
-    """Run, once, each job whose last due run was missed while the app was down."""
-    return [
+    """Run, once, each job whose last due run was missed while the app was down; then price
+    the older picks that never got a closing line (`backfill_clv`)."""
+    runs = [
         run_scheduled(name, clock, "startup")
         for name in (FETCH_ODDS, PROCESS_RESULTS)
         if needs_catch_up(name, clock.now())
     ]
+    backfill_clv(clock)
+    return runs
+
+
+def backfill_clv(clock: Clock) -> int:
+    """CLV for picks on games locked before the jobs' recheck window that have none yet (made
+    before this version, or while the app was down for days). A failure is logged and leaves
+    them for the next start: it must not stop the scheduler."""
+    try:
+        with session_scope() as session:
+            changed = clv.backfill_clv(session, clock.now(), settings.lock_minutes)
+    except SQLAlchemyError:
+        log.exception("start-up CLV backfill failed; it is tried again at the next start")
+        return 0
+    if changed:
+        log.info("start-up: closing line and CLV stored for %d older pick(s)", changed)
+    return changed
 
 
 def build_scheduler(clock: Clock, catch_up_on_start: bool = True) -> BackgroundScheduler:

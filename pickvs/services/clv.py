@@ -27,7 +27,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlmodel import Session
 
 from pickvs.domain import clv as rules
@@ -63,9 +73,23 @@ def update_clv(session: Session, now: datetime, lock_minutes: int = 0) -> int:
 
     Returns how many picks changed. Safe to call from any job at any time.
     """
+    return _update(session, _recent_locked_games(session, now, lock_minutes), now)
+
+
+def backfill_clv(session: Session, now: datetime, lock_minutes: int = 0) -> int:
+    """`update_clv` for the games that locked before its window and still have a pick never
+    looked at: picks made before an upgrade brought CLV, or while the app was down for longer
+    than RECHECK. Run once at start-up (a scan of the picks, too dear for every job); a game
+    with no lines at all is looked at again at the next start, and nothing is written for it.
+
+    Returns how many picks changed.
+    """
+    return _update(session, _older_unpriced_games(session, now, lock_minutes), now)
+
+
+def _update(session: Session, games: Sequence[_Game], now: datetime) -> int:
     from pickvs.config import settings  # the instance's book priority, read per call
 
-    games = _recent_locked_games(session, now, lock_minutes)
     changed_users: set[int] = set()
     changed = 0
     live = [g for g in games if g.status not in VOIDED]
@@ -93,12 +117,45 @@ class _Game:
     cutoff: datetime  # its closing fetch is the last one strictly before this
 
 
+def _recheck_since(now: datetime, lock_minutes: int) -> datetime:
+    """The earliest tip-off `update_clv` looks at."""
+    return now - RECHECK + timedelta(minutes=lock_minutes)
+
+
 def _recent_locked_games(session: Session, now: datetime, lock_minutes: int) -> list[_Game]:
     """Games that have locked (`domain.locks`), tipping off since RECHECK before the lock."""
-    since = now - RECHECK + timedelta(minutes=lock_minutes)
+    return _locked_games(
+        session, now, lock_minutes, Game.commence_time >= _recheck_since(now, lock_minutes)
+    )
+
+
+def _older_unpriced_games(session: Session, now: datetime, lock_minutes: int) -> list[_Game]:
+    """Games tipping off before `update_clv`'s window with a pick that has no closing fetch
+    recorded (a void pick excepted, or one already cleared as void)."""
+    unpriced = (
+        select(Pick.id)
+        .where(
+            Pick.game_id == Game.id,
+            Pick.close_fetched_at.is_(None),
+            Pick.clv_at.is_(None),
+            Pick.status != PickStatus.VOID,
+        )
+        .exists()
+    )
+    return _locked_games(
+        session,
+        now,
+        lock_minutes,
+        and_(Game.commence_time < _recheck_since(now, lock_minutes), unpriced),
+    )
+
+
+def _locked_games(
+    session: Session, now: datetime, lock_minutes: int, where: ColumnElement[bool]
+) -> list[_Game]:
     rows = session.execute(
         select(Game.id, Game.sport, Game.status, Game.home_team, Game.away_team, Game.commence_time)
-        .where(Game.commence_time >= since)
+        .where(where)
         .where(locks.locked_clause(Game.status, Game.commence_time, now, lock_minutes))
     ).all()
     games = []

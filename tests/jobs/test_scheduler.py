@@ -18,7 +18,7 @@ from pickvs.config import settings
 from pickvs.domain.clock import FixedClock
 from pickvs.jobs import scheduler
 from pickvs.jobs.daily import FETCH_ODDS, PROCESS_RESULTS
-from pickvs.models import JobRun
+from pickvs.models import JobRun, Pick
 from tests.conftest import empty_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +166,31 @@ def test_a_job_never_overlaps_itself(engine: Engine, clock: FixedClock) -> None:
     clock.advance(hours=1)
     result = run_job(FETCH_ODDS, lambda ctx: "ran", clock=clock, source="demo", trigger="cli")
     assert result is not None and (result.outcome, result.detail) == ("ok", "ran")
+
+
+def test_catch_up_prices_older_picks_that_never_got_a_clv(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pick on a game locked ten days before start-up (before this version, say): the start's
+    catch-up stores its CLV once; the jobs' own recheck covers three days only."""
+    from tests.services.builders import HOME_TEAM, POLICY, Book, picked_game
+
+    monkeypatch.setattr(settings, "bookmakers", list(POLICY.bookmakers))
+    tip = datetime(2026, 11, 12, 0, 10, tzinfo=UTC)
+    with Session(engine) as session:
+        # Ann takes the home side at -150; it closes at -200 / +170.
+        _, _, (pick,) = picked_game(
+            session, tip, Book(h2h=(-150, 130)), ("h2h", HOME_TEAM), closing=Book(h2h=(-200, 170))
+        )
+        session.commit()
+        pick_id = pick.id
+    clock = FixedClock(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+
+    scheduler.catch_up(clock)
+    assert scheduler.backfill_clv(clock) == 0  # done at the first start
+    with Session(engine) as session:
+        stored = session.get(Pick, pick_id)
+        assert stored is not None
+        # No-vig close (200/300) / (200/300 + 100/270) = 0.642857 against -150's 0.6: +4.2857
+        assert stored.clv == pytest.approx(4.2857, abs=1e-4)
+        assert stored.close_price == -200

@@ -249,3 +249,55 @@ def test_cheap_on_a_few_thousand_picks(session: Session) -> None:
         f"\nupdate_clv: 3000 picks priced in {first * 1000:.0f} ms; idle run {idle * 1000:.1f} ms"
     )
     assert idle < 0.05
+
+
+# --- picks older than update_clv's window (made before CLV existed, or the app was down) -----
+
+LONG_AFTER = TIP + clv.RECHECK + timedelta(days=7)  # the game locked ten days ago
+
+
+def test_backfill_prices_an_old_pick_that_update_clv_no_longer_looks_at(session: Session) -> None:
+    _, _, (pick,) = _spread_closing_two_points_lower(session)
+    session.commit()
+
+    assert clv.update_clv(session, LONG_AFTER) == 0  # outside its three days
+    assert _pick(session, pick.id).clv is None
+
+    assert clv.backfill_clv(session, LONG_AFTER) == 1
+    stored = _pick(session, pick.id)
+    # The issue's example again: Phi(2/12) = 0.566184 against -110's 0.523810: +4.2374 pp
+    assert stored.clv == pytest.approx(4.2374, abs=1e-4)
+    assert (stored.close_point, stored.close_fetched_at) == (2.5, LATE)
+    assert stored.clv_at == LONG_AFTER
+    assert clv.backfill_clv(session, LONG_AFTER + timedelta(minutes=1)) == 0  # done once
+
+
+def test_backfill_prices_only_games_before_update_clvs_window(session: Session) -> None:
+    # g1 locked a minute ago: update_clv's game, not the backfill's.
+    _, ann, (recent,) = _spread_closing_two_points_lower(session)
+    # g2 tipped off ten days before: Ann took the Celtics at -150; it closed -200 / +170.
+    old_tip = TIP - timedelta(days=10)
+    old = make_game(
+        session, "g2", old_tip, Book(h2h=(-150, 130)), fetched_at=old_tip - timedelta(days=1)
+    )
+    (early,) = make_picks(session, ann, old_tip - timedelta(hours=20), ("g2", "h2h", HOME_TEAM))
+    add_lines(session, old, old_tip - timedelta(hours=1), Book(h2h=(-200, 170)))
+    session.commit()
+
+    assert clv.backfill_clv(session, AFTER) == 1
+    # No-vig close: (200/300) / (200/300 + 100/270) = 0.642857 against -150's 0.6: +4.2857 pp
+    assert _pick(session, early.id).clv == pytest.approx(4.2857, abs=1e-4)
+    assert _pick(session, recent.id).close_fetched_at is None
+    assert clv.update_clv(session, AFTER) == 1
+    assert _pick(session, recent.id).clv == pytest.approx(4.2374, abs=1e-4)
+    assert clv.backfill_clv(session, AFTER) == 0
+
+
+def test_backfill_leaves_void_picks_alone(session: Session) -> None:
+    _, _, (pick,) = _spread_closing_two_points_lower(session)
+    admin.void(session, "g1", "admin:root", AFTER)
+    session.commit()
+
+    assert clv.backfill_clv(session, LONG_AFTER) == 0
+    stored = _pick(session, pick.id)
+    assert stored.status == "void" and stored.clv is None and stored.close_fetched_at is None
