@@ -97,6 +97,10 @@ class AuthState(AppState):
     every substate is reset before anything else is read or sent (`_follow_viewer`). The
     check runs on every event that changes this state (`get_delta`), on the full snapshot a
     (re)connecting tab receives (`dict`), and in `_player` and the guards.
+
+    That snapshot also carries the data of the page the tab is on, for the verified player
+    (a substate's `_snapshot_route` and `_snapshot_load`): a cold load of the slate shows its
+    cards with the first update instead of three steps later.
     """
 
     # localStorage survives reloads and is shared by tabs; `sync` carries a log-in or log-out
@@ -108,6 +112,8 @@ class AuthState(AppState):
     _owner: str = ""
     # False in a substate that holds nothing about its viewer (kept when the player changes).
     _private: ClassVar[bool] = True
+    # The route whose page data this substate loads into the tab's snapshot (`_snapshot_load`).
+    _snapshot_route: ClassVar[str | None] = None
 
     @rx.var(deps=["token", "_recheck"], auto_deps=False)
     def _viewer(self) -> Viewer:
@@ -139,10 +145,36 @@ class AuthState(AppState):
 
     @_override_base_method
     def dict(self, include_computed: bool = True, initial: bool = False, **kwargs: Any) -> Any:
-        """The full snapshot a (re)connecting tab receives holds no previous player's values."""
-        if type(self) is AuthState and include_computed and not initial:
-            self._follow_viewer()
-        return super().dict(include_computed=include_computed, initial=initial, **kwargs)
+        """The full snapshot a (re)connecting tab receives holds no previous player's values,
+        and already the data of the page it is on (`_snapshot_route`)."""
+        if type(self) is not AuthState or not include_computed or initial:
+            return super().dict(include_computed=include_computed, initial=initial, **kwargs)
+        self._follow_viewer()
+        if not self._hydrating():  # a snapshot for another purpose (a repr, say)
+            return super().dict(include_computed=include_computed, initial=initial, **kwargs)
+        self._load_for_snapshot()
+        snapshot = super().dict(include_computed=include_computed, initial=initial, **kwargs)
+        # Every value is in the snapshot. Left marked as changed, the reset's and the page
+        # data's values would all be sent again in the update Reflex sends right after it
+        # (the browser's storage values replayed through `get_delta`).
+        self._clean()
+        return snapshot
+
+    def _hydrating(self) -> bool:
+        """Reflex clears `is_hydrated` before it takes the snapshot of a tab it hydrates, and
+        sets it once the page's on_load events have run."""
+        return not self._get_root_state().is_hydrated  # type: ignore[attr-defined]
+
+    def _load_for_snapshot(self) -> None:
+        """A tab being hydrated for a player gets its page's data in the snapshot: a cold load
+        then shows it with the first update, instead of after the on_load step. The substate
+        loads it itself (`_snapshot_load`), checking the player as every handler does."""
+        if self._viewer.user_id is None:
+            return
+        path = self.router.url.path or routes.SLATE
+        for substate in self.substates.values():
+            if isinstance(substate, AuthState) and substate._snapshot_route == path:
+                substate._snapshot_load()
 
     def _auth_state(self) -> AuthState:
         state: rx.State = self
@@ -180,6 +212,10 @@ class AuthState(AppState):
             substate.reset()
 
     # --- for substates ---------------------------------------------------------------------
+
+    def _snapshot_load(self) -> None:
+        """Load the data of the page at `_snapshot_route` into a hydrating tab's snapshot
+        (`dict`); its on_load handler should then not read it again."""
 
     def _player(self, session: Session) -> User | None:
         """THE check for handlers touching a player's data: verify the token now, on `session`.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import reflex as rx
 
@@ -40,6 +41,10 @@ SLATE_DAYS = 3  # today's slate and the next two
 # An open slate starts re-reading this long before the next lock, so the game that locks goes
 # live on the page (everyone's picks, then its score) without a reload.
 WATCH_BEFORE_LOCK = timedelta(minutes=15)
+# How long a slate read into a cold load's snapshot stands in for the page's on_load read,
+# which normally follows it within milliseconds. Longer means the on_load chain was cut short
+# (the player moved on at once) and the tab is now coming back: it reads again.
+SNAPSHOT_STANDS = timedelta(seconds=5)
 
 
 def refusal(exc: ServiceError) -> str:
@@ -70,6 +75,15 @@ class SlateState(AuthState):
     # withdrawal moves the count without counting again.
     _unpicked_ids: list[str] = []
     _today_ids: list[str] = []
+    # A cold load's hydration reads the slate into its snapshot (AuthState.dict); when it did
+    # (`_snapshot_at`), the page's on_load, next in the same chain, does not read it again.
+    _snapshot_route: ClassVar[str | None] = routes.SLATE
+    _snapshot_at: datetime | None = None
+
+    def _snapshot_load(self) -> None:
+        """Runs on the event loop, inside Reflex's hydrate (a sync hook): one slate read per
+        cold load, the same one the on_load would have made in a worker thread."""
+        self._snapshot_at = clock.now() if self._reload() is None else None
 
     @rx.var
     def lock_rule(self) -> str:
@@ -121,9 +135,14 @@ class SlateState(AuthState):
         if not self.token:
             return self._to_login()
         self.notice, self.notice_game = "", ""
-        if self._reload() is not None:
+        if not self._snapshot_stands() and self._reload() is not None:
             return self._to_login()
         return SlateState.watch if self._worth_watching() else None
+
+    def _snapshot_stands(self) -> bool:
+        """Whether this tab's snapshot has just read the slate (once: it is used up here)."""
+        taken, self._snapshot_at = self._snapshot_at, None
+        return taken is not None and clock.now() - taken <= SNAPSHOT_STANDS
 
     def _to_login(self) -> rx.event.EventSpec:
         return rx.redirect(routes.with_next(routes.LOGIN, self._current_path()), replace=True)
