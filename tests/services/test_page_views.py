@@ -3,19 +3,17 @@ games, the next lock, ET day groups, a fixed number of queries, and counts that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pickvs.models import User
 from pickvs.services import admin, leaderboard, picks, slate
 from tests.services.builders import Book, make_game, make_picks, make_user, reload, utc
+from tests.statements import statements
 
 NY = ZoneInfo("America/New_York")
 FETCHED = utc("2026-11-21T10:00")
@@ -123,20 +121,6 @@ def test_next_lock_and_day_groups(session: Session) -> None:
         (date(2026, 11, 23), ["next"]),
     ]
     assert slate.group_by_day([]) == []
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def slate_statements(engine: Engine, games: int) -> int:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import jwt
@@ -18,7 +16,6 @@ import reflex as rx
 from reflex_base.event.context import EventContext
 from reflex_base.registry import RegistrationContext
 from reflex_base.utils.format import json_dumps
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from pickvs import db
@@ -31,6 +28,7 @@ from tests.services.builders import make_picks
 from tests.state import test_slate_state
 from tests.state.conftest import navigate, redirect_target, run
 from tests.state.test_slate_state import AWAY, HOME, NOW
+from tests.statements import statements
 
 league = test_slate_state.league  # the same games and players as the slate's own tests
 Delta = dict[str, dict[str, Any]]
@@ -85,21 +83,6 @@ def slate_of(root: rx.State) -> SlateState:
 def cards(delta: Delta) -> list[str]:
     days = delta.get(SLATE, {}).get("days_rx_state_", [])
     return [card["id"] for day in days for card in day["cards"]]
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements run on `engine` meanwhile."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        seen.append(sql)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def reads_odds(sql: list[str]) -> bool:
