@@ -34,7 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -53,6 +53,7 @@ from tests.services.builders import (
 from tests.services.builders import (
     event as odds_event,
 )
+from tests.statements import statements
 
 TIP = utc("2026-11-21T00:10")
 NFL = "americanfootball_nfl"
@@ -318,17 +319,9 @@ def test_an_admin_settlement_regrades_a_feed_result(session: Session) -> None:
 
 
 def count_statements(engine: Engine, action: Callable[[], Any]) -> list[str]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(engine) as seen:
         action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return statements
+    return seen
 
 
 def graded_league(session: Session, users: int, games: int, tips: int = 1) -> int:
@@ -369,9 +362,7 @@ def test_grading_issues_a_bounded_number_of_statements(
     pick_count = graded_league(session, users, games)
     lock = ["SELECT"] if engine.dialect.name == "postgresql" else []
     reports: list[grading.GradeReport] = []
-    statements = count_statements(
-        engine, lambda: reports.append(grading.grade(session, RESULTS_AT))
-    )
+    run_sql = count_statements(engine, lambda: reports.append(grading.grade(session, RESULTS_AT)))
     session.commit()
     assert reports[0].picks_graded == pick_count  # 10 or 500
     # PostgreSQL's league write lock; the settled games not yet graded against their
@@ -380,13 +371,13 @@ def test_grading_issues_a_bounded_number_of_statements(
     # rebuilt; the players of those games read; the board generation raised (an UPDATE, and
     # the first time, with no row yet, an INSERT); one UPDATE for the players' totals (and
     # their form marked due) and one reset: whatever the count.
-    verbs = [s.lstrip().split()[0].upper() for s in statements]
+    verbs = [s.lstrip().split()[0].upper() for s in run_sql]
     expected = [
         *["SELECT", "UPDATE", "UPDATE", "SELECT", "SELECT", "DELETE", "INSERT", "SELECT"],
         *["UPDATE", "INSERT"],
         *["UPDATE", "UPDATE"],
     ]
-    assert verbs == lock + expected, statements
+    assert verbs == lock + expected, run_sql
     again = count_statements(engine, lambda: grading.grade(session, RESULTS_AT))
     # Nothing changed: the lock, then no game left to grade, and that is all.
     assert [s.lstrip().split()[0].upper() for s in again] == [*lock, "SELECT"], again

@@ -167,6 +167,25 @@ def test_a_reconnect_with_another_players_token_sends_only_theirs(
     assert f'"{alice_pick}"' not in json.dumps(sent) and HOME in json.dumps(sent)
 
 
+def test_a_change_of_player_drops_the_snapshots_read(
+    league: dict[str, str], engine: Engine
+) -> None:
+    """Bob logs in from another tab between alice's snapshot and her page's on_load: alice's
+    slate and the mark that it was just read both go, and bob's on_load reads his own."""
+    root = new_tab()
+    hydrate(root, league["alice"])
+    slate = slate_of(root)
+    assert slate._snapshot_at == NOW and slate.days
+
+    slate.token = league["bob"]  # the token another tab stored, as Reflex applies it
+    root.get_delta()  # the update carrying it: a change of player resets alice's values
+    assert slate._snapshot_at is None and slate.days == [] and slate.picked == {}
+    with statements(engine) as run_sql:
+        assert run(slate.load()) is None
+    assert reads_odds(run_sql)
+    assert slate.username == "bob" and slate.days and slate.loaded
+
+
 @pytest.mark.parametrize("path", ["/picks", "/leaderboard"])
 def test_other_pages_snapshots_read_no_slate(
     league: dict[str, str], engine: Engine, path: str
