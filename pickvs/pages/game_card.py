@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from pickvs.pages.radix import COLUMN, accent, gray
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import (
     CardView,
@@ -24,9 +25,6 @@ from pickvs.state.slate_views import (
     SideView,
     StandingView,
 )
-
-COLUMN = "rt-Flex rt-r-fd-column rt-r-ai-start"  # Radix's vstack, as classes
-GRAY = {"data-accent-color": "gray"}  # Radix's color_scheme="gray"
 
 
 def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Component:
@@ -50,11 +48,11 @@ def _side_button(card: CardView, market: MarketView, side: SideView) -> rx.Compo
     )
 
 
-def _text(*children: object, size: str, gray: bool = False, **props: object) -> rx.Component:
+def _text(*children: object, size: str, muted: bool = False, **props: object) -> rx.Component:
     """Radix's <Text> as a plain <p>: `rt-Text` at `size`, medium weight, gray if asked."""
     extra = props.pop("class_name", "")
-    if gray:
-        props["custom_attrs"] = {"data-accent-color": "gray"}
+    if muted:
+        props["custom_attrs"] = gray()
     return rx.el.p(
         *children,
         class_name=f"rt-Text rt-r-size-{size} rt-r-weight-medium {extra}".strip(),
@@ -67,7 +65,7 @@ def _cell(card: CardView, market: MarketView, index: int) -> rx.Component:
         market.has_line,
         _side_button(card, market, market.sides[index]),
         rx.el.div(
-            rx.el.p("No line", class_name="rt-Text rt-r-size-1", custom_attrs=GRAY),
+            rx.el.p("No line", class_name="rt-Text rt-r-size-1", custom_attrs=gray()),
             class_name="no-line",
         ),
     )
@@ -76,7 +74,7 @@ def _cell(card: CardView, market: MarketView, index: int) -> rx.Component:
 def _odds_grid(card: CardView) -> rx.Component:
     header = rx.el.p(aria_hidden="true", class_name="rt-Text")
     labels = rx.foreach(
-        card.markets, lambda m: _text(m.label, size="1", gray=True, class_name="rt-r-ta-center")
+        card.markets, lambda m: _text(m.label, size="1", muted=True, class_name="rt-r-ta-center")
     )
     away_row = rx.foreach(card.markets, lambda m: _cell(card, m, 0))
     home_row = rx.foreach(card.markets, lambda m: _cell(card, m, 1))
@@ -148,7 +146,7 @@ def _everyone(card: CardView) -> rx.Component:
             card.picks.length() > 0,
             rx.el.ul(rx.foreach(card.picks, public_pick), class_name="public-picks"),
             rx.el.p(
-                "Nobody picked this game.", class_name="rt-Text rt-r-size-2", custom_attrs=GRAY
+                "Nobody picked this game.", class_name="rt-Text rt-r-size-2", custom_attrs=gray()
             ),
         ),
         class_name=f"{COLUMN} rt-r-gap-2 card-everyone",
@@ -163,7 +161,7 @@ def _notice(card: CardView) -> rx.Component:
         role="status",
         aria_live="polite",
         class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
-        custom_attrs={"data-accent-color": rx.cond(SlateState.notice_is_error, "red", "grass")},
+        custom_attrs=accent(rx.cond(SlateState.notice_is_error, "red", "grass")),
         id="notice-" + card.id,
     )
 
@@ -173,7 +171,7 @@ def _locked_badge() -> rx.Component:
         rx.icon("lock", size=12, aria_hidden="true"),
         "Locked",
         class_name="rt-reset rt-Badge rt-r-size-1 rt-variant-soft",
-        custom_attrs=GRAY,
+        custom_attrs=gray(),
     )
 
 
@@ -181,7 +179,7 @@ def game_card(card: CardView) -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.div(
-                _text(card.tip, size="2", gray=True),
+                _text(card.tip, size="2", muted=True),
                 rx.cond(card.is_open, rx.fragment(), _locked_badge()),
                 class_name="rt-Flex rt-r-fd-row rt-r-ai-center rt-r-jc-space-between "
                 "rt-r-gap-3 card-row",
@@ -195,7 +193,7 @@ def game_card(card: CardView) -> rx.Component:
                 card.has_lines,
                 _odds_grid(card),
                 rx.el.p(
-                    "No lines for this game.", class_name="rt-Text rt-r-size-2", custom_attrs=GRAY
+                    "No lines for this game.", class_name="rt-Text rt-r-size-2", custom_attrs=gray()
                 ),
             ),
             rx.el.div(

@@ -17,6 +17,7 @@ from typing import Literal
 import reflex as rx
 
 from pickvs.pages.navbar import APP_NAME, navbar
+from pickvs.pages.radix import STACK, accent
 from pickvs.state import AppState, routes
 from pickvs.state.auth import AuthState
 
@@ -31,18 +32,21 @@ def page_title(name: str | None = None) -> str:
 
 
 def demo_banner() -> rx.Component:
-    """Say plainly that games, lines and scores are generated offline, not real betting data."""
+    """Say plainly that games, lines and scores are generated offline, not real betting data.
+    (Radix's Callout as plain elements with its classes: it is drawn before the socket connects.)"""
     return rx.cond(
         AppState.demo_mode,
-        rx.callout(
-            "Demo league: games, lines and scores are generated offline, not real sportsbook "
-            "data. Set ODDS_API_KEY to play on real lines.",
-            icon="flask-conical",
-            color_scheme="amber",
-            size="1",
+        rx.el.div(
+            rx.el.div(rx.icon("flask-conical"), class_name="rt-CalloutIcon"),
+            rx.el.p(
+                "Demo league: games, lines and scores are generated offline, not real "
+                "sportsbook data. Set ODDS_API_KEY to play on real lines.",
+                class_name="rt-Text rt-r-size-2 rt-CalloutText",
+            ),
             role="status",
             id="demo-banner",
-            width="100%",
+            class_name="rt-CalloutRoot rt-r-size-1 rt-variant-soft full-width",
+            custom_attrs=accent("amber"),
         ),
     )
 
@@ -82,10 +86,17 @@ def muted(*children, **props) -> rx.Component:
     return rx.text(*children, **{"size": "2", "color_scheme": "gray", **props})
 
 
-def loading(padding_y: str = "3em") -> rx.Component:
-    """The spinner a page shows until its state has loaded."""
-    return rx.center(
-        rx.spinner(size="3"), padding_y=padding_y, aria_busy="true", aria_label="Loading"
+def loading(padding_y: Literal["1em", "3em", "4em"] = "3em") -> rx.Component:
+    """The spinner a page shows until its state has loaded (Radix's Spinner, centred, as plain
+    elements with its classes: the first thing a cold load draws)."""
+    return rx.el.div(
+        rx.el.span(
+            *(rx.el.span(class_name="rt-SpinnerLeaf") for _ in range(8)),
+            class_name="rt-Spinner rt-r-size-3",
+        ),
+        aria_busy="true",
+        aria_label="Loading",
+        class_name=f"loading loading-{padding_y}",
     )
 
 
@@ -128,28 +139,15 @@ def page_layout(
     *children: rx.Component, title: str | None = None, requires: Access = "anyone"
 ) -> rx.Component:
     """Every page: the navbar, the demo banner, then `title` as the page's h1 and `children`."""
-    body = rx.vstack(
-        *([rx.heading(title, as_="h1", size=rx.breakpoints(initial="6", sm="7"))] if title else []),
-        *children,
-        spacing="5",
-        width="100%",
-    )
-    return rx.box(
+    heading = rx.el.h1(title, class_name="rt-Heading rt-r-size-6 sm:rt-r-size-7")
+    body = rx.el.div(*([heading] if title else []), *children, class_name=f"{STACK} full-width")
+    return rx.el.div(
         rx.el.a("Skip to content", href="#main", id="skip-link", class_name="skip-link"),
         navbar(),
         rx.el.main(
-            rx.vstack(
-                demo_banner(),
-                _guarded(body, requires),
-                spacing="5",
-                width="100%",
-                max_width="72rem",
-                margin_x="auto",
-                padding_x=rx.breakpoints(initial="1rem", md="1.5rem"),
-                padding_y=rx.breakpoints(initial="1.25rem", md="2rem"),
-            ),
+            rx.el.div(demo_banner(), _guarded(body, requires), class_name=f"{STACK} page-main"),
             id="main",
             tab_index=-1,
         ),
-        min_height="100vh",
+        class_name="page",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from pickvs.pages.radix import LINK, ROW, accent, gray
 from pickvs.state import AppState, routes
 from pickvs.state.auth import AuthState
 from pickvs.state.nav import NavState
@@ -20,24 +21,24 @@ NAV_LINKS = (
 )
 
 
-def button_link(label: str, href: str, **props) -> rx.Component:
-    """A link that looks like a button (one element, one tab stop, client-side navigation)."""
-    return rx.button(ReactRouterLink.create(label, to=href), as_child=True, **props)
+def _link(
+    *children: rx.Component | str | rx.Var, to: str | rx.Var, **props: object
+) -> rx.Component:
+    """A client-side link (React Router's, as `rx.link` renders an internal href) carrying
+    Radix's classes itself: the navbar is on every page and drawn before the event socket
+    connects, so it is plain elements, not nested themed components (`python -m bench page`)."""
+    return ReactRouterLink.create(*children, to=to, **props)
 
 
 def nav_link(label: str, href: str) -> rx.Component:
     path = AppState.router.url.path
     current = (path == href) | (path == href.rstrip("/") + "/")  # a direct load adds a slash
-    return rx.link(
+    return _link(
         label,
-        href=href,
-        size="2",
-        weight="medium",
-        color_scheme=rx.cond(current, "orange", "gray"),
-        high_contrast=~current,
-        underline="hover",
+        to=href,
+        class_name=rx.cond(current, f"{LINK} nav-link", f"{LINK} rt-high-contrast nav-link"),
+        custom_attrs=accent(rx.cond(current, "orange", "gray")),
         aria_current=rx.cond(current, "page", "false"),
-        padding_y="0.25em",
     )
 
 
@@ -56,17 +57,12 @@ def unpicked_badge() -> rx.Component:
 
 
 def _wordmark() -> rx.Component:
-    return rx.link(
-        rx.hstack(
-            rx.image(src="/favicon.svg", width="1.5em", height="1.5em", alt=""),
-            rx.text(APP_NAME, size="5", weight="bold", trim="both"),
-            spacing="2",
-            align="center",
-        ),
-        href=routes.SLATE,
-        color_scheme="gray",
-        high_contrast=True,
-        underline="none",
+    return _link(
+        rx.el.img(src="/favicon.svg", alt="", class_name="wordmark-logo"),
+        rx.el.span(APP_NAME, class_name="rt-Text rt-r-size-5 rt-r-weight-bold rt-r-lt-both"),
+        to=routes.SLATE,
+        class_name="rt-Text rt-reset rt-Link rt-underline-none rt-high-contrast nav-link wordmark",
+        custom_attrs=gray(),
         id="wordmark",
     )
 
@@ -76,89 +72,67 @@ def _account() -> rx.Component:
     (before the first hydration the compiled page knows nobody: no flash of "Log in")."""
     return rx.cond(
         AuthState.is_authenticated,
-        rx.hstack(
-            rx.link(
-                rx.icon("circle-user-round", size=18, aria_hidden="true", flex_shrink="0"),
-                rx.el.span(
-                    AuthState.username,
-                    white_space="nowrap",
-                    overflow="hidden",
-                    text_overflow="ellipsis",
-                ),
-                href="/u/" + AuthState.username,
-                size="2",
-                weight="medium",
-                color_scheme="gray",
-                high_contrast=True,
-                underline="hover",
-                display="inline-flex",
-                align_items="center",
-                gap="0.35em",
-                min_width="0",
+        rx.el.div(
+            _link(
+                rx.icon("circle-user-round", size=18, aria_hidden="true", class_name="nav-icon"),
                 # A 20-character name fits beside the other controls, even on a phone.
-                max_width=rx.breakpoints(initial="8rem", xs="14rem"),
+                rx.el.span(AuthState.username, class_name="nav-username-text"),
+                to="/u/" + AuthState.username,
+                class_name=f"{LINK} rt-high-contrast nav-link nav-username",
+                custom_attrs=gray(),
                 id="nav-username",
             ),
-            rx.button(
+            rx.el.button(
                 rx.icon("log-out", size=16, aria_hidden="true"),
                 # On a phone the icon alone; the button keeps its name through aria-label.
-                rx.el.span("Log out", display=rx.breakpoints(initial="none", xs="inline")),
+                rx.el.span("Log out", class_name="logout-label"),
                 on_click=AuthState.logout,
-                variant="soft",
-                color_scheme="gray",
-                high_contrast=True,
-                size="2",
+                type="button",
                 aria_label="Log out",
                 title="Log out",
                 id="logout",
+                class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-soft rt-high-contrast "
+                "rt-Button",
+                custom_attrs=gray(),
             ),
-            spacing="3",
-            align="center",
+            class_name=f"{ROW} rt-r-gap-3",
         ),
-        rx.hstack(
-            rx.link(
-                "Log in",
-                href=routes.LOGIN,
-                size="2",
-                weight="medium",
-                color_scheme="gray",
-                high_contrast=True,
-                underline="hover",
+        rx.el.div(
+            _link("Log in", to=routes.LOGIN, class_name=f"{LINK} rt-high-contrast nav-link",
+                  custom_attrs=gray()),
+            _link("Sign up", to=routes.SIGNUP,
+                  class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-solid rt-Button"),
+            class_name=rx.cond(
+                AuthState.is_hydrated, f"{ROW} rt-r-gap-3", f"{ROW} rt-r-gap-3 nav-pending"
             ),
-            button_link("Sign up", routes.SIGNUP, size="2"),
-            spacing="3",
-            align="center",
-            visibility=rx.cond(AuthState.is_hydrated, "visible", "hidden"),
         ),
-    )
+    )  # fmt: skip
 
 
 def navbar() -> rx.Component:
     """Wordmark, the page links and the account controls. Below 48em (768 px) the page links
-    wrap onto a second row of their own, so nothing hides behind a menu on a phone."""
+    wrap onto a second row of their own, so nothing hides behind a menu on a phone (the
+    layout is `.navbar-*` in pickvs.css)."""
     links = rx.el.nav(
-        rx.hstack(
+        rx.el.div(
             *(
-                rx.hstack(nav_link(label, href), unpicked_badge(), spacing="1", align="center")
+                rx.el.div(nav_link(label, href), unpicked_badge(), class_name=f"{ROW} rt-r-gap-1")
                 if href == routes.SLATE
                 else nav_link(label, href)
                 for label, href in NAV_LINKS
             ),
             rx.cond(AppState.public_board, nav_link("Leaderboard", routes.LEADERBOARD)),
             rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN)),
-            spacing=rx.breakpoints(initial="4", sm="5"),
-            align="center",
+            class_name=f"{ROW} rt-r-gap-4 sm:rt-r-gap-5",
         ),
         aria_label="Main",
-        order=rx.breakpoints(initial="3", sm="0"),
-        width=rx.breakpoints(initial="100%", sm="auto"),
-        margin_left=rx.breakpoints(initial="0", sm="1.5em"),
+        class_name="navbar-links",
     )
     return rx.el.header(
-        rx.flex(
+        rx.el.div(
             _wordmark(),
             links,
-            rx.hstack(
+            rx.el.div(
                 _account(),
                 rx.color_mode.button(
                     variant="ghost",
@@ -168,23 +142,10 @@ def navbar() -> rx.Component:
                     title="Light or dark mode",
                     id="color-mode",
                 ),
-                spacing="3",
-                align="center",
-                margin_left="auto",
+                class_name=f"{ROW} rt-r-gap-3 navbar-end",
             ),
-            wrap="wrap",
-            align="center",
-            column_gap="1em",
-            row_gap="0.75em",
-            max_width="72rem",
-            margin_x="auto",
-            padding_x=rx.breakpoints(initial="1rem", md="1.5rem"),
-            padding_y="0.75rem",
+            class_name="rt-Flex rt-r-ai-center rt-r-fw-wrap navbar-row",
         ),
         id="navbar",
-        position="sticky",
-        top="0",
-        z_index="10",
-        background_color=rx.color("gray", 1),
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        class_name="navbar",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pickvs.pages.layout import page_layout
+from pickvs.pages.layout import loading, page_layout
 from pickvs.pages.pager import pager
 from pickvs.state import routes
 from pickvs.state.picks import MyPicksState, PickRowView
@@ -249,7 +249,7 @@ def picks_page() -> rx.Component:
         rx.cond(
             MyPicksState.loaded,
             _list(),
-            rx.center(rx.spinner(size="3"), padding_y="3em", aria_busy="true"),
+            loading(),
         ),
         title="My picks",
         requires="login",

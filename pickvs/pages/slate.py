@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from pickvs.pages.game_card import game_card
-from pickvs.pages.layout import page_layout
+from pickvs.pages.layout import loading, page_layout
 from pickvs.state.nav import NavState
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import DayView
@@ -112,7 +112,7 @@ def slate_page() -> rx.Component:
         rx.cond(
             SlateState.loaded,
             _slate(),
-            rx.center(rx.spinner(size="3"), padding_y="3em", aria_busy="true"),
+            loading(),
         ),
         title="Today's slate",
         requires="login",

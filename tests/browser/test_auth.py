@@ -29,6 +29,9 @@ def new_name() -> str:
 
 def expect_logged_in(page: Page, username: str) -> None:
     expect(page.locator("#nav-username")).to_have_text(username)
+    # Named by the player's name: no other control's label leaks onto the link.
+    profile = page.locator("#navbar").get_by_role("link", name=username, exact=True)
+    expect(profile).to_have_attribute("id", "nav-username")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
