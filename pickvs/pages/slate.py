@@ -6,6 +6,7 @@ import reflex as rx
 
 from pickvs.pages.game_card import game_card
 from pickvs.pages.layout import loading, page_layout
+from pickvs.pages.radix import COLUMN, ROW, gray
 from pickvs.state.nav import NavState
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import DayView
@@ -24,45 +25,44 @@ def countdown() -> rx.Component:
     """Time left before the soonest open game locks, counted down in the browser."""
     return rx.cond(
         SlateState.next_lock_at != "",
-        rx.hstack(
-            rx.icon("timer", size=18, aria_hidden="true", color=rx.color("orange", 10)),
+        rx.el.div(
+            rx.icon("timer", size=18, aria_hidden="true", class_name="next-lock-icon"),
             rx.el.p(
                 Countdown.create(until=SlateState.next_lock_at),
                 rx.el.span(" · at ", SlateState.next_lock_tip),
                 id="next-lock",
                 aria_live="polite",
                 aria_atomic="true",
-                style={"margin": 0},
+                class_name="flush",
             ),
-            spacing="2",
-            align="center",
+            class_name=f"{ROW} rt-r-gap-2",
         ),
-        rx.text("No open games to lock.", id="next-lock", size="2", color_scheme="gray"),
-    )
+        rx.el.p(
+            "No open games to lock.", id="next-lock", class_name="rt-Text rt-r-size-2",
+            custom_attrs=gray(),
+        ),
+    )  # fmt: skip
 
 
 def _day(day: DayView) -> rx.Component:
     return rx.el.section(
-        rx.vstack(
-            rx.heading(day.heading, as_="h2", size="4"),
-            rx.grid(
+        rx.el.div(
+            rx.el.h2(day.heading, class_name="rt-Heading rt-r-size-4"),
+            rx.el.div(
                 rx.foreach(day.cards, game_card),
-                columns=rx.breakpoints(initial="1", md="2"),
-                spacing="4",
-                width="100%",
+                class_name="rt-Grid rt-r-gtc-1 md:rt-r-gtc-2 rt-r-gap-4 full-width",
             ),
-            spacing="3",
-            width="100%",
+            class_name=f"{COLUMN} rt-r-gap-3 full-width",
         ),
         aria_label=day.heading,
-        width="100%",
+        class_name="full-width",
     )
 
 
 def _slate() -> rx.Component:
     return rx.cond(
         SlateState.days.length() > 0,
-        rx.vstack(rx.foreach(SlateState.days, _day), spacing="6", width="100%"),
+        rx.el.div(rx.foreach(SlateState.days, _day), class_name=f"{COLUMN} rt-r-gap-6 full-width"),
         rx.callout(
             "No games on the slate yet — lines arrive every morning.",
             icon="calendar-clock",
@@ -75,39 +75,41 @@ def _slate() -> rx.Component:
 
 def slate_page() -> rx.Component:
     return page_layout(
-        rx.flex(
-            rx.vstack(
-                rx.text(
+        rx.el.div(
+            rx.el.div(
+                rx.el.p(
                     "Tap a price to pick it, and tap your pick again to withdraw it. ",
                     SlateState.lock_rule,
-                    size="2",
-                    color_scheme="gray",
+                    class_name="rt-Text rt-r-size-2",
+                    custom_attrs=gray(),
                 ),
                 rx.cond(
                     NavState.unpicked > 0,
-                    rx.text(NavState.unpicked_label, size="2", weight="medium", id="unpicked"),
+                    rx.el.p(
+                        NavState.unpicked_label,
+                        class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
+                        id="unpicked",
+                    ),
                 ),
-                spacing="1",
+                class_name=f"{COLUMN} rt-r-gap-1",
             ),
-            rx.hstack(
+            rx.el.div(
                 countdown(),
-                rx.icon_button(
-                    rx.icon("refresh-cw", size=16, aria_hidden="true"),
+                rx.el.button(
+                    rx.icon("refresh-cw", size=24, aria_hidden="true"),
                     on_click=SlateState.load,
-                    variant="ghost",
-                    color_scheme="gray",
-                    size="2",
+                    type="button",
                     aria_label="Refresh the slate",
                     title="Refresh the slate",
+                    class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-ghost rt-IconButton "
+                    "icon-button",
+                    custom_attrs=gray(),
                 ),
-                spacing="3",
-                align="center",
+                class_name=f"{ROW} rt-r-gap-3",
             ),
-            direction=rx.breakpoints(initial="column", md="row"),
-            justify="between",
-            align=rx.breakpoints(initial="start", md="center"),
-            gap="3",
-            width="100%",
+            # Radix's responsive classes: a column on a phone, one row from 1024 px.
+            class_name="rt-Flex rt-r-fd-column md:rt-r-fd-row rt-r-ai-start md:rt-r-ai-center "
+            "rt-r-jc-space-between rt-r-gap-3 full-width",
         ),
         rx.cond(
             SlateState.loaded,
