@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from pickvs.pages.radix import COLUMN, accent, gray
+from pickvs.pages.radix import COLUMN, ROW, accent, gray
 from pickvs.state.slate import SlateState
 from pickvs.state.slate_views import (
     CardView,
@@ -181,8 +181,7 @@ def game_card(card: CardView) -> rx.Component:
             rx.el.div(
                 _text(card.tip, size="2", muted=True),
                 rx.cond(card.is_open, rx.fragment(), _locked_badge()),
-                class_name="rt-Flex rt-r-fd-row rt-r-ai-center rt-r-jc-space-between "
-                "rt-r-gap-3 card-row",
+                class_name=f"{ROW} rt-r-jc-space-between rt-r-gap-3 card-row",
             ),
             rx.el.h3(
                 rx.el.a(card.matchup, href=card.href, class_name="card-link"),

@@ -139,8 +139,8 @@ def page_layout(
     *children: rx.Component, title: str | None = None, requires: Access = "anyone"
 ) -> rx.Component:
     """Every page: the navbar, the demo banner, then `title` as the page's h1 and `children`."""
-    heading = rx.el.h1(title, class_name="rt-Heading rt-r-size-6 sm:rt-r-size-7")
-    body = rx.el.div(*([heading] if title else []), *children, class_name=f"{STACK} full-width")
+    heading = [rx.el.h1(title, class_name="rt-Heading rt-r-size-6 sm:rt-r-size-7")] if title else []
+    body = rx.el.div(*heading, *children, class_name=f"{STACK} full-width")
     return rx.el.div(
         rx.el.a("Skip to content", href="#main", id="skip-link", class_name="skip-link"),
         navbar(),

@@ -1,6 +1,10 @@
 """The navigation bar: wordmark, page links (Admin for admins only), account controls and the
 light/dark switch. It wraps rather than collapses: below 48em (768 px) the page links take a
 row of their own, so nothing hides behind a menu on a phone.
+
+It is on every page and drawn before the event socket connects, so it is plain elements with
+Radix's classes (pickvs/pages/radix.py), not nested themed components: its links are React
+Router's own `Link` (client-side navigation, as `rx.link` renders an internal href).
 """
 
 from __future__ import annotations
@@ -21,19 +25,10 @@ NAV_LINKS = (
 )
 
 
-def _link(
-    *children: rx.Component | str | rx.Var, to: str | rx.Var, **props: object
-) -> rx.Component:
-    """A client-side link (React Router's, as `rx.link` renders an internal href) carrying
-    Radix's classes itself: the navbar is on every page and drawn before the event socket
-    connects, so it is plain elements, not nested themed components (`python -m bench page`)."""
-    return ReactRouterLink.create(*children, to=to, **props)
-
-
 def nav_link(label: str, href: str) -> rx.Component:
     path = AppState.router.url.path
     current = (path == href) | (path == href.rstrip("/") + "/")  # a direct load adds a slash
-    return _link(
+    return ReactRouterLink.create(
         label,
         to=href,
         class_name=rx.cond(current, f"{LINK} nav-link", f"{LINK} rt-high-contrast nav-link"),
@@ -57,7 +52,7 @@ def unpicked_badge() -> rx.Component:
 
 
 def _wordmark() -> rx.Component:
-    return _link(
+    return ReactRouterLink.create(
         rx.el.img(src="/favicon.svg", alt="", class_name="wordmark-logo"),
         rx.el.span(APP_NAME, class_name="rt-Text rt-r-size-5 rt-r-weight-bold rt-r-lt-both"),
         to=routes.SLATE,
@@ -73,7 +68,7 @@ def _account() -> rx.Component:
     return rx.cond(
         AuthState.is_authenticated,
         rx.el.div(
-            _link(
+            ReactRouterLink.create(
                 rx.icon("circle-user-round", size=18, aria_hidden="true", class_name="nav-icon"),
                 # A 20-character name fits beside the other controls, even on a phone.
                 rx.el.span(AuthState.username, class_name="nav-username-text"),
@@ -98,15 +93,22 @@ def _account() -> rx.Component:
             class_name=f"{ROW} rt-r-gap-3",
         ),
         rx.el.div(
-            _link("Log in", to=routes.LOGIN, class_name=f"{LINK} rt-high-contrast nav-link",
-                  custom_attrs=gray()),
-            _link("Sign up", to=routes.SIGNUP,
-                  class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-solid rt-Button"),
+            ReactRouterLink.create(
+                "Log in",
+                to=routes.LOGIN,
+                class_name=f"{LINK} rt-high-contrast nav-link",
+                custom_attrs=gray(),
+            ),
+            ReactRouterLink.create(
+                "Sign up",
+                to=routes.SIGNUP,
+                class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-solid rt-Button",
+            ),
             class_name=rx.cond(
                 AuthState.is_hydrated, f"{ROW} rt-r-gap-3", f"{ROW} rt-r-gap-3 nav-pending"
             ),
         ),
-    )  # fmt: skip
+    )
 
 
 def navbar() -> rx.Component:

@@ -38,10 +38,12 @@ def countdown() -> rx.Component:
             class_name=f"{ROW} rt-r-gap-2",
         ),
         rx.el.p(
-            "No open games to lock.", id="next-lock", class_name="rt-Text rt-r-size-2",
+            "No open games to lock.",
+            id="next-lock",
+            class_name="rt-Text rt-r-size-2",
             custom_attrs=gray(),
         ),
-    )  # fmt: skip
+    )
 
 
 def _day(day: DayView) -> rx.Component:
